@@ -1,0 +1,96 @@
+// The render configuration: RenderConfig (every setting of one render, resolved and
+// validated), load_config (TOML file + --set overrides), config_to_json (for the summary
+// file) and validate_layers (layer names against the loaded network).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace nsrg {
+
+// One layer's effective randomization settings.
+struct LayerRandomization {
+  std::string mode = "none";  // none | scale_eigenvectors | replace_eigenvectors
+                              // | random_gram | scale_eigenvalues
+  float range_lo = 0.1f, range_hi = 1.9f;
+  std::string distribution = "uniform";  // uniform | normal
+  float mix = 1.0f;
+};
+
+struct RenderConfig {
+  std::string config_path;         // the file loaded (absolute)
+  std::string backend = "auto";    // auto | cpu | cuda
+  std::string precision = "fp32";  // fp32 | tf32 (CUDA)
+  int threads = 0;                 // CPU threads, 0 = all
+  uint64_t seed = 1;
+  int image_size = 512;
+  std::string model = "builtin:vgg19-random";  // or resolved absolute path
+  // [content]
+  std::string content_image;  // resolved path
+  std::vector<std::string> content_layers{"relu4_2"};
+  float content_weight = 5.0f;
+  // [style]
+  std::vector<std::string> style_images;   // resolved paths
+  std::vector<float> style_blend_weights;  // normalized to sum 1 (equal if not given)
+  float style_scale = 1.0f;
+  std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
+  float style_weight = 100.0f;
+  // [loss]
+  float tv_weight = 1e-3f;
+  bool normalize_gradients = false;
+  // [init]
+  std::string init_kind = "random";  // random | image
+  std::string init_image;            // resolved path; empty = the content image
+  // [optimizer]
+  std::string optimizer = "lbfgs";  // lbfgs | adam
+  int iterations = 1000;
+  float learning_rate = 1.0f;  // default 1.0 for lbfgs, 10.0 for adam
+  int history = 100;
+  float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
+  // [network]
+  std::string pooling = "max";  // max | avg
+  // [output]
+  std::string output_path;  // resolved; default "out/out.png" next to the config
+  std::string levels;       // minmax | clamp | auto; default "minmax", or
+                            // "auto" when randomize.mode (or any layer's) != none
+  float levels_low_percentile = 0.5f,
+        levels_high_percentile = 99.5f;  // key: percentiles = [0.5, 99.5]
+  bool original_colors = false;
+  int print_iter = 50;  // 0 = never
+  int save_iter = 100;  // 0 = never
+  bool save_raw = false;
+  bool contact_sheet = true;
+  // [randomize]
+  LayerRandomization randomize;  // the section's own keys
+  int variants = 1;
+  std::map<std::string, LayerRandomization>
+      randomize_layers;  // [randomize.layers.<name>],
+                         // each starting from `randomize` and overriding keys
+  // The settings for `layer`: its [randomize.layers.<layer>] entry, else the section's.
+  LayerRandomization randomization_for(const std::string& layer) const;
+  // True when randomize.mode or any layer's mode is not "none".
+  bool any_randomization() const;
+  // [sweep]
+  std::vector<std::string> sweep_style_layers;  // empty = no sweep
+};
+
+// Loads, applies overrides ("section.key=VALUE", VALUE in TOML syntax, e.g.
+// optimizer.iterations=50, style.layers=["relu3_3"], output.path="x.png"; a bare word
+// that is not valid TOML is taken as a string, so --set backend=cpu works), validates.
+// Every mistake is one UserError line naming the file and the dotted key.
+RenderConfig load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// The resolved configuration as JSON (for the summary file), keys as in the TOML
+// (config_path is not included; it is not a TOML key).
+nlohmann::json config_to_json(const RenderConfig& config);
+
+// Throws UserError("<config>: <key>: layer \"x\" is not in model <model>") for the first
+// content/style/sweep/randomize.layers layer that `has_layer` rejects.
+void validate_layers(const RenderConfig& config,
+                     const std::function<bool(const std::string&)>& has_layer);
+
+}  // namespace nsrg
