@@ -32,6 +32,7 @@ struct Model {
   int input_channels = 3;
 
   bool has_layer(const std::string& name) const;
+  // Throws UserError("no layer '<name>' in the network ...") when there is none.
   const LayerSpec& layer(const std::string& name) const;
 };
 
@@ -45,5 +46,23 @@ std::string preprocess_to_json(const Preprocess& preprocess);
 // layer has weight and bias tensors of the right shapes (in_channels follow from the chain).
 // Errors are UserErrors naming the file and the tensor or layer.
 Model load_model(const std::string& spec);
+
+// Only the architecture of `spec` (in_channels filled in): the built-in one, or a weights
+// file's validated header without its tensor data. For checking layer names cheaply.
+std::vector<LayerSpec> load_architecture(const std::string& spec);
+
+// The same, truncated after the layer `last_layer` (UserError naming the model and the layer
+// when it has none); an empty `last_layer` keeps every layer. Tensors of the dropped layers
+// are not kept (and, for the built-in model, not even generated).
+Model load_model(const std::string& spec, const std::string& last_layer);
+
+// Sets each conv layer's in_channels from the channels its input has, starting from
+// `input_channels` (convs change the count, ReLU and pooling keep it).
+void assign_input_channels(std::vector<LayerSpec>& layers, int input_channels);
+
+// The layers up to and including `last_layer` (all of them when it is empty). `origin` names
+// the model in the UserError thrown when there is no such layer.
+std::vector<LayerSpec> truncate_after(const std::vector<LayerSpec>& layers,
+                                      const std::string& last_layer, const std::string& origin);
 
 }  // namespace nsrg

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ struct TensorView {
 // Throws UserError("<path>: <what is wrong>") for a missing, truncated or malformed file.
 // Accepts F32, F16 and BF16 tensors (converted to float32).
 SafetensorsFile read_safetensors(const std::string& path);
+
+// The same, but only the tensors for which `wanted(name)` is true are read and converted
+// (every header entry is still validated); the others are skipped without being loaded.
+SafetensorsFile read_safetensors(const std::string& path,
+                                 const std::function<bool(const std::string&)>& wanted);
 
 // Writes F32 tensors in the order given, atomically (temporary file + rename).
 void write_safetensors(const std::string& path, const std::map<std::string, std::string>& metadata,
