@@ -1,7 +1,17 @@
 // Convenience helpers shared by every Backend implementation.
 #include "engine/core/backend.h"
 
+#include <chrono>
+
 namespace nsrg {
+
+double Backend::time_ms(const std::function<void()>& work) {
+  synchronize();
+  const auto start = std::chrono::steady_clock::now();
+  work();
+  synchronize();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
 
 Tensor Backend::zeros(const Shape& shape) {
   Tensor t = empty(shape);

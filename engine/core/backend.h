@@ -8,11 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/core/geometry.h"
+#include "engine/core/randomization.h"
 #include "engine/core/tensor.h"
 
 namespace nsrg {
@@ -35,6 +37,27 @@ struct Coef {
   Coef(float value, const Tensor& scalars, int slot) : constant(value), array(&scalars), index(slot) {}
 };
 
+// A row of a ring buffer chosen on the device (optimizer history). A ring Tensor [n,c,h,w]
+// is n rows of c*h*w floats. The row is r = int(counter[slot]) + offset taken mod n, where
+// counter[slot] holds a non-negative whole number; an op given a row with r < 0 (a row that
+// does not exist yet) does nothing at all.
+struct RingRow {
+  const Tensor* counter = nullptr;
+  int slot = 0;
+  int offset = 0;
+};
+
+// Scalar arithmetic on device-resident scalars (Backend::scalar_op).
+enum class ScalarOp {
+  Add,       // a + b
+  Subtract,  // a - b
+  Multiply,  // a * b
+  Divide,    // a / b (IEEE: x/0 is +-inf or NaN)
+  Min,       // a < b ? a : b
+  Max,       // a > b ? a : b
+  Greater,   // a > b ? 1 : 0 (0 when either is NaN)
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -53,6 +76,10 @@ class Backend {
   virtual float read_scalar(const Tensor& scalars, int index) = 0;  // waits for the device
   virtual void synchronize() = 0;
   virtual size_t peak_memory_bytes() const = 0;  // high-water mark of Tensor memory
+
+  // Runs `work` and returns how long the backend took for it, in milliseconds, waiting for
+  // the device before and after (CUDA backends time with events). For benchmarks.
+  virtual double time_ms(const std::function<void()>& work);
 
   Tensor zeros(const Shape& shape);
   Tensor from_host(const Shape& shape, const float* host);
@@ -100,6 +127,45 @@ class Backend {
   virtual void scale(Coef alpha, Tensor& x) = 0;                  // x *= alpha
   // out = sum of scalars[first .. first + count)
   virtual void sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) = 0;
+  // Scalar arithmetic with no host round trip (operands: Coef constant, times a slot value
+  // when the Coef has an array). out may be one of the operands' slots.
+  virtual void scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) = 0;
+  // out = (condition != 0) ? if_nonzero : if_zero; a true select, so the unchosen operand
+  // may be inf or NaN.
+  virtual void scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) = 0;
+  // Elementwise (Adam), all tensors of one numel; y may alias the inputs.
+  // y += alpha a b
+  virtual void add_product(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) = 0;
+  // y += alpha a / b
+  virtual void add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) = 0;
+  // y = sqrt(x) + addend
+  virtual void sqrt_plus(const Tensor& x, float addend, Tensor& y) = 0;
+  // Ring-buffer rows (see RingRow; row numel = x's or y's numel; the ring does not overlap
+  // x or y). Each does nothing when the row does not exist yet (int(counter) + offset < 0),
+  // leaving its output untouched. A one-row ring [1,...] makes a flag-gated op: its row
+  // exists while the counter is 1, with offset -1.
+  // ring[row] = x
+  virtual void ring_store(const Tensor& x, Tensor& ring, RingRow row) = 0;
+  // out = (ring[row] . x), times row_scales[row] when row_scales (a ring of one float per
+  // row, same n as ring) is given.
+  virtual void ring_dot(const Tensor& ring, RingRow row, const Tensor& x, const Tensor* row_scales,
+                        ScalarSlot out) = 0;
+  // y += alpha ring[row]
+  virtual void ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) = 0;
+
+  // ---- randomization ops (engine/core/randomization.h) ------------------------------------
+  // Eigendecomposition of the symmetric matrix [1,1,C,C] (only its upper triangle is read):
+  // eigenvalues [1,1,1,C] ascending, eigenvectors [1,1,C,C] orthonormal with column j the
+  // j-th eigenvector (row-major: V[i*C + j]). Eigenvector signs are solver-dependent.
+  virtual void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues,
+                               Tensor& eigenvectors) = 0;
+  // target ([1,1,C,C], overwritten) from the Gram A and its eigendecomposition per `params`
+  // (see randomization.h); the random multipliers are drawn inside the op (on the device on
+  // GPUs). eigenvalues/eigenvectors are not read for the modes none and random_gram and may
+  // then be empty Tensors. target must not alias the other tensors.
+  virtual void randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
+                              const Tensor& eigenvectors, const GramRandomization& params,
+                              Tensor& target) = 0;
 };
 
 }  // namespace nsrg

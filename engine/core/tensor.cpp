@@ -34,6 +34,11 @@ void Tensor::reshape(const Shape& shape) {
   shape_ = shape;
 }
 
+Tensor Tensor::view(const Shape& shape) const {
+  NSRG_CHECK(shape.numel() <= shape_.numel(), "view ", shape.str(), " of ", shape_.str());
+  return Tensor(nullptr, shape, data_);
+}
+
 void Tensor::reset() noexcept {
   if (owner_ != nullptr && data_ != nullptr) owner_->release(data_);
   owner_ = nullptr;

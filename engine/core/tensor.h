@@ -45,6 +45,10 @@ class Tensor {
   // Reinterprets the same storage with another shape of the same element count.
   void reshape(const Shape& shape);
 
+  // A non-owning Tensor over the first shape.numel() elements of this one's storage (for
+  // scratch buffers reused at several shapes). It must not outlive this Tensor.
+  Tensor view(const Shape& shape) const;
+
  private:
   void reset() noexcept;
 
