@@ -1,0 +1,151 @@
+// Network: forward and backward of the sequential conv/ReLU/pool chain on a Backend.
+#include "engine/net/network.h"
+
+#include <algorithm>
+
+#include "engine/core/error.h"
+
+namespace nsrg {
+
+Network::Network(Backend& backend, const Model& model, const std::string& pooling)
+    : backend_(backend), layers_(model.layers), preprocess_(model.preprocess) {
+  NSRG_CHECK(pooling == "max" || pooling == "avg", "pooling ", pooling);
+  weights_.resize(layers_.size());
+  keep_conv_output_.assign(layers_.size(), false);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    LayerSpec& layer = layers_[i];
+    if (layer.type == LayerType::MaxPool && pooling == "avg") {
+      layer.type = LayerType::AvgPool;
+      layer.pool.kind = PoolKind::Average;
+    }
+    if (layer.type != LayerType::Conv) continue;
+    const HostTensor& w = model.tensors.at(layer.name + ".weight");
+    const HostTensor& b = model.tensors.at(layer.name + ".bias");
+    weights_[i].weight = backend_.from_host(layer.conv.weight_shape(), w.data.data());
+    weights_[i].bias = backend_.from_host(layer.conv.bias_shape(), b.data.data());
+  }
+}
+
+int Network::index_of(const std::string& name) const {
+  for (size_t i = 0; i < layers_.size(); ++i)
+    if (layers_[i].name == name) return int(i);
+  return -1;
+}
+
+// A ReLU overwrites its input when that input is a conv output nobody else needs later:
+// conv backward-data does not read its output, and losses sit on ReLU outputs unless a
+// config names a conv layer, in which case the conv keeps its own buffer.
+bool Network::relu_in_place(int index) const {
+  return index > 0 && layers_[index].type == LayerType::Relu &&
+         layers_[index - 1].type == LayerType::Conv && !keep_conv_output_[index - 1];
+}
+
+void Network::keep_output(int index) {
+  NSRG_CHECK(index >= 0 && index < layer_count(), "layer index ", index);
+  if (!keep_conv_output_[index]) {
+    keep_conv_output_[index] = true;
+    allocated_last_ = -1;  // force re-allocation
+  }
+}
+
+void Network::allocate(const Shape& input_shape, int last) {
+  if (!shapes_.empty() && shapes_[0] == input_shape && allocated_last_ >= last) return;
+  shapes_.assign(layers_.size() + 1, Shape{});
+  shapes_[0] = input_shape;
+  outputs_.clear();
+  outputs_.resize(layers_.size());
+  storage_of_.assign(layers_.size(), -1);
+  size_t largest = input_shape.numel();
+  for (int i = 0; i <= last; ++i) {
+    const LayerSpec& layer = layers_[i];
+    const Shape& in = shapes_[i];
+    switch (layer.type) {
+      case LayerType::Conv: shapes_[i + 1] = layer.conv.output_shape(in); break;
+      case LayerType::Relu: shapes_[i + 1] = in; break;
+      case LayerType::MaxPool:
+      case LayerType::AvgPool: shapes_[i + 1] = layer.pool.output_shape(in); break;
+    }
+    largest = std::max(largest, shapes_[i + 1].numel());
+    if (relu_in_place(i)) {
+      storage_of_[i] = storage_of_[i - 1];
+    } else {
+      outputs_[i] = backend_.empty(shapes_[i + 1]);
+      storage_of_[i] = i;
+    }
+  }
+  if (grad_a_.numel() < largest) {
+    grad_a_ = backend_.empty({1, 1, 1, int(largest)});
+    grad_b_ = backend_.empty({1, 1, 1, int(largest)});
+  }
+  allocated_last_ = last;
+}
+
+const Tensor& Network::activation(int index) const {
+  NSRG_CHECK(index >= 0 && index <= allocated_last_, "activation ", index, " not computed");
+  return outputs_[storage_of_[index]];
+}
+
+void Network::forward(const Tensor& input, int last) {
+  NSRG_CHECK(last >= 0 && last < layer_count(), "forward to layer ", last);
+  allocate(input.shape(), last);
+  input_ = &input;
+  for (int i = 0; i <= last; ++i) {
+    const Tensor& x = i == 0 ? input : activation(i - 1);
+    Tensor& y = outputs_[storage_of_[i]];
+    const LayerSpec& layer = layers_[i];
+    switch (layer.type) {
+      case LayerType::Conv:
+        backend_.conv_forward(layer.conv, x, weights_[i].weight, weights_[i].bias, y);
+        break;
+      case LayerType::Relu: backend_.relu_forward(x, y); break;
+      case LayerType::MaxPool:
+      case LayerType::AvgPool: backend_.pool_forward(layer.pool, x, y); break;
+    }
+  }
+}
+
+void Network::backward(int last, const std::function<void(int, Tensor&)>& add_loss_gradient,
+                       Tensor& input_grad) {
+  NSRG_CHECK(input_ != nullptr && last <= allocated_last_, "backward before forward");
+  Tensor* current = &grad_a_;
+  Tensor* spare = &grad_b_;
+  Tensor dy = current->view(shapes_[last + 1]);
+  backend_.fill(dy, 0.0f);
+  for (int i = last; i >= 0; --i) {
+    add_loss_gradient(i, dy);
+    const LayerSpec& layer = layers_[i];
+    const bool first = i == 0;
+    Tensor next = first ? Tensor() : spare->view(shapes_[i]);
+    Tensor& dx = first ? input_grad : next;
+    const Tensor& x = first ? *input_ : activation(i - 1);
+    switch (layer.type) {
+      case LayerType::Conv:
+        backend_.conv_backward_data(layer.conv, dy, weights_[i].weight, dx);
+        break;
+      case LayerType::Relu:
+        if (first) {
+          backend_.relu_backward(activation(i), dy, dx);
+        } else {
+          // In place: dy becomes dx; the buffers need not swap.
+          backend_.relu_backward(activation(i), dy, dy);
+          continue;
+        }
+        break;
+      case LayerType::MaxPool:
+      case LayerType::AvgPool: backend_.pool_backward(layer.pool, x, activation(i), dy, dx); break;
+    }
+    if (!first) {
+      std::swap(current, spare);
+      dy = current->view(shapes_[i]);
+    }
+  }
+}
+
+double Network::forward_flops(int last) const {
+  double flops = 0;
+  for (int i = 0; i <= last && i <= allocated_last_; ++i)
+    if (layers_[i].type == LayerType::Conv) flops += layers_[i].conv.flops(shapes_[i]);
+  return flops;
+}
+
+}  // namespace nsrg

@@ -1,0 +1,82 @@
+// StyleObjective: forward to the deepest loss layer, content and style losses with their
+// gradients injected on the way back, total variation on the image.
+#include "engine/net/objective.h"
+
+#include <algorithm>
+
+#include "engine/core/error.h"
+
+namespace nsrg {
+
+StyleObjective::StyleObjective(Backend& backend, Network& network, const ObjectiveWeights& weights,
+                               const std::map<std::string, const Tensor*>& content_targets,
+                               const std::map<std::string, const Tensor*>& style_targets)
+    : backend_(backend), network_(network), weights_(weights) {
+  int slot = 0;
+  auto add_terms = [&](const std::map<std::string, const Tensor*>& targets, std::vector<Term>& terms) {
+    for (const auto& [name, target] : targets) {
+      const int index = network_.index_of(name);
+      NSRG_CHECK(index >= 0, "loss layer ", name, " not in network");
+      if (network_.layer(index).type == LayerType::Conv) network_.keep_output(index);
+      terms.push_back({index, target, slot++});
+      last_layer_ = std::max(last_layer_, index);
+    }
+  };
+  add_terms(content_targets, content_terms_);
+  add_terms(style_targets, style_terms_);
+  NSRG_CHECK(last_layer_ >= 0, "objective without content or style layers");
+  tv_index_ = slot++;
+  total_index_ = slot++;
+  losses_ = backend_.zeros({1, 1, 1, slot});
+}
+
+void StyleObjective::evaluate(const Tensor& x, Tensor& grad) {
+  network_.forward(x, last_layer_);
+  const bool normalize = weights_.normalize_gradients;
+  auto add_loss_gradient = [&](int layer, Tensor& dy) {
+    for (const Term& term : content_terms_) {
+      if (term.layer != layer) continue;
+      const Tensor& features = network_.activation(layer);
+      if (scratch_features_.numel() < features.numel())
+        scratch_features_ = backend_.empty(features.shape());
+      Tensor raw = scratch_features_.view(features.shape());
+      backend_.mse_loss(features, *term.target, weights_.content, {&losses_, term.slot}, raw);
+      backend_.add_weighted_gradient(raw, weights_.content, normalize, dy);
+    }
+    for (const Term& term : style_terms_) {
+      if (term.layer != layer) continue;
+      const Tensor& features = network_.activation(layer);
+      const Shape& s = features.shape();
+      const Shape gram_shape{1, 1, s.c, s.c};
+      const float scale = 1.0f / float(size_t(s.c) * s.h * s.w);
+      if (gram_.numel() < gram_shape.numel()) {
+        gram_ = backend_.empty(gram_shape);
+        scratch_gram_ = backend_.empty(gram_shape);
+      }
+      if (scratch_features_.numel() < features.numel())
+        scratch_features_ = backend_.empty(features.shape());
+      Tensor gram = gram_.view(gram_shape);
+      Tensor dgram = scratch_gram_.view(gram_shape);
+      Tensor raw = scratch_features_.view(features.shape());
+      backend_.gram(features, scale, gram);
+      backend_.mse_loss(gram, *term.target, weights_.style, {&losses_, term.slot}, dgram);
+      backend_.gram_backward(features, dgram, scale, raw);
+      backend_.add_weighted_gradient(raw, weights_.style, normalize, dy);
+    }
+  };
+  network_.backward(last_layer_, add_loss_gradient, grad);
+  backend_.tv_loss(x, weights_.tv, {&losses_, tv_index_}, grad);
+  backend_.sum_scalars(losses_, 0, tv_index_ + 1, {&losses_, total_index_});
+}
+
+LossValues StyleObjective::read_losses() {
+  const std::vector<float> slots = backend_.to_host(losses_);
+  LossValues values;
+  for (const Term& term : content_terms_) values.content += slots[term.slot];
+  for (const Term& term : style_terms_) values.style += slots[term.slot];
+  values.tv = slots[tv_index_];
+  values.total = slots[total_index_];
+  return values;
+}
+
+}  // namespace nsrg

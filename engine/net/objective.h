@@ -1,0 +1,61 @@
+// The style-transfer objective (DESIGN.md "Numerical contract"): content, style and total
+// variation losses of an image and their gradient, all on the Backend. Loss values land in
+// device-resident slots; the host reads them only when it asks (read_losses).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/core/backend.h"
+#include "engine/net/network.h"
+
+namespace nsrg {
+
+struct ObjectiveWeights {
+  float content = 5.0f;
+  float style = 100.0f;
+  float tv = 1e-3f;
+  bool normalize_gradients = false;
+};
+
+struct LossValues {
+  double total = 0, content = 0, style = 0, tv = 0;
+};
+
+class StyleObjective {
+ public:
+  // content_targets: layer -> features of the content image; style_targets: layer -> the
+  // Gram target (possibly randomized). Both must outlive the objective.
+  StyleObjective(Backend& backend, Network& network, const ObjectiveWeights& weights,
+                 const std::map<std::string, const Tensor*>& content_targets,
+                 const std::map<std::string, const Tensor*>& style_targets);
+
+  // Losses at image x ([1,3,H,W] preprocessed) into the loss slots, gradient into grad.
+  void evaluate(const Tensor& x, Tensor& grad);
+
+  // The loss slots: content layers, then style layers, then tv, then the total.
+  Tensor& loss_slots() { return losses_; }
+  ScalarSlot total_slot() { return {&losses_, total_index_}; }
+  // Reads the slots of the last evaluate() (waits for the device).
+  LossValues read_losses();
+
+  int last_layer() const { return last_layer_; }
+
+ private:
+  struct Term {
+    int layer;
+    const Tensor* target;
+    int slot;
+  };
+  Backend& backend_;
+  Network& network_;
+  ObjectiveWeights weights_;
+  std::vector<Term> content_terms_, style_terms_;
+  int tv_index_ = 0, total_index_ = 0;
+  int last_layer_ = -1;
+  Tensor losses_;
+  Tensor scratch_features_, scratch_gram_, gram_;
+};
+
+}  // namespace nsrg

@@ -1,0 +1,30 @@
+// Capturing loss targets: the content layers' activations of the content image and the
+// style layers' Gram matrices of the style images, blended (A = sum_i b_i G_i).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/core/backend.h"
+#include "engine/net/network.h"
+
+namespace nsrg {
+
+// Index of the deepest of `layers` in the network (UserError-free: names are validated
+// before); -1 for an empty list.
+int deepest_layer(const Network& network, const std::vector<std::string>& layers);
+
+// The activations of `layers` for `image` ([1,C,H,W] preprocessed), copied out.
+std::map<std::string, Tensor> capture_features(Backend& backend, Network& network,
+                                               const Tensor& image,
+                                               const std::vector<std::string>& layers);
+
+// Gram matrices G = F F^T / (C H W) of `layers`, blended over the style images with
+// weights `blend` (normalized to sum 1 by the caller).
+std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
+                                            const std::vector<const Tensor*>& images,
+                                            const std::vector<float>& blend,
+                                            const std::vector<std::string>& layers);
+
+}  // namespace nsrg

@@ -1,0 +1,76 @@
+// A render session: everything one `nsrg-engine config.toml` run does. The backend, the
+// network, the images and the un-randomized targets are loaded and captured once; then
+// every image of the run (each style-layer set of a sweep times each variant) re-randomizes
+// the style targets, optimizes from its own initial image and is saved; finally the
+// contact sheet and the summary JSON are written.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/image/image.h"
+#include "engine/core/backend.h"
+#include "engine/net/objective.h"
+
+namespace nsrg {
+
+struct HistoryEntry {
+  int iteration = 0;
+  LossValues losses;
+};
+
+struct RenderedImage {
+  std::string path;       // the final image
+  std::string raw_path;   // unlevelled copy when output.save_raw, else empty
+  uint64_t seed = 0;
+  int variant = 0;
+  std::vector<std::string> style_layers;
+  std::string mode;
+  int evaluations = 0;    // evaluations done (== iterations unless stopped or interrupted)
+  bool stopped_early = false;
+  bool interrupted = false;
+  double seconds = 0;
+  LossValues final_losses;  // of the last evaluation
+  std::vector<HistoryEntry> history;
+};
+
+class RenderSession {
+ public:
+  RenderSession(RenderConfig config, std::ostream& log);
+  ~RenderSession();
+
+  // Renders every image of the run, then writes the contact sheet and the summary JSON.
+  // Throws Interrupted after saving the current image when Ctrl-C was pressed.
+  void run();
+
+  const std::vector<RenderedImage>& images() const { return images_; }
+  const std::string& summary_path() const { return summary_path_; }
+  const std::string& contact_sheet_path() const { return contact_sheet_path_; }
+
+ private:
+  struct State;
+  void prepare();
+  // Views of the prepared state for the contact sheet and the summary.
+  const Image& content_image() const;
+  const Image& style_image(size_t index) const;
+  std::string backend_description() const;
+  std::string model_source() const;
+  double load_seconds() const;
+  double capture_seconds() const;
+  RenderedImage render_one(const std::vector<std::string>& style_layers, int variant);
+  void write_contact_sheet();
+  void write_summary(bool interrupted);
+
+  RenderConfig config_;
+  std::ostream& log_;
+  std::unique_ptr<State> state_;
+  std::vector<RenderedImage> images_;
+  std::string output_template_;
+  std::string summary_path_, contact_sheet_path_;
+};
+
+}  // namespace nsrg

@@ -1,0 +1,97 @@
+// The run's contact sheet (content and style images, then one row per style-layer set with
+// one cell per variant) and its summary JSON.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "engine/core/atomic_file.h"
+#include "engine/render/output_names.h"
+#include "engine/render/render_session.h"
+
+namespace nsrg {
+
+namespace {
+nlohmann::json losses_json(const LossValues& l) {
+  return {{"total", l.total}, {"content", l.content}, {"style", l.style}, {"tv", l.tv}};
+}
+
+nlohmann::json history_json(const std::vector<HistoryEntry>& history) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const HistoryEntry& h : history) {
+    nlohmann::json entry = losses_json(h.losses);
+    entry["iteration"] = h.iteration;
+    entries.push_back(entry);
+  }
+  return entries;
+}
+
+std::string cell_label(const RenderedImage& image) {
+  return short_layer_names(image.style_layers) + variant_letters(image.variant);
+}
+}  // namespace
+
+void RenderSession::write_contact_sheet() {
+  const int variants = config_.variants;
+  const int columns = std::max<int>(variants, 1 + int(config_.style_images.size()));
+  std::vector<Image> finals;
+  finals.reserve(images_.size());
+  for (const RenderedImage& image : images_) finals.push_back(read_image(image.path));
+  std::vector<const Image*> cells(size_t(columns), nullptr);
+  cells[0] = &content_image();
+  for (size_t i = 0; i < config_.style_images.size(); ++i) cells[1 + i] = &style_image(i);
+  size_t index = 0;
+  const size_t rows = images_.size() / size_t(variants);
+  for (size_t row = 0; row < rows; ++row)
+    for (int column = 0; column < columns; ++column)
+      cells.push_back(column < variants ? &finals[index++] : nullptr);
+  const int cell_size = 160;
+  write_image(contact_sheet_path_, compose_grid(cells, columns, cell_size, 4));
+}
+
+void RenderSession::write_summary(bool interrupted) {
+  nlohmann::json summary;
+  summary["nsrg_engine"] = {{"summary_format", 1}};
+  summary["config"] = config_to_json(config_);
+  summary["backend"] = backend_description();
+  summary["model_source"] = model_source();
+  summary["interrupted"] = interrupted;
+  summary["timings"] = {{"load_seconds", load_seconds()}, {"capture_seconds", capture_seconds()}};
+  nlohmann::json images = nlohmann::json::array();
+  for (const RenderedImage& image : images_) {
+    images.push_back({{"file", image.path},
+                      {"raw_file", image.raw_path},
+                      {"label", cell_label(image)},
+                      {"seed", image.seed},
+                      {"variant", variant_letters(image.variant)},
+                      {"layer", short_layer_names(image.style_layers)},
+                      {"style_layers", image.style_layers},
+                      {"mode", image.mode},
+                      {"evaluations", image.evaluations},
+                      {"stopped_early", image.stopped_early},
+                      {"interrupted", image.interrupted},
+                      {"seconds", image.seconds},
+                      {"seconds_per_iteration",
+                       image.evaluations > 0 ? image.seconds / image.evaluations : 0.0},
+                      {"final_losses", losses_json(image.final_losses)},
+                      {"history", history_json(image.history)}});
+  }
+  summary["images"] = images;
+  if (!images_.empty()) summary["history"] = history_json(images_.front().history);
+  if (!contact_sheet_path_.empty()) {
+    nlohmann::json rows = nlohmann::json::array();
+    const int variants = config_.variants;
+    nlohmann::json first_row = {"content"};
+    for (size_t i = 0; i < config_.style_images.size(); ++i)
+      first_row.push_back("style " + std::to_string(i + 1));
+    rows.push_back(first_row);
+    for (size_t i = 0; i < images_.size(); i += size_t(variants)) {
+      nlohmann::json row = nlohmann::json::array();
+      for (int v = 0; v < variants && i + v < images_.size(); ++v)
+        row.push_back(cell_label(images_[i + v]));
+      rows.push_back(row);
+    }
+    summary["contact_sheet"] = {{"file", contact_sheet_path_}, {"rows", rows}};
+  }
+  write_bytes_atomically(summary_path_, summary.dump(2) + "\n");
+}
+
+}  // namespace nsrg

@@ -1,0 +1,50 @@
+// Helpers for end-to-end render tests: a scratch folder, a config written into it that
+// points at the example images, and a quiet RenderSession run.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/render/render_session.h"
+
+namespace nsrg::testing {
+
+inline std::filesystem::path make_scratch_dir(const std::string& name) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("nsrg_test_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::string example_image(const std::string& file) {
+  return std::string(NSRG_SOURCE_DIR) + "/examples/images/" + file;
+}
+
+// A small, fast render config (CPU, built-in model) with `extra` TOML appended.
+inline std::filesystem::path write_config(const std::filesystem::path& dir, int image_size,
+                                          int iterations, const std::string& extra = "") {
+  const std::filesystem::path path = dir / "config.toml";
+  std::ofstream out(path);
+  out << "backend = \"cpu\"\nseed = 7\nimage_size = " << image_size << "\n"
+      << "[content]\nimage = \"" << example_image("chelsea.png") << "\"\n"
+      << "[style]\nimages = [\"" << example_image("hubble_deep_field.jpg") << "\"]\n"
+      << "[optimizer]\niterations = " << iterations << "\n"
+      << "[output]\npath = \"out/render.png\"\nprint_iter = 10\nsave_iter = 0\n"
+      << extra;
+  return path;
+}
+
+inline std::vector<RenderedImage> render(const std::filesystem::path& config_path,
+                                         const std::vector<std::string>& overrides = {}) {
+  std::ostringstream log;
+  RenderSession session(load_config(config_path.string(), overrides), log);
+  session.run();
+  return session.images();
+}
+
+}  // namespace nsrg::testing

@@ -1,0 +1,154 @@
+// The whole objective (network forward, content + style + TV losses, backward to the image)
+// checked against central finite differences of its loss, on a small random network; and
+// the loss values against a direct recomputation from the network's activations.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine/cpu/cpu_backend.h"
+#include "engine/net/network.h"
+#include "engine/net/objective.h"
+#include "engine/net/targets.h"
+#include "kernels/philox.h"
+
+namespace nsrg {
+namespace {
+
+HostTensor random_host(std::vector<int64_t> shape, uint32_t layer, float scale) {
+  HostTensor t;
+  t.shape = shape;
+  size_t n = 1;
+  for (int64_t d : shape) n *= size_t(d);
+  const RandomStream stream{99, 0, layer, RandomPurpose::Test};
+  t.data.resize(n);
+  for (size_t i = 0; i < n; ++i) t.data[i] = stream.normal(i) * scale;
+  return t;
+}
+
+// conv_a(3->6) relu_a pool conv_b(6->8) relu_b
+Model small_model(LayerType pool_type) {
+  Model m;
+  LayerSpec conv_a;
+  conv_a.name = "conv_a";
+  conv_a.type = LayerType::Conv;
+  conv_a.conv = ConvGeometry{3, 6, 3, 3, 1, 1, 1, 1};
+  LayerSpec relu_a{"relu_a", LayerType::Relu, {}, {}};
+  LayerSpec pool;
+  pool.name = "pool";
+  pool.type = pool_type;
+  pool.pool.kind = pool_type == LayerType::MaxPool ? PoolKind::Max : PoolKind::Average;
+  pool.pool.ceil_mode = true;
+  LayerSpec conv_b;
+  conv_b.name = "conv_b";
+  conv_b.type = LayerType::Conv;
+  conv_b.conv = ConvGeometry{6, 8, 3, 3, 1, 1, 1, 1};
+  LayerSpec relu_b{"relu_b", LayerType::Relu, {}, {}};
+  m.layers = {conv_a, relu_a, pool, conv_b, relu_b};
+  m.tensors["conv_a.weight"] = random_host({6, 3, 3, 3}, 1, 0.3f);
+  m.tensors["conv_a.bias"] = random_host({6}, 2, 0.1f);
+  m.tensors["conv_b.weight"] = random_host({8, 6, 3, 3}, 3, 0.3f);
+  m.tensors["conv_b.bias"] = random_host({8}, 4, 0.1f);
+  return m;
+}
+
+struct Case {
+  LayerType pool;
+  bool normalize;
+};
+
+class ObjectiveGradient : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ObjectiveGradient, MatchesFiniteDifferences) {
+  auto backend = make_cpu_backend();
+  const Model model = small_model(GetParam().pool);
+  Network network(*backend, model, "max");
+  const Shape shape{1, 3, 9, 11};  // odd sizes exercise ceil pooling
+  const HostTensor content = random_host({1, 3, 9, 11}, 10, 1.0f);
+  const HostTensor style = random_host({1, 3, 12, 10}, 11, 1.0f);
+  Tensor content_t = backend->from_host(shape, content.data.data());
+  Tensor style_t = backend->from_host({1, 3, 12, 10}, style.data.data());
+  auto content_targets = capture_features(*backend, network, content_t, {"relu_b"});
+  auto style_grams = capture_grams(*backend, network, {&style_t}, {1.0f}, {"relu_a", "relu_b"});
+  std::map<std::string, const Tensor*> ct, st;
+  for (auto& [k, v] : content_targets) ct[k] = &v;
+  for (auto& [k, v] : style_grams) st[k] = &v;
+  ObjectiveWeights weights;
+  weights.content = 2.0f;
+  weights.style = 50.0f;
+  weights.tv = 0.5f;
+  weights.normalize_gradients = GetParam().normalize;
+  StyleObjective objective(*backend, network, weights, ct, st);
+
+  HostTensor x0 = random_host({1, 3, 9, 11}, 12, 1.0f);
+  Tensor x = backend->from_host(shape, x0.data.data());
+  Tensor grad = backend->empty(shape);
+  objective.evaluate(x, grad);
+  const std::vector<float> g = backend->to_host(grad);
+  const LossValues at_x = objective.read_losses();
+  EXPECT_NEAR(at_x.total, at_x.content + at_x.style + at_x.tv, 1e-5 * std::fabs(at_x.total));
+
+  if (GetParam().normalize) {
+    // Normalized gradients are not the loss's gradient; check only their scale: each
+    // module's contribution has L1 norm equal to its weight, so the total is bounded.
+    double l1 = 0;
+    for (float v : g) l1 += std::fabs(v);
+    EXPECT_GT(l1, 0.0);
+    return;
+  }
+  // Directional derivatives along random directions vs central differences.
+  Tensor probe = backend->empty(shape);
+  Tensor scratch_grad = backend->empty(shape);
+  for (uint32_t d = 0; d < 4; ++d) {
+    const HostTensor v = random_host({1, 3, 9, 11}, 20 + d, 1.0f);
+    double analytic = 0;
+    for (size_t i = 0; i < g.size(); ++i) analytic += double(g[i]) * v.data[i];
+    const double h = 1e-2;
+    auto loss_at = [&](double step) {
+      std::vector<float> moved(x0.data);
+      for (size_t i = 0; i < moved.size(); ++i) moved[i] += float(step * v.data[i]);
+      backend->upload(moved.data(), probe);
+      objective.evaluate(probe, scratch_grad);
+      return objective.read_losses().total;
+    };
+    const double numeric = (loss_at(h) - loss_at(-h)) / (2 * h);
+    EXPECT_NEAR(analytic, numeric, 2e-3 * (std::fabs(numeric) + std::fabs(analytic)) + 1e-4)
+        << "direction " << d;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Pools, ObjectiveGradient,
+                         ::testing::Values(Case{LayerType::MaxPool, false},
+                                           Case{LayerType::AvgPool, false},
+                                           Case{LayerType::MaxPool, true}));
+
+TEST(Objective, LossValuesMatchDefinitions) {
+  auto backend = make_cpu_backend();
+  const Model model = small_model(LayerType::MaxPool);
+  Network network(*backend, model, "max");
+  const Shape shape{1, 3, 8, 8};
+  const HostTensor content = random_host({1, 3, 8, 8}, 30, 1.0f);
+  Tensor content_t = backend->from_host(shape, content.data.data());
+  auto targets = capture_features(*backend, network, content_t, {"relu_a"});
+  auto grams = capture_grams(*backend, network, {&content_t}, {1.0f}, {"relu_b"});
+  std::map<std::string, const Tensor*> ct{{"relu_a", &targets.at("relu_a")}};
+  std::map<std::string, const Tensor*> st{{"relu_b", &grams.at("relu_b")}};
+  ObjectiveWeights weights;
+  weights.tv = 0.25f;
+  StyleObjective objective(*backend, network, weights, ct, st);
+  // At the content image itself: content and style losses are zero, TV is the image's.
+  Tensor grad = backend->empty(shape);
+  objective.evaluate(content_t, grad);
+  const LossValues l = objective.read_losses();
+  EXPECT_NEAR(l.content, 0.0, 1e-9);
+  EXPECT_NEAR(l.style, 0.0, 1e-9);
+  double tv = 0;
+  auto at = [&](int c, int i, int j) { return double(content.data[(c * 8 + i) * 8 + j]); };
+  for (int c = 0; c < 3; ++c)
+    for (int i = 0; i < 7; ++i)
+      for (int j = 0; j < 7; ++j)
+        tv += std::pow(at(c, i, j) - at(c, i, j + 1), 2) + std::pow(at(c, i, j) - at(c, i + 1, j), 2);
+  EXPECT_NEAR(l.tv, 0.125 * tv, 1e-4 * tv);
+}
+
+}  // namespace
+}  // namespace nsrg
