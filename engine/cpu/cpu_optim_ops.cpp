@@ -1,0 +1,141 @@
+// CpuBackend: the optimizer ops of Backend beyond dot/axpy/scale: scalar arithmetic and
+// select on scalar slots, the elementwise Adam helpers, and the ring-buffer row ops of the
+// L-BFGS history (rows chosen by a counter held in a scalar slot).
+#include <cmath>
+#include <cstdint>
+
+#include "engine/core/error.h"
+#include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_parallel.h"
+
+namespace nsrg {
+
+namespace {
+
+void check_same_numel(const Tensor& a, const Tensor& b, const char* op) {
+  NSRG_CHECK(!a.empty() && !b.empty(), op, ": empty tensor");
+  NSRG_CHECK(a.numel() == b.numel(), op, ": ", a.shape().str(), " vs ", b.shape().str());
+}
+
+// The row index a RingRow names in `ring`, or -1 when that row does not exist yet.
+std::ptrdiff_t resolve_row(const Tensor& ring, const RingRow& row) {
+  NSRG_CHECK(row.counter != nullptr, "ring row without a counter");
+  NSRG_CHECK(row.slot >= 0 && size_t(row.slot) < row.counter->numel(), "ring counter slot ",
+             row.slot, " of ", row.counter->shape().str());
+  const float count = row.counter->data()[row.slot];
+  NSRG_CHECK(count >= 0.0f && count == std::floor(count) && count < 16777216.0f,
+             "ring counter is not a whole number: ", count);
+  const std::int64_t raw = std::int64_t(count) + row.offset;
+  if (raw < 0) return -1;
+  return std::ptrdiff_t(raw % ring.shape().n);
+}
+
+// Offset of row `index` in ring, whose rows must have row_numel floats each.
+size_t row_offset(const Tensor& ring, std::ptrdiff_t index, size_t row_numel) {
+  NSRG_CHECK(size_t(ring.shape().n) * row_numel == ring.numel(), "ring ", ring.shape().str(),
+             " has no rows of ", row_numel, " floats");
+  return size_t(index) * row_numel;
+}
+
+}  // namespace
+
+void CpuBackend::scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) {
+  const float x = coef_value(a);
+  const float y = coef_value(b);
+  float result = 0.0f;
+  switch (op) {
+    case ScalarOp::Add:
+      result = x + y;
+      break;
+    case ScalarOp::Subtract:
+      result = x - y;
+      break;
+    case ScalarOp::Multiply:
+      result = x * y;
+      break;
+    case ScalarOp::Divide:
+      result = x / y;
+      break;
+    case ScalarOp::Min:
+      result = x < y ? x : y;
+      break;
+    case ScalarOp::Max:
+      result = x > y ? x : y;
+      break;
+    case ScalarOp::Greater:
+      result = x > y ? 1.0f : 0.0f;
+      break;
+  }
+  store_scalar(out, result);
+}
+
+void CpuBackend::scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) {
+  store_scalar(out, coef_value(condition) != 0.0f ? coef_value(if_nonzero) : coef_value(if_zero));
+}
+
+void CpuBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
+  check_same_numel(a, y, "add_product");
+  check_same_numel(b, y, "add_product");
+  const float factor = coef_value(alpha);
+  const float* pa = a.data();
+  const float* pb = b.data();
+  float* py = y.data();
+  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+                    [&](std::ptrdiff_t i) { py[i] += factor * pa[i] * pb[i]; });
+}
+
+void CpuBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
+  check_same_numel(a, y, "add_quotient");
+  check_same_numel(b, y, "add_quotient");
+  const float factor = coef_value(alpha);
+  const float* pa = a.data();
+  const float* pb = b.data();
+  float* py = y.data();
+  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+                    [&](std::ptrdiff_t i) { py[i] += factor * pa[i] / pb[i]; });
+}
+
+void CpuBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
+  check_same_numel(x, y, "sqrt_plus");
+  const float* px = x.data();
+  float* py = y.data();
+  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+                    [&](std::ptrdiff_t i) { py[i] = std::sqrt(px[i]) + addend; });
+}
+
+void CpuBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
+  NSRG_CHECK(!x.empty() && !ring.empty(), "ring_store: empty tensor");
+  const std::ptrdiff_t index = resolve_row(ring, row);
+  if (index < 0) return;
+  float* out = ring.data() + row_offset(ring, index, x.numel());
+  const float* in = x.data();
+  cpu::parallel_for(std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) { out[i] = in[i]; });
+}
+
+void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
+                          const Tensor* row_scales, ScalarSlot out) {
+  NSRG_CHECK(!x.empty() && !ring.empty(), "ring_dot: empty tensor");
+  if (row_scales != nullptr)
+    NSRG_CHECK(row_scales->numel() == size_t(ring.shape().n), "ring_dot: row scales ",
+               row_scales->shape().str(), " for ring ", ring.shape().str());
+  const std::ptrdiff_t index = resolve_row(ring, row);
+  if (index < 0) return;
+  const float* a = ring.data() + row_offset(ring, index, x.numel());
+  const float* b = x.data();
+  double sum = cpu::parallel_sum(std::ptrdiff_t(x.numel()),
+                                 [&](std::ptrdiff_t i) { return double(a[i]) * b[i]; });
+  if (row_scales != nullptr) sum *= double(row_scales->data()[index]);
+  store_scalar(out, sum);
+}
+
+void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) {
+  NSRG_CHECK(!y.empty() && !ring.empty(), "ring_axpy: empty tensor");
+  const std::ptrdiff_t index = resolve_row(ring, row);
+  if (index < 0) return;
+  const float factor = coef_value(alpha);
+  const float* in = ring.data() + row_offset(ring, index, y.numel());
+  float* out = y.data();
+  cpu::parallel_for(std::ptrdiff_t(y.numel()), [&](std::ptrdiff_t i) { out[i] += factor * in[i]; });
+}
+
+}  // namespace nsrg

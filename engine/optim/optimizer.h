@@ -1,0 +1,43 @@
+// The optimizer interface the render loop drives: L-BFGS (torch/optim lbfgs.lua without a
+// line search, as neural-style uses it) and Adam (optim.adam), both written once against
+// the Backend with all their state in backend Tensors, so a step needs no host read.
+//
+// The render loop is: for k = 1..N { evaluate f and g at x (evaluation k); report;
+// optimizer.step(x, g, f); } and saves the final x: N evaluations and N steps.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/core/backend.h"
+#include "engine/core/tensor.h"
+
+namespace nsrg {
+
+struct OptimizerSettings {
+  enum class Kind { Lbfgs, Adam } kind = Kind::Lbfgs;
+  float learning_rate = 1.0f;
+  int history = 100;    // L-BFGS m: (s, y) pairs kept
+  float tol_x = -1.0f;  // L-BFGS: stop when g.d > -tol_x (checked before each step)
+  float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;  // Adam
+};
+
+class Optimizer {
+ public:
+  virtual ~Optimizer() = default;
+  // One step. `grad` and `loss` are the gradient and loss at the current x (evaluation k
+  // was just done by the caller); moves x to the next point. Never reads device memory on
+  // the host (no synchronisation).
+  virtual void step(Tensor& x, const Tensor& grad, ScalarSlot loss) = 0;
+  // True once L-BFGS hit its stopping rule (g.d > -tol_x before a step; x is no longer
+  // moved). Reads a device flag: call only at print/save points. Always false for Adam.
+  virtual bool stopped() = 0;
+  virtual std::string name() const = 0;  // "lbfgs" or "adam"
+};
+
+// An optimizer for a variable of `variable_shape` whose state lives on `backend` (which
+// must outlive it). Bad settings are a UserError naming the optimizer.* key.
+std::unique_ptr<Optimizer> make_optimizer(Backend& backend, const OptimizerSettings& settings,
+                                          const Shape& variable_shape);
+
+}  // namespace nsrg
