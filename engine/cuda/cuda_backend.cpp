@@ -1,0 +1,176 @@
+// CudaBackend: the factory, identity (device, library versions, precision) and memory
+// (pool allocations, upload/download/copy/fill, scalar reads, event timing).
+#include "engine/cuda/cuda_backend.h"
+
+#include "engine/core/error.h"
+#include "engine/cuda/cuda_backend_impl.h"
+#include "engine/cuda/cuda_check.h"
+
+namespace nsrg {
+
+namespace {
+
+constexpr size_t kCublasWorkspaceBytes = size_t(32) << 20;
+
+std::string version_text(int packed, int major_unit, int minor_unit) {
+  return msg(packed / major_unit, ".", (packed % major_unit) / minor_unit, ".",
+             packed % minor_unit);
+}
+
+std::string describe_device(int device, Precision precision, cublasHandle_t cublas) {
+  cudaDeviceProp properties{};
+  NSRG_CUDA_CHECK(cudaGetDeviceProperties(&properties, device));
+  int runtime = 0, driver = 0, cublas_version = 0;
+  NSRG_CUDA_CHECK(cudaRuntimeGetVersion(&runtime));
+  NSRG_CUDA_CHECK(cudaDriverGetVersion(&driver));
+  NSRG_CUBLAS_CHECK(cublasGetVersion(cublas, &cublas_version));
+  // cuDNN 9 packs its version as major*10000 + minor*100 + patch.
+  const int cudnn = int(cudnnGetVersion());
+  return msg("cuda: ", properties.name, " (sm_", properties.major, properties.minor, ", ",
+             (properties.totalGlobalMem >> 20), " MiB), CUDA runtime ",
+             version_text(runtime, 1000, 10), ", driver ", version_text(driver, 1000, 10),
+             ", cuDNN ", version_text(cudnn, 10000, 100), ", cuBLAS ",
+             version_text(cublas_version, 10000, 100), ", ",
+             precision == Precision::Fp32 ? "fp32" : "tf32");
+}
+
+}  // namespace
+
+int cuda_device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return 0;
+  }
+  return count;
+}
+
+std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
+  NSRG_REQUIRE(cuda_device_count() > 0, "backend \"cuda\": no CUDA device is present");
+  int device = 0;
+  NSRG_CUDA_CHECK(cudaGetDevice(&device));
+  return std::make_unique<CudaBackend>(device, options);
+}
+
+CudaBackend::CudaBackend(int device, const BackendOptions& options)
+    : device_(device), precision_(options.precision) {
+  NSRG_CUDA_CHECK(cudaSetDevice(device_));
+  stream_ = create_stream();
+  pool_ = std::make_unique<DevicePool>(device_, stream_.get());
+  cudnn_ = create_cudnn(stream_.get());
+  cublas_ = create_cublas(stream_.get());
+  // After cublasSetStream (which resets it): the size NVIDIA recommends for Hopper.
+  cublas_workspace_ = DeviceBuffer(*pool_, kCublasWorkspaceBytes);
+  NSRG_CUBLAS_CHECK(
+      cublasSetWorkspace(cublas_.get(), cublas_workspace_.data(), cublas_workspace_.bytes()));
+  cusolver_ = create_cusolver(stream_.get());
+  // Fp32: no TF32 anywhere (pedantic cuBLAS, FMA-only cuDNN). Tf32: tensor cores for GEMMs
+  // and convolutions with float32 data.
+  NSRG_CUBLAS_CHECK(cublasSetMathMode(cublas_.get(), precision_ == Precision::Fp32
+                                                         ? CUBLAS_PEDANTIC_MATH
+                                                         : CUBLAS_TF32_TENSOR_OP_MATH));
+  convolutions_ = std::make_unique<ConvolutionPlans>(cudnn_.get(), precision_, *pool_);
+  reduce_partials_ = DeviceBuffer(*pool_, (size_t(kernels::kReducePartials) + 2) * sizeof(double));
+  description_ = describe_device(device_, precision_, cublas_.get());
+}
+
+CudaBackend::~CudaBackend() {
+  // Let enqueued work finish before the members it uses go away.
+  (void)cudaStreamSynchronize(stream_.get());
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+float* CudaBackend::slot_pointer(ScalarSlot slot) {
+  NSRG_CHECK(slot.array != nullptr && !slot.array->empty(), "scalar slot without an array");
+  NSRG_CHECK(slot.index >= 0 && size_t(slot.index) < slot.array->numel(), "scalar slot ",
+             slot.index, " of ", slot.array->shape().str());
+  return slot.array->data() + slot.index;
+}
+
+kernels::DeviceCoef CudaBackend::device_coef(const Coef& coef) {
+  kernels::DeviceCoef result;
+  result.constant = coef.constant;
+  if (coef.array != nullptr) {
+    NSRG_CHECK(!coef.array->empty() && coef.index >= 0 && size_t(coef.index) < coef.array->numel(),
+               "coefficient index ", coef.index, " of ", coef.array->shape().str());
+    result.scalar = coef.array->data() + coef.index;
+  }
+  return result;
+}
+
+kernels::ReduceScratch CudaBackend::reduce_scratch() const {
+  return kernels::ReduceScratch{reduce_partials_.as<double>()};
+}
+
+double* CudaBackend::scalar_scratch() const {
+  return reduce_partials_.as<double>() + kernels::kReducePartials;
+}
+
+// ---- memory -------------------------------------------------------------------------------
+
+Tensor CudaBackend::empty(const Shape& shape) {
+  NSRG_CHECK(shape.n > 0 && shape.c > 0 && shape.h > 0 && shape.w > 0, "tensor shape ",
+             shape.str());
+  void* data = pool_->allocate(shape.numel() * sizeof(float), MemoryUse::Tensor);
+  return Tensor(this, shape, static_cast<float*>(data));
+}
+
+void CudaBackend::release(float* data) noexcept {
+  pool_->free(data);
+}
+
+void CudaBackend::upload(const float* host, Tensor& dst) {
+  NSRG_CHECK(!dst.empty(), "upload into an empty tensor");
+  NSRG_CUDA_CHECK(
+      cudaMemcpyAsync(dst.data(), host, dst.bytes(), cudaMemcpyHostToDevice, stream_.get()));
+  // The host buffer may be reused as soon as upload returns.
+  NSRG_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+}
+
+void CudaBackend::download(const Tensor& src, float* host) {
+  NSRG_CHECK(!src.empty(), "download from an empty tensor");
+  NSRG_CUDA_CHECK(
+      cudaMemcpyAsync(host, src.data(), src.bytes(), cudaMemcpyDeviceToHost, stream_.get()));
+  NSRG_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+}
+
+void CudaBackend::copy(const Tensor& src, Tensor& dst) {
+  NSRG_CHECK(src.numel() == dst.numel(), "copy ", src.shape().str(), " to ", dst.shape().str());
+  if (src.data() == dst.data() || src.numel() == 0) return;
+  NSRG_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src.data(), src.bytes(), cudaMemcpyDeviceToDevice,
+                                  stream_.get()));
+}
+
+void CudaBackend::fill(Tensor& dst, float value) {
+  NSRG_CHECK(!dst.empty(), "fill of an empty tensor");
+  kernels::launch_fill(dst.data(), dst.numel(), value, stream_.get());
+  NSRG_CUDA_CHECK_LAUNCH();
+}
+
+float CudaBackend::read_scalar(const Tensor& scalars, int index) {
+  const float* pointer = slot_pointer(ScalarSlot{const_cast<Tensor*>(&scalars), index});
+  float value = 0.0f;
+  NSRG_CUDA_CHECK(
+      cudaMemcpyAsync(&value, pointer, sizeof(float), cudaMemcpyDeviceToHost, stream_.get()));
+  NSRG_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+  return value;
+}
+
+void CudaBackend::synchronize() {
+  NSRG_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
+}
+
+double CudaBackend::time_ms(const std::function<void()>& work) {
+  const Event start = create_event(), stop = create_event();
+  synchronize();
+  NSRG_CUDA_CHECK(cudaEventRecord(start.get(), stream_.get()));
+  work();
+  NSRG_CUDA_CHECK(cudaEventRecord(stop.get(), stream_.get()));
+  NSRG_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+  float milliseconds = 0.0f;
+  NSRG_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
+  return double(milliseconds);
+}
+
+}  // namespace nsrg

@@ -1,0 +1,121 @@
+// CudaBackend: the CUDA implementation of Backend, shared by the engine/cuda/*.cpp files.
+//
+// Everything runs in order on one stream; device memory comes from a stream-ordered pool
+// (cuda_memory.h); reductions write device scalars, and only upload, download, read_scalar,
+// synchronize and symmetric_eigen (which checks the solver's status) wait for the device.
+// Files: cuda_backend.cpp (factory, identity, memory), cuda_layer_ops.cpp (convolution, ReLU,
+// pooling), cuda_gram_ops.cpp, cuda_loss_ops.cpp, cuda_vector_ops.cpp, cuda_optim_ops.cpp,
+// cuda_randomize_ops.cpp.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/core/backend.h"
+#include "engine/cuda/cuda_convolution.h"
+#include "engine/cuda/cuda_memory.h"
+#include "engine/cuda/cuda_resources.h"
+#include "kernels/elementwise.cuh"
+#include "kernels/reduction.cuh"
+
+namespace nsrg {
+
+class CudaBackend final : public Backend {
+ public:
+  CudaBackend(int device, const BackendOptions& options);
+  ~CudaBackend() override;
+  CudaBackend(const CudaBackend&) = delete;
+  CudaBackend& operator=(const CudaBackend&) = delete;
+
+  // ---- identity ------------------------------------------------------------------------
+  BackendKind kind() const override { return BackendKind::Cuda; }
+  std::string description() const override { return description_; }
+
+  // ---- memory --------------------------------------------------------------------------
+  Tensor empty(const Shape& shape) override;
+  void release(float* data) noexcept override;
+  void upload(const float* host, Tensor& dst) override;
+  void download(const Tensor& src, float* host) override;
+  void copy(const Tensor& src, Tensor& dst) override;
+  void fill(Tensor& dst, float value) override;
+  float read_scalar(const Tensor& scalars, int index) override;
+  void synchronize() override;
+  size_t peak_memory_bytes() const override { return pool_->peak_tensor_bytes(); }
+  double time_ms(const std::function<void()>& work) override;
+
+  // ---- network layers ------------------------------------------------------------------
+  void conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                    const Tensor& bias, Tensor& y) override;
+  void conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
+                          Tensor& dx) override;
+  void relu_forward(const Tensor& x, Tensor& y) override;
+  void relu_backward(const Tensor& y, const Tensor& dy, Tensor& dx) override;
+  void pool_forward(const PoolGeometry& geometry, const Tensor& x, Tensor& y) override;
+  void pool_backward(const PoolGeometry& geometry, const Tensor& x, const Tensor& y,
+                     const Tensor& dy, Tensor& dx) override;
+
+  // ---- Gram matrices -------------------------------------------------------------------
+  void gram(const Tensor& features, float scale, Tensor& gram) override;
+  void gram_backward(const Tensor& features, const Tensor& dgram, float scale,
+                     Tensor& dfeatures) override;
+
+  // ---- losses --------------------------------------------------------------------------
+  void mse_loss(const Tensor& x, const Tensor& target, float weight, ScalarSlot loss,
+                Tensor& grad) override;
+  void add_weighted_gradient(const Tensor& grad, float weight, bool normalize,
+                             Tensor& accumulate) override;
+  void tv_loss(const Tensor& image, float weight, ScalarSlot loss, Tensor& grad) override;
+
+  // ---- vector and scalar ops -----------------------------------------------------------
+  void dot(const Tensor& a, const Tensor& b, ScalarSlot out) override;
+  void asum(const Tensor& a, ScalarSlot out) override;
+  void axpy(Coef alpha, const Tensor& x, Tensor& y) override;
+  void scale(Coef alpha, Tensor& x) override;
+  void sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) override;
+
+  // ---- optimizer ops (cuda_optim_ops.cpp) ------------------------------------------------
+  void scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) override;
+  void scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) override;
+  void add_product(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) override;
+  void add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) override;
+  void sqrt_plus(const Tensor& x, float addend, Tensor& y) override;
+  void ring_store(const Tensor& x, Tensor& ring, RingRow row) override;
+  void ring_dot(const Tensor& ring, RingRow row, const Tensor& x, const Tensor* row_scales,
+                ScalarSlot out) override;
+  void ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) override;
+
+  // ---- randomization ops (cuda_randomize_ops.cpp) ----------------------------------------
+  void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) override;
+  void randomize_gram(const Tensor& gram, const Tensor& eigenvalues, const Tensor& eigenvectors,
+                      const GramRandomization& params, Tensor& target) override;
+
+  // ---- helpers for the implementation files --------------------------------------------
+  cudaStream_t stream() const { return stream_.get(); }
+  DevicePool& pool() { return *pool_; }
+  // The device pointer of a slot (checked).
+  static float* slot_pointer(ScalarSlot slot);
+  // A coefficient as kernels read it (its scalar stays on the device; checked).
+  static kernels::DeviceCoef device_coef(const Coef& coef);
+  kernels::ReduceScratch reduce_scratch() const;
+  // Waits for the stream and returns the device int (setup-time status checks only).
+  int read_flag(const int* device_flag);
+  // Two doubles of device scratch for results that feed a later kernel (norms, totals).
+  double* scalar_scratch() const;
+
+ private:
+  int device_ = 0;
+  Precision precision_ = Precision::Fp32;
+  std::string description_;
+  // Declaration order is destruction order in reverse: buffers and plans go before the
+  // pool, the pool and the handles before the stream.
+  Stream stream_;
+  std::unique_ptr<DevicePool> pool_;
+  DeviceBuffer cublas_workspace_;  // from the pool, so cuBLAS allocates nothing of its own
+  CudnnHandle cudnn_;
+  CublasHandle cublas_;
+  CusolverHandle cusolver_;
+  std::unique_ptr<ConvolutionPlans> convolutions_;
+  DeviceBuffer reduce_partials_;  // kernels::kReducePartials doubles + 2 scalar doubles
+};
+
+}  // namespace nsrg

@@ -1,0 +1,181 @@
+// cuDNN convolution plans: descriptors, algorithm choice, forward and backward-data
+// (see cuda_convolution.h).
+#include "engine/cuda/cuda_convolution.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "engine/core/error.h"
+#include "engine/cuda/cuda_check.h"
+
+namespace nsrg {
+
+namespace {
+
+constexpr size_t kMaxSearchWorkspace = size_t(1) << 30;  // 1 GiB
+
+// The first (fastest) result that succeeded, is deterministic, fits `limit` and uses an
+// allowed math type; nullptr when none does.
+template <typename Perf, typename Allowed>
+const Perf* fastest_acceptable(const std::vector<Perf>& results, int count, size_t limit,
+                               Allowed allowed) {
+  for (int i = 0; i < count; ++i) {
+    const Perf& r = results[size_t(i)];
+    if (r.status == CUDNN_STATUS_SUCCESS && r.determinism == CUDNN_DETERMINISTIC &&
+        r.memory <= limit && allowed(r.mathType)) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+// Largest workspace among the heuristics' candidates that fit `limit`.
+template <typename Perf>
+size_t largest_candidate_workspace(const std::vector<Perf>& results, int count, size_t limit) {
+  size_t largest = 0;
+  for (int i = 0; i < count; ++i) {
+    const Perf& r = results[size_t(i)];
+    if (r.status == CUDNN_STATUS_SUCCESS && r.memory <= limit)
+      largest = std::max(largest, r.memory);
+  }
+  return largest;
+}
+
+}  // namespace
+
+ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool)
+    : cudnn_(cudnn),
+      precision_(precision),
+      // Fp32: FMA kernels only (no TF32). Tf32: cuDNN's default, which permits TF32 tensor
+      // cores for float32 data on Ampere and later, without converting data to fp16.
+      requested_math_(precision == Precision::Fp32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH),
+      pool_(pool) {}
+
+bool ConvolutionPlans::math_allowed(cudnnMathType_t math) const {
+  if (precision_ == Precision::Fp32) return math == CUDNN_FMA_MATH;
+  return math == CUDNN_FMA_MATH || math == CUDNN_DEFAULT_MATH || math == CUDNN_TENSOR_OP_MATH;
+}
+
+size_t ConvolutionPlans::search_limit() const {
+  size_t free_bytes = 0, total_bytes = 0;
+  NSRG_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+  return std::min(kMaxSearchWorkspace, free_bytes / 4);
+}
+
+ConvolutionPlans::Plan& ConvolutionPlans::plan_for(const ConvGeometry& g, const Shape& input,
+                                                   const Shape& output) {
+  const Key key{g.in_channels, g.out_channels, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
+                g.pad_h,       g.pad_w,        input.n,    input.h,    input.w};
+  auto found = plans_.find(key);
+  if (found != plans_.end()) return *found->second;
+
+  auto plan = std::make_unique<Plan>();
+  plan->input = create_tensor_descriptor(input.n, input.c, input.h, input.w);
+  plan->output = create_tensor_descriptor(output.n, output.c, output.h, output.w);
+  plan->filter = create_filter_descriptor(g.out_channels, g.in_channels, g.kernel_h, g.kernel_w);
+  plan->convolution = create_convolution_descriptor(g.pad_h, g.pad_w, g.stride_h, g.stride_w);
+  int n = 0, c = 0, h = 0, w = 0;
+  NSRG_CUDNN_CHECK(cudnnGetConvolution2dForwardOutputDim(plan->convolution.get(), plan->input.get(),
+                                                         plan->filter.get(), &n, &c, &h, &w));
+  NSRG_CHECK((Shape{n, c, h, w} == output), "cuDNN output ", Shape{n, c, h, w}.str(),
+             " differs from the geometry's ", output.str());
+  return *plans_.emplace(key, std::move(plan)).first->second;
+}
+
+void ConvolutionPlans::choose_forward(Plan& plan, const Tensor& x, const Tensor& weight,
+                                      Tensor& y) {
+  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
+  int capacity = 0, returned = 0;
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(cudnn_, &capacity));
+  std::vector<cudnnConvolutionFwdAlgoPerf_t> results(size_t(std::max(capacity, 1)));
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
+      cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
+      capacity, &returned, results.data()));
+  const size_t search_bytes = largest_candidate_workspace(results, returned, search_limit());
+  {
+    DeviceBuffer search(pool_, search_bytes);
+    NSRG_CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithmEx(
+        cudnn_, plan.input.get(), x.data(), plan.filter.get(), weight.data(),
+        plan.convolution.get(), plan.output.get(), y.data(), capacity, &returned, results.data(),
+        search.data(), search_bytes));
+  }
+  const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
+  if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
+    plan.forward = Choice{true, int(best->algo), best->memory, best->mathType};
+    return;
+  }
+  // Implicit GEMM runs everywhere, deterministic, with FMA math.
+  const auto fallback = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+  size_t bytes = 0;
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(
+      cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
+      fallback, &bytes));
+  plan.forward = Choice{true, int(fallback), bytes, requested_math_};
+}
+
+void ConvolutionPlans::choose_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight,
+                                            Tensor& dx) {
+  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
+  int capacity = 0, returned = 0;
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(cudnn_, &capacity));
+  std::vector<cudnnConvolutionBwdDataAlgoPerf_t> results(size_t(std::max(capacity, 1)));
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(
+      cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
+      capacity, &returned, results.data()));
+  const size_t search_bytes = largest_candidate_workspace(results, returned, search_limit());
+  {
+    DeviceBuffer search(pool_, search_bytes);
+    NSRG_CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithmEx(
+        cudnn_, plan.filter.get(), weight.data(), plan.output.get(), dy.data(),
+        plan.convolution.get(), plan.input.get(), dx.data(), capacity, &returned, results.data(),
+        search.data(), search_bytes));
+  }
+  const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
+  if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
+    plan.backward_data = Choice{true, int(best->algo), best->memory, best->mathType};
+    return;
+  }
+  // Algorithm 1 is deterministic (algorithm 0 is not) and runs with FMA math.
+  const auto fallback = CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
+  size_t bytes = 0;
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(
+      cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
+      fallback, &bytes));
+  plan.backward_data = Choice{true, int(fallback), bytes, requested_math_};
+}
+
+void ConvolutionPlans::forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                               Tensor& y) {
+  const Shape out = geometry.output_shape(x.shape());
+  NSRG_CHECK(weight.shape() == geometry.weight_shape(), "conv weight ", weight.shape().str(),
+             " expected ", geometry.weight_shape().str());
+  NSRG_CHECK(y.shape() == out, "conv output ", y.shape().str(), " expected ", out.str());
+  Plan& plan = plan_for(geometry, x.shape(), out);
+  if (!plan.forward.chosen) choose_forward(plan, x, weight, y);
+  workspace_.reserve(pool_, plan.forward.workspace);
+  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), plan.forward.math));
+  const float one = 1.0f, zero = 0.0f;
+  NSRG_CUDNN_CHECK(cudnnConvolutionForward(
+      cudnn_, &one, plan.input.get(), x.data(), plan.filter.get(), weight.data(),
+      plan.convolution.get(), cudnnConvolutionFwdAlgo_t(plan.forward.algorithm), workspace_.data(),
+      workspace_.bytes(), &zero, plan.output.get(), y.data()));
+}
+
+void ConvolutionPlans::backward_data(const ConvGeometry& geometry, const Tensor& dy,
+                                     const Tensor& weight, Tensor& dx) {
+  const Shape out = geometry.output_shape(dx.shape());
+  NSRG_CHECK(weight.shape() == geometry.weight_shape(), "conv weight ", weight.shape().str(),
+             " expected ", geometry.weight_shape().str());
+  NSRG_CHECK(dy.shape() == out, "conv output gradient ", dy.shape().str(), " expected ", out.str());
+  Plan& plan = plan_for(geometry, dx.shape(), out);
+  if (!plan.backward_data.chosen) choose_backward_data(plan, dy, weight, dx);
+  workspace_.reserve(pool_, plan.backward_data.workspace);
+  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), plan.backward_data.math));
+  const float one = 1.0f, zero = 0.0f;
+  NSRG_CUDNN_CHECK(cudnnConvolutionBackwardData(
+      cudnn_, &one, plan.filter.get(), weight.data(), plan.output.get(), dy.data(),
+      plan.convolution.get(), cudnnConvolutionBwdDataAlgo_t(plan.backward_data.algorithm),
+      workspace_.data(), workspace_.bytes(), &zero, plan.input.get(), dx.data()));
+}
+
+}  // namespace nsrg

@@ -1,0 +1,61 @@
+// cuDNN convolutions: forward and backward-data, NCHW float32. One plan per (geometry,
+// input shape) holds the descriptors and the algorithms, each chosen once by timing the
+// candidates (cudnnFind*AlgorithmEx) among the deterministic ones the precision allows,
+// and cached. All plans share one growing workspace.
+#pragma once
+
+#include <cudnn.h>
+
+#include <array>
+#include <map>
+#include <memory>
+
+#include "engine/core/backend.h"
+#include "engine/cuda/cuda_memory.h"
+#include "engine/cuda/cuda_resources.h"
+
+namespace nsrg {
+
+class ConvolutionPlans {
+ public:
+  ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool);
+
+  // y = conv(x, weight), without bias.
+  void forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight, Tensor& y);
+  // dx = gradient of the convolution with respect to its input (overwritten).
+  void backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
+                     Tensor& dx);
+
+  size_t workspace_bytes() const { return workspace_.bytes(); }
+
+ private:
+  struct Choice {
+    bool chosen = false;
+    int algorithm = 0;  // cudnnConvolutionFwdAlgo_t or cudnnConvolutionBwdDataAlgo_t
+    size_t workspace = 0;
+    cudnnMathType_t math = CUDNN_FMA_MATH;
+  };
+  struct Plan {
+    TensorDescriptor input, output;
+    FilterDescriptor filter;
+    ConvolutionDescriptor convolution;
+    Choice forward, backward_data;
+  };
+  using Key = std::array<int, 11>;
+
+  Plan& plan_for(const ConvGeometry& geometry, const Shape& input, const Shape& output);
+  void choose_forward(Plan& plan, const Tensor& x, const Tensor& weight, Tensor& y);
+  void choose_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight, Tensor& dx);
+  bool math_allowed(cudnnMathType_t math) const;
+  // Largest workspace a search may offer the candidates.
+  size_t search_limit() const;
+
+  cudnnHandle_t cudnn_;
+  Precision precision_;
+  cudnnMathType_t requested_math_;
+  DevicePool& pool_;
+  DeviceBuffer workspace_;
+  std::map<Key, std::unique_ptr<Plan>> plans_;
+};
+
+}  // namespace nsrg

@@ -1,0 +1,118 @@
+// CudaBackend style-randomization ops: the symmetric eigendecomposition by cuSOLVER dsyevd on
+// a double copy (as the CPU backend's LAPACK dsyevd), and randomize_gram: Philox multipliers
+// drawn in kernels, A' = V' diag(lambda') V'^T by a double GEMM, symmetrized, mixed with A.
+//
+// Row-major C x C matrices seen by the column-major libraries are transposed:
+//  - syevd on the plain double copy of the row-major M sees M^T; its lower triangle is M's
+//    upper one, the triangle the interface promises to read (CUBLAS_FILL_MODE_LOWER).
+//    Its eigenvectors come back column-major (column j = eigenvector j) and are transposed
+//    into row-major V[i*C + j].
+//  - rebuild: with P = V' and S = V' diag(lambda') row-major, the row-major result
+//    R = S P^T is column-major R^T = P S^T = (P_col)^T S_col where P_col = P^T and
+//    S_col = S^T are the column-major views: DGEMM(T, N) of P and S, all ld = C.
+#include <cmath>
+
+#include "engine/core/error.h"
+#include "engine/cuda/cuda_backend_impl.h"
+#include "engine/cuda/cuda_check.h"
+#include "kernels/randomize.cuh"
+
+namespace nsrg {
+
+namespace {
+// C of a [1,1,C,C] tensor.
+int square_size(const Tensor& tensor, const char* what) {
+  const Shape& shape = tensor.shape();
+  NSRG_CHECK(!tensor.empty() && shape.n == 1 && shape.c == 1 && shape.h == shape.w, what,
+             " must be a non-empty [1,1,C,C] tensor, got ", shape.str());
+  return shape.h;
+}
+}  // namespace
+
+int CudaBackend::read_flag(const int* device_flag) {
+  int value = 0;
+  NSRG_CUDA_CHECK(
+      cudaMemcpyAsync(&value, device_flag, sizeof(int), cudaMemcpyDeviceToHost, stream()));
+  NSRG_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  return value;
+}
+
+void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) {
+  const int channels = square_size(matrix, "symmetric_eigen matrix");
+  const size_t c = size_t(channels);
+  NSRG_CHECK(eigenvalues.numel() == c, "symmetric_eigen: eigenvalues ", eigenvalues.shape().str(),
+             " for a ", c, "x", c, " matrix");
+  NSRG_CHECK(eigenvectors.shape() == matrix.shape(), "symmetric_eigen: eigenvectors ",
+             eigenvectors.shape().str(), " for a matrix ", matrix.shape().str());
+
+  DeviceBuffer work_matrix(*pool_, c * c * sizeof(double));
+  DeviceBuffer values(*pool_, c * sizeof(double));
+  DeviceBuffer flags(*pool_, 2 * sizeof(int));  // [0]: non-finite input, [1]: solver info
+  NSRG_CUDA_CHECK(cudaMemsetAsync(flags.data(), 0, 2 * sizeof(int), stream()));
+  kernels::launch_widen_matrix(matrix.data(), work_matrix.as<double>(), channels, flags.as<int>(),
+                               stream());
+  NSRG_CUDA_CHECK_LAUNCH();
+  // Once per style layer, at setup: the host checks the input before solving and the
+  // solver's status after.
+  NSRG_CHECK(read_flag(flags.as<int>()) == 0, "symmetric_eigen: the matrix has a non-finite entry");
+
+  const cusolverEigMode_t jobz = CUSOLVER_EIG_MODE_VECTOR;
+  const cublasFillMode_t uplo = CUBLAS_FILL_MODE_LOWER;
+  int work_size = 0;
+  NSRG_CUSOLVER_CHECK(cusolverDnDsyevd_bufferSize(cusolver_.get(), jobz, uplo, channels,
+                                                  work_matrix.as<double>(), channels,
+                                                  values.as<double>(), &work_size));
+  DeviceBuffer workspace(*pool_, size_t(work_size > 0 ? work_size : 1) * sizeof(double));
+  NSRG_CUSOLVER_CHECK(cusolverDnDsyevd(cusolver_.get(), jobz, uplo, channels,
+                                       work_matrix.as<double>(), channels, values.as<double>(),
+                                       workspace.as<double>(), work_size, flags.as<int>() + 1));
+  const int info = read_flag(flags.as<int>() + 1);
+  NSRG_CHECK(info == 0, "cusolverDnDsyevd returned info ", info, " for a ", c, "x", c, " matrix");
+  kernels::launch_narrow_eigen(work_matrix.as<double>(), values.as<double>(), channels,
+                               eigenvectors.data(), eigenvalues.data(), stream());
+  NSRG_CUDA_CHECK_LAUNCH();
+}
+
+void CudaBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
+                                 const Tensor& eigenvectors, const GramRandomization& params,
+                                 Tensor& target) {
+  const int channels = square_size(gram, "randomize_gram gram");
+  const size_t c = size_t(channels);
+  NSRG_CHECK(target.shape() == gram.shape(), "randomize_gram: target ", target.shape().str(),
+             " for a gram ", gram.shape().str());
+  NSRG_CHECK(std::isfinite(params.lo) && std::isfinite(params.hi) && std::isfinite(params.mix),
+             "randomize_gram: non-finite parameter (lo ", params.lo, ", hi ", params.hi, ", mix ",
+             params.mix, ")");
+  if (params.mode == RandomizeMode::None) {
+    copy(gram, target);
+    return;
+  }
+  NSRG_CHECK(target.data() != gram.data(), "randomize_gram: target aliases the gram");
+  if (params.mode == RandomizeMode::RandomGram) {
+    kernels::launch_random_gram(params, gram.data(), channels, reduce_scratch(), scalar_scratch(),
+                                target.data(), stream());
+    NSRG_CUDA_CHECK_LAUNCH();
+    return;
+  }
+  NSRG_CHECK(eigenvalues.numel() == c && eigenvectors.shape() == gram.shape(),
+             "randomize_gram: eigenvalues ", eigenvalues.shape().str(), " and eigenvectors ",
+             eigenvectors.shape().str(), " for a gram ", gram.shape().str());
+  NSRG_CHECK(target.data() != eigenvalues.data() && target.data() != eigenvectors.data(),
+             "randomize_gram: target aliases the eigendecomposition");
+
+  DeviceBuffer vectors(*pool_, c * c * sizeof(double));
+  DeviceBuffer scaled(*pool_, c * c * sizeof(double));
+  DeviceBuffer rebuilt(*pool_, c * c * sizeof(double));
+  kernels::launch_randomize_eigen(params, eigenvalues.data(), eigenvectors.data(), channels,
+                                  vectors.as<double>(), scaled.as<double>(), stream());
+  NSRG_CUDA_CHECK_LAUNCH();
+  const double one = 1.0, zero = 0.0;
+  NSRG_CUBLAS_CHECK(cublasDgemm(cublas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, channels, channels,
+                                channels, &one, vectors.as<double>(), channels, scaled.as<double>(),
+                                channels, &zero, rebuilt.as<double>(), channels));
+  kernels::launch_mix_rebuilt(gram.data(), rebuilt.as<double>(), channels, double(params.mix),
+                              target.data(), stream());
+  NSRG_CUDA_CHECK_LAUNCH();
+}
+
+}  // namespace nsrg

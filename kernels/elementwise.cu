@@ -1,0 +1,108 @@
+// Element-wise kernels (see elementwise.cuh): fill, bias add, ReLU, axpy/scale with a
+// device-resident coefficient, and the Gram matrices' triangle helpers.
+#include "kernels/elementwise.cuh"
+#include "kernels/launch_config.cuh"
+
+namespace nsrg::kernels {
+namespace {
+
+__device__ __forceinline__ float coef_value(DeviceCoef coef) {
+  return coef.scalar != nullptr ? coef.constant * *coef.scalar : coef.constant;
+}
+
+__global__ void fill_kernel(float* dst, size_t count, float value) {
+  for (size_t i = first_index(); i < count; i += grid_stride()) dst[i] = value;
+}
+
+__global__ void bias_add_kernel(float* y, const float* bias, int channels, size_t plane,
+                                size_t count) {
+  for (size_t i = first_index(); i < count; i += grid_stride()) {
+    const size_t channel = (i / plane) % size_t(channels);
+    y[i] += bias[channel];
+  }
+}
+
+__global__ void relu_forward_kernel(const float* x, float* y, size_t count) {
+  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+__global__ void relu_backward_kernel(const float* y, const float* dy, float* dx, size_t count) {
+  for (size_t i = first_index(); i < count; i += grid_stride()) {
+    dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  }
+}
+
+__global__ void axpy_kernel(DeviceCoef alpha, const float* x, float* y, size_t count) {
+  const float a = coef_value(alpha);
+  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] += a * x[i];
+}
+
+__global__ void scale_kernel(DeviceCoef alpha, float* x, size_t count) {
+  const float a = coef_value(alpha);
+  for (size_t i = first_index(); i < count; i += grid_stride()) x[i] *= a;
+}
+
+__global__ void mirror_upper_to_lower_kernel(float* m, int size) {
+  const size_t count = size_t(size) * size_t(size);
+  for (size_t i = first_index(); i < count; i += grid_stride()) {
+    const size_t row = i / size_t(size), col = i % size_t(size);
+    if (col < row) m[i] = m[col * size_t(size) + row];
+  }
+}
+
+__global__ void add_transpose_kernel(const float* m, float* sum, int size) {
+  const size_t count = size_t(size) * size_t(size);
+  for (size_t i = first_index(); i < count; i += grid_stride()) {
+    const size_t row = i / size_t(size), col = i % size_t(size);
+    sum[i] = m[i] + m[col * size_t(size) + row];
+  }
+}
+
+}  // namespace
+
+void launch_fill(float* dst, size_t count, float value, cudaStream_t stream) {
+  if (count == 0) return;
+  fill_kernel<<<grid_for(count), kThreads, 0, stream>>>(dst, count, value);
+}
+
+void launch_bias_add(float* y, const float* bias, int images, int channels, size_t plane,
+                     cudaStream_t stream) {
+  const size_t count = size_t(images) * size_t(channels) * plane;
+  if (count == 0) return;
+  bias_add_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, bias, channels, plane, count);
+}
+
+void launch_relu_forward(const float* x, float* y, size_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  relu_forward_kernel<<<grid_for(count), kThreads, 0, stream>>>(x, y, count);
+}
+
+void launch_relu_backward(const float* y, const float* dy, float* dx, size_t count,
+                          cudaStream_t stream) {
+  if (count == 0) return;
+  relu_backward_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, dy, dx, count);
+}
+
+void launch_axpy(DeviceCoef alpha, const float* x, float* y, size_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  axpy_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, x, y, count);
+}
+
+void launch_scale(DeviceCoef alpha, float* x, size_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  scale_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, x, count);
+}
+
+void launch_mirror_upper_to_lower(float* matrix, int size, cudaStream_t stream) {
+  const size_t count = size_t(size) * size_t(size);
+  if (count == 0) return;
+  mirror_upper_to_lower_kernel<<<grid_for(count), kThreads, 0, stream>>>(matrix, size);
+}
+
+void launch_add_transpose(const float* matrix, float* sum, int size, cudaStream_t stream) {
+  const size_t count = size_t(size) * size_t(size);
+  if (count == 0) return;
+  add_transpose_kernel<<<grid_for(count), kThreads, 0, stream>>>(matrix, sum, size);
+}
+
+}  // namespace nsrg::kernels

@@ -1,0 +1,164 @@
+// Optimizer kernels (see optimizer.cuh): scalar arithmetic, Adam's element-wise helpers,
+// and the ring-buffer row ops of the L-BFGS history.
+#include "kernels/deterministic_reduce.cuh"
+#include "kernels/optimizer.cuh"
+
+namespace nsrg::kernels {
+namespace {
+
+__device__ __forceinline__ float coef_value(DeviceCoef coef) {
+  return coef.scalar != nullptr ? coef.constant * *coef.scalar : coef.constant;
+}
+
+// The row a DeviceRingRow names, or -1 when it does not exist (see optimizer.cuh).
+__device__ __forceinline__ long long ring_row(DeviceRingRow row) {
+  const float count = *row.counter;
+  if (!(count >= 0.0f && count < 16777216.0f && count == floorf(count))) return -1;
+  const long long raw = (long long)count + row.offset;
+  if (raw < 0) return -1;
+  return raw % row.rows;
+}
+
+__global__ void scalar_op_kernel(DeviceScalarOp op, DeviceCoef a, DeviceCoef b, float* out) {
+  const float x = coef_value(a), y = coef_value(b);
+  float result = 0.0f;
+  switch (op) {
+    case DeviceScalarOp::Add:
+      result = x + y;
+      break;
+    case DeviceScalarOp::Subtract:
+      result = x - y;
+      break;
+    case DeviceScalarOp::Multiply:
+      result = x * y;
+      break;
+    case DeviceScalarOp::Divide:
+      result = x / y;
+      break;
+    case DeviceScalarOp::Min:
+      result = x < y ? x : y;
+      break;
+    case DeviceScalarOp::Max:
+      result = x > y ? x : y;
+      break;
+    case DeviceScalarOp::Greater:
+      result = x > y ? 1.0f : 0.0f;
+      break;
+  }
+  *out = result;
+}
+
+__global__ void scalar_select_kernel(DeviceCoef condition, DeviceCoef if_nonzero,
+                                     DeviceCoef if_zero, float* out) {
+  *out = coef_value(condition) != 0.0f ? coef_value(if_nonzero) : coef_value(if_zero);
+}
+
+__global__ void add_product_kernel(DeviceCoef alpha, const float* a, const float* b, float* y,
+                                   size_t count) {
+  const float factor = coef_value(alpha);
+  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] += factor * a[i] * b[i];
+}
+
+__global__ void add_quotient_kernel(DeviceCoef alpha, const float* a, const float* b, float* y,
+                                    size_t count) {
+  const float factor = coef_value(alpha);
+  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] += factor * a[i] / b[i];
+}
+
+__global__ void sqrt_plus_kernel(const float* x, float addend, float* y, size_t count) {
+  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] = sqrtf(x[i]) + addend;
+}
+
+__global__ void ring_store_kernel(const float* x, float* ring, size_t row_size, DeviceRingRow row) {
+  const long long r = ring_row(row);
+  if (r < 0) return;
+  float* out = ring + size_t(r) * row_size;
+  for (size_t i = first_index(); i < row_size; i += grid_stride()) out[i] = x[i];
+}
+
+__global__ void ring_axpy_kernel(DeviceCoef alpha, const float* ring, size_t row_size,
+                                 DeviceRingRow row, float* y) {
+  const long long r = ring_row(row);
+  if (r < 0) return;
+  const float factor = coef_value(alpha);
+  const float* in = ring + size_t(r) * row_size;
+  for (size_t i = first_index(); i < row_size; i += grid_stride()) y[i] += factor * in[i];
+}
+
+// Term of ring_dot: 0 for a missing row (its result is then not stored).
+struct RingDotTerm {
+  const float* ring;
+  size_t row_size;
+  DeviceRingRow row;
+  const float* x;
+  __device__ double operator()(size_t i) const {
+    const long long r = ring_row(row);
+    if (r < 0) return 0.0;
+    return double(ring[size_t(r) * row_size + i]) * double(x[i]);
+  }
+};
+
+__global__ void ring_dot_final_kernel(const double* partials, unsigned count, DeviceRingRow row,
+                                      const float* row_scales, float* out) {
+  double sum = 0.0;
+  for (unsigned i = threadIdx.x; i < count; i += blockDim.x) sum += partials[i];
+  sum = block_sum(sum);
+  if (threadIdx.x == 0) {
+    const long long r = ring_row(row);
+    if (r < 0) return;
+    if (row_scales != nullptr) sum *= double(row_scales[r]);
+    *out = float(sum);
+  }
+}
+
+}  // namespace
+
+void launch_scalar_op(DeviceScalarOp op, DeviceCoef a, DeviceCoef b, float* out,
+                      cudaStream_t stream) {
+  scalar_op_kernel<<<1, 1, 0, stream>>>(op, a, b, out);
+}
+
+void launch_scalar_select(DeviceCoef condition, DeviceCoef if_nonzero, DeviceCoef if_zero,
+                          float* out, cudaStream_t stream) {
+  scalar_select_kernel<<<1, 1, 0, stream>>>(condition, if_nonzero, if_zero, out);
+}
+
+void launch_add_product(DeviceCoef alpha, const float* a, const float* b, float* y, size_t count,
+                        cudaStream_t stream) {
+  if (count == 0) return;
+  add_product_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, a, b, y, count);
+}
+
+void launch_add_quotient(DeviceCoef alpha, const float* a, const float* b, float* y, size_t count,
+                         cudaStream_t stream) {
+  if (count == 0) return;
+  add_quotient_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, a, b, y, count);
+}
+
+void launch_sqrt_plus(const float* x, float addend, float* y, size_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  sqrt_plus_kernel<<<grid_for(count), kThreads, 0, stream>>>(x, addend, y, count);
+}
+
+void launch_ring_store(const float* x, float* ring, size_t row_size, DeviceRingRow row,
+                       cudaStream_t stream) {
+  if (row_size == 0) return;
+  ring_store_kernel<<<grid_for(row_size), kThreads, 0, stream>>>(x, ring, row_size, row);
+}
+
+void launch_ring_dot(const float* ring, size_t row_size, DeviceRingRow row, const float* x,
+                     const float* row_scales, const ReduceScratch& scratch, float* out,
+                     cudaStream_t stream) {
+  const unsigned blocks = reduce_blocks(row_size);
+  reduce_partials_kernel<<<blocks, kThreads, 0, stream>>>(
+      row_size, RingDotTerm{ring, row_size, row, x}, scratch.partials);
+  ring_dot_final_kernel<<<1, kThreads, 0, stream>>>(scratch.partials, blocks, row, row_scales, out);
+}
+
+void launch_ring_axpy(DeviceCoef alpha, const float* ring, size_t row_size, DeviceRingRow row,
+                      float* y, cudaStream_t stream) {
+  if (row_size == 0) return;
+  ring_axpy_kernel<<<grid_for(row_size), kThreads, 0, stream>>>(alpha, ring, row_size, row, y);
+}
+
+}  // namespace nsrg::kernels

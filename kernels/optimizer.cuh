@@ -1,0 +1,53 @@
+// Optimizer kernels: arithmetic and select on device-resident scalars, the element-wise
+// Adam helpers, and the L-BFGS history's ring-buffer row ops, whose row is chosen on the
+// device from a counter scalar. Host-callable launchers; nothing is read by the host.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstddef>
+
+#include "kernels/elementwise.cuh"
+#include "kernels/reduction.cuh"
+
+namespace nsrg::kernels {
+
+// Mirrors nsrg::ScalarOp (engine/core/backend.h); the backend converts.
+enum class DeviceScalarOp { Add, Subtract, Multiply, Divide, Min, Max, Greater };
+
+// *out = a op b (out may be an operand's scalar).
+void launch_scalar_op(DeviceScalarOp op, DeviceCoef a, DeviceCoef b, float* out,
+                      cudaStream_t stream);
+// *out = condition != 0 ? if_nonzero : if_zero
+void launch_scalar_select(DeviceCoef condition, DeviceCoef if_nonzero, DeviceCoef if_zero,
+                          float* out, cudaStream_t stream);
+
+// y += alpha a b ; y += alpha a / b ; y = sqrt(x) + addend (y may alias the inputs).
+void launch_add_product(DeviceCoef alpha, const float* a, const float* b, float* y, size_t count,
+                        cudaStream_t stream);
+void launch_add_quotient(DeviceCoef alpha, const float* a, const float* b, float* y, size_t count,
+                         cudaStream_t stream);
+void launch_sqrt_plus(const float* x, float addend, float* y, size_t count, cudaStream_t stream);
+
+// A ring-buffer row chosen on the device: r = int(*counter) + offset, taken mod rows; the
+// ops do nothing when r < 0 (or when *counter is not a non-negative whole number below
+// 2^24, which the CPU backend reports as an error).
+struct DeviceRingRow {
+  const float* counter = nullptr;
+  int offset = 0;
+  int rows = 1;
+};
+
+// ring[row] = x (rows of row_size floats).
+void launch_ring_store(const float* x, float* ring, size_t row_size, DeviceRingRow row,
+                       cudaStream_t stream);
+// *out = ring[row] . x, times row_scales[row] when row_scales is set; *out untouched when
+// the row does not exist.
+void launch_ring_dot(const float* ring, size_t row_size, DeviceRingRow row, const float* x,
+                     const float* row_scales, const ReduceScratch& scratch, float* out,
+                     cudaStream_t stream);
+// y += alpha ring[row]
+void launch_ring_axpy(DeviceCoef alpha, const float* ring, size_t row_size, DeviceRingRow row,
+                      float* y, cudaStream_t stream);
+
+}  // namespace nsrg::kernels

@@ -1,0 +1,83 @@
+// CUDA backend memory and identity: round trips, fill, copy, scalar reads, peak tracking,
+// event timing, and an impossible allocation turned into a clear UserError. Without a
+// device every test skips with "no CUDA device: skipped".
+#include <string>
+#include <vector>
+
+#include "engine/core/error.h"
+#include "tests/cuda/cuda_test_support.h"
+
+namespace nsrg::test {
+namespace {
+
+using CudaMemory = CudaParityTest;
+
+TEST(CudaAvailability, ReportsWhyTestsSkip) {
+  const std::string reason = cuda_skip_reason();
+  if (!reason.empty()) GTEST_SKIP() << reason;
+  auto backend = make_test_cuda_backend();
+  ASSERT_NE(backend, nullptr);
+  EXPECT_EQ(backend->kind(), BackendKind::Cuda);
+  EXPECT_EQ(backend->description().rfind("cuda: ", 0), 0u) << backend->description();
+}
+
+TEST_F(CudaMemory, UploadDownloadRoundTripIsExact) {
+  const Shape shape{1, 3, 17, 29};
+  const std::vector<float> values = random_values(shape.numel(), 1);
+  Tensor t = cuda->from_host(shape, values.data());
+  EXPECT_EQ(cuda->to_host(t), values);
+}
+
+TEST_F(CudaMemory, FillCopyAndReadScalar) {
+  const Shape shape{1, 2, 33, 65};
+  Tensor a = cuda->empty(shape);
+  cuda->fill(a, 2.5f);
+  for (float v : cuda->to_host(a)) ASSERT_EQ(v, 2.5f);
+  cuda->fill(a, 0.0f);
+  for (float v : cuda->to_host(a)) ASSERT_EQ(v, 0.0f);
+  const std::vector<float> values = random_values(shape.numel(), 2);
+  Tensor b = cuda->from_host(shape, values.data());
+  cuda->copy(b, a);
+  EXPECT_EQ(cuda->to_host(a), values);
+  EXPECT_EQ(cuda->read_scalar(a, 7), values[7]);
+  EXPECT_EQ(cuda->read_scalar(a, int(shape.numel()) - 1), values.back());
+  EXPECT_THROW(cuda->read_scalar(a, int(shape.numel())), InternalError);
+}
+
+TEST_F(CudaMemory, PeakTracksTensorBytes) {
+  const size_t before = cuda->peak_memory_bytes();
+  {
+    Tensor big = cuda->empty(Shape{1, 4, 256, 256});
+    EXPECT_GE(cuda->peak_memory_bytes(), size_t(4) * 256 * 256 * sizeof(float));
+  }
+  Tensor small = cuda->empty(Shape{1, 1, 1, 1});
+  EXPECT_GE(cuda->peak_memory_bytes(), before);
+  EXPECT_GE(cuda->peak_memory_bytes(), size_t(4) * 256 * 256 * sizeof(float));
+}
+
+TEST_F(CudaMemory, ImpossibleAllocationIsAUserErrorAndTheBackendGoesOn) {
+  // 2^40 floats = 4 TiB: more than any GPU has.
+  try {
+    Tensor huge = cuda->empty(Shape{1, 1, 1 << 20, 1 << 20});
+    FAIL() << "a 4 TiB allocation succeeded";
+  } catch (const UserError& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("out of GPU memory"), std::string::npos) << text;
+    EXPECT_NE(text.find("4398046511104 bytes"), std::string::npos) << text;
+    EXPECT_NE(text.find("image_size"), std::string::npos) << text;
+    EXPECT_NE(text.find("optimizer.history"), std::string::npos) << text;
+  }
+  Tensor after = cuda->empty(Shape{1, 1, 8, 8});
+  cuda->fill(after, 1.0f);
+  EXPECT_EQ(cuda->read_scalar(after, 63), 1.0f);
+}
+
+TEST_F(CudaMemory, TimesWorkWithEvents) {
+  Tensor a = cuda->empty(Shape{1, 8, 128, 128});
+  const double ms = cuda->time_ms([&] { cuda->fill(a, 3.0f); });
+  EXPECT_GE(ms, 0.0);
+  EXPECT_EQ(cuda->read_scalar(a, 5), 3.0f);
+}
+
+}  // namespace
+}  // namespace nsrg::test
