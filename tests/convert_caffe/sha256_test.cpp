@@ -1,0 +1,32 @@
+// SHA-256 against the FIPS 180-4 / NIST example digests, fed whole and in odd pieces.
+#include "tools/convert_caffe/sha256.h"
+
+#include <gtest/gtest.h>
+
+namespace nsrg {
+namespace {
+
+TEST(Sha256, KnownDigests) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, PiecewiseUpdatesEqualOneShot) {
+  std::string bytes;
+  for (int i = 0; i < 5000; ++i) bytes += char((i * 131 + 7) & 0xff);
+  Sha256 pieces;
+  size_t offset = 0;
+  for (size_t step = 1; offset < bytes.size(); step = step * 3 % 97 + 1) {
+    const size_t take = std::min(step, bytes.size() - offset);
+    pieces.update(bytes.data() + offset, take);
+    offset += take;
+  }
+  EXPECT_EQ(pieces.finish_hex(), sha256_hex(bytes));
+}
+
+}  // namespace
+}  // namespace nsrg
