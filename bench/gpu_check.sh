@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# gpu_check.sh: every GPU check in one go, on the lent GPU machine (see shared/GPU.md and
+# the "GPU checks" section of bench/README.md). Finishes inside the budget (default 420 s).
+#
+#   bench/gpu_check.sh OUTDIR [BUILD] [--archive FILE] [--cpu-render PNG] [--budget S]
+#
+# BUILD (default build-gpu) holds nsrg-engine, nsrg-bench, tests/test_* and lib/, or
+# gpu-bundle.tar.xz from bench/gpu_build.sh, which is unpacked first. Steps, each under its
+# own timeout (a failing step does not stop the others; one that would not fit the budget is
+# skipped): the environment (nvidia-smi, driver, CUDA runtime/cuDNN/cuBLAS/cuSOLVER versions
+# the engine actually loads, torch's); the test suites (gtest JSON in OUTDIR/tests); nsrg-bench
+# fp32 and tf32 at 256/512/1024 (OUTDIR/bench_cuda_*.json); the peer's own tests and the
+# PyTorch peer comparison (bench/peer/compare.sh -> OUTDIR/peer_comparison.*); the default
+# example rendered on the GPU, and a 64-px CPU/GPU pair of it compared pixel by pixel (and
+# the full-size render against --cpu-render PNG, or OUTDIR/render/default_cpu.png). Logs go to
+# OUTDIR/logs, a short table to OUTDIR/summary.txt and, last, to the output. --archive
+# writes OUTDIR as a .tar.gz (weights and noise images left out) for carrying back.
+set -uo pipefail
+
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+[ $# -ge 1 ] || usage
+case "$1" in -h | --help) usage ;; esac
+outdir="$1"
+shift
+build="build-gpu" archive="" cpu_render="" budget="${NSRG_GPU_CHECK_BUDGET_S:-420}"
+if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
+  build="$1"
+  shift
+fi
+while [ $# -gt 0 ]; do
+  [ $# -ge 2 ] || usage
+  case "$1" in
+    --archive) archive="$2" ;;
+    --cpu-render) cpu_render="$2" ;;
+    --budget) budget="$2" ;;
+    *) usage ;;
+  esac
+  shift 2
+done
+cd "$repo" || exit 1
+case "$build" in /*) ;; *) build="$repo/$build" ;; esac
+mkdir -p "$outdir"/logs "$outdir"/tests "$outdir"/render || exit 1
+outdir="$(cd "$outdir" && pwd)"
+python="${PYTHON:-python3}"
+peer_iterations="${NSRG_PEER_ITERATIONS:-50}" peer_warmup="${NSRG_PEER_WARMUP:-10}"
+started=$SECONDS
+steps="$outdir/steps.tsv"
+: >"$steps"
+
+say() { printf '[gpu_check %3ds] %s\n' $((SECONDS - started)) "$*"; }
+
+# step NAME WANTED_SECONDS COMMAND...: runs COMMAND under a timeout capped by what is left of
+# the budget (keeping 25 s for the summary), output to logs/NAME.log, status to steps.tsv.
+step() {
+  local name="$1" wanted="$2"
+  shift 2
+  local left=$((budget - (SECONDS - started) - 25))
+  if [ "$left" -lt 15 ]; then
+    say "$name: skipped (out of time)"
+    printf '%s\tskipped\t0\tout of time\n' "$name" >>"$steps"
+    return 1
+  fi
+  local limit=$((wanted < left ? wanted : left)) begin=$SECONDS rc=0
+  say "$name (limit ${limit}s)"
+  timeout -k 10 "$limit" "$@" >"$outdir/logs/$name.log" 2>&1 || rc=$?
+  local status=ok
+  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+    status=timeout
+  elif [ "$rc" -ne 0 ]; then
+    status="failed($rc)"
+  fi
+  printf '%s\t%s\t%d\t%s\n' "$name" "$status" $((SECONDS - begin)) "logs/$name.log" >>"$steps"
+  if [ "$status" != ok ]; then
+    say "$name: $status after $((SECONDS - begin))s; last lines of logs/$name.log:"
+    tail -n 4 "$outdir/logs/$name.log" | sed 's/^/    /'
+  fi
+  return "$rc"
+}
+
+# ---- the build ---------------------------------------------------------------------------------
+if [ -f "$build/gpu-bundle.tar.xz" ] &&
+  { [ ! -x "$build/nsrg-engine" ] || [ "$build/gpu-bundle.tar.xz" -nt "$build/nsrg-engine" ]; }; then
+  say "unpacking $build/gpu-bundle.tar.xz"
+  tar -C "$build" -xJf "$build/gpu-bundle.tar.xz" || say "unpacking failed"
+fi
+engine="$build/nsrg-engine" bench="$build/nsrg-bench"
+[ -x "$engine" ] || say "warning: no $engine (run bench/gpu_build.sh on the development machine)"
+# The test binaries hold the development machine's source path (NSRG_SOURCE_DIR, for their
+# fixtures); where it does not exist here, make it a link to this checkout.
+source_dir=$(sed -n 's/^source_dir: //p' "$build/build_info.txt" 2>/dev/null)
+if [ -n "$source_dir" ] && [ ! -e "$source_dir" ] && [ "$source_dir" != "$repo" ]; then
+  mkdir -p "$(dirname "$source_dir")" && ln -s "$repo" "$source_dir" &&
+    say "linked $source_dir -> $repo (the tests' fixture path)"
+fi
+
+# ---- CUDA libraries first on the path ---------------------------------------------------------------
+# Python's nvidia packages first (the cuDNN/cuBLAS torch uses, so both sides of the peer
+# comparison run the same libraries), then the toolkit's, then the libraries gpu_build.sh
+# copied. Never the toolkit's stubs folder (its libcuda.so would hide the driver).
+cuda_dirs=()
+while IFS= read -r dir; do cuda_dirs+=("$dir"); done < <(
+  timeout 60 "$python" - <<'EOF' 2>/dev/null
+import glob, os
+try:
+    import nvidia
+    roots = list(nvidia.__path__)
+except ImportError:
+    roots = []
+seen = []
+for root in roots:
+    for lib in sorted(glob.glob(os.path.join(root, "**", "lib*.so*"), recursive=True)):
+        folder = os.path.dirname(lib)
+        if folder not in seen:
+            seen.append(folder)
+print("\n".join(seen))
+EOF
+)
+system_dirs=()
+for dir in /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib; do
+  if [ -d "$dir" ]; then system_dirs+=("$dir"); fi
+done
+# NSRG_CUDA_LIBS_FIRST=system puts the toolkit's libraries before python's.
+if [ "${NSRG_CUDA_LIBS_FIRST:-python}" = system ]; then
+  cuda_dirs=("${system_dirs[@]}" "${cuda_dirs[@]}")
+else
+  cuda_dirs+=("${system_dirs[@]}")
+fi
+library_path=""
+for dir in "${cuda_dirs[@]}" "$build/lib"; do library_path="${library_path:+$library_path:}$dir"; done
+export LD_LIBRARY_PATH="$library_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export CUDA_MODULE_LOADING="${CUDA_MODULE_LOADING:-LAZY}"
+
+# ---- the environment -----------------------------------------------------------------------------
+print_environment() {
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(hostname), $(nproc) cores, kernel $(uname -r), $(ldd --version 2>/dev/null | head -n 1)"
+  if command -v nvidia-smi >/dev/null; then
+    nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,power.limit \
+      --format=csv,noheader 2>&1 | sed 's/^/gpu: /'
+    nvidia-smi 2>&1 | grep -m1 'CUDA Version' | sed 's/^[| ]*/nvidia-smi: /'
+  else
+    echo "gpu: none (no nvidia-smi)"
+  fi
+  echo "nvcc: $(nvcc --version 2>/dev/null | grep -o 'release [0-9.]*' || echo 'not found')"
+  [ -f "$build/build_info.txt" ] && sed 's/^/build: /' "$build/build_info.txt"
+  echo "LD_LIBRARY_PATH: $LD_LIBRARY_PATH"
+  echo "libraries nsrg-engine loads:"
+  ldd "$engine" 2>&1 | grep -E 'cud|cublas|cusolver|nvJit|dnnl|blas|lapack|gomp|not found' |
+    sed 's/^[[:space:]]*/  /'
+  local resolved
+  resolved=$(ldd "$engine" 2>/dev/null | awk '$3 ~ /^\// {print $3}' |
+    grep -E 'libcudnn\.so|libcublas\.so|libcusolver\.so|libcudart\.so' || true)
+  # shellcheck disable=SC2086  # a list of paths without spaces
+  "$python" - $resolved <<'EOF'
+import ctypes, sys
+def prop(lib, function):
+    values = []
+    for kind in range(3):  # MAJOR_VERSION, MINOR_VERSION, PATCH_LEVEL
+        value = ctypes.c_int()
+        if getattr(lib, function)(kind, ctypes.byref(value)) != 0:
+            return "?"
+        values.append(str(value.value))
+    return ".".join(values)
+for path in sys.argv[1:]:
+    try:
+        lib = ctypes.CDLL(path)
+        if "libcudnn" in path:
+            lib.cudnnGetVersion.restype = ctypes.c_size_t
+            v = lib.cudnnGetVersion()
+            text = f"{v // 10000}.{v % 10000 // 100}.{v % 100}"
+        elif "libcublas" in path:
+            text = prop(lib, "cublasGetProperty")
+        elif "libcusolver" in path:
+            text = prop(lib, "cusolverGetProperty")
+        else:
+            v = ctypes.c_int()
+            lib.cudaRuntimeGetVersion(ctypes.byref(v))
+            text = f"{v.value // 1000}.{v.value % 1000 // 10}"
+        print(f"loaded: {path}: version {text}")
+    except (OSError, AttributeError) as e:
+        print(f"loaded: {path}: version unknown ({e})")
+EOF
+  "$python" - <<'EOF'
+try:
+    import torch
+    line = f"torch: {torch.__version__}, CUDA {torch.version.cuda}, cuDNN {torch.backends.cudnn.version()}"
+    if torch.cuda.is_available():
+        p = torch.cuda.get_device_properties(0)
+        line += f", {p.name}, sm_{p.major}{p.minor}, {p.multi_processor_count} SMs, {p.total_memory / 2**30:.1f} GiB"
+    print(line)
+except Exception as e:  # report, never fail the check here
+    print(f"torch: not usable ({e})")
+EOF
+}
+say "environment"
+print_environment 2>&1 | tee "$outdir/logs/env.log"
+built_cudnn=$(sed -n 's/^cudnn_headers: //p' "$build/build_info.txt" 2>/dev/null)
+loaded_cudnn=$(sed -n 's/^loaded: .*libcudnn.*version \([0-9.]*\)$/\1/p' "$outdir/logs/env.log" | head -n 1)
+if [ -n "$built_cudnn" ] && [ -n "$loaded_cudnn" ] &&
+  [ "$(printf '%s\n%s\n' "$built_cudnn" "$loaded_cudnn" | sort -V | head -n 1)" != "$built_cudnn" ]; then
+  say "WARNING: this machine's cuDNN $loaded_cudnn is older than the headers built against ($built_cudnn)"
+fi
+
+# ---- test suites ---------------------------------------------------------------------------------
+for suite in cuda optim randomize engine; do
+  binary="$build/tests/test_$suite"
+  [ -x "$binary" ] || continue
+  wanted=90
+  [ "$suite" = cuda ] && wanted=180
+  # Tests find fixtures relative to the source tree; run them from the repository root.
+  step "test_$suite" "$wanted" "$binary" --gtest_output="json:$outdir/tests/test_$suite.json"
+done
+
+# ---- nsrg-bench ------------------------------------------------------------------------------------
+for precision in fp32 tf32; do
+  step "bench_cuda_$precision" 120 "$bench" --backend cuda --precision "$precision" \
+    --sizes 256 512 1024 --json "$outdir/bench_cuda_$precision.json"
+done
+
+# ---- the PyTorch peer ------------------------------------------------------------------------------
+# Its own tests first (objective against numpy, torch's LBFGS against lbfgs.lua, a tiny run).
+step peer_selftest 90 env NSRG_REQUIRE_TORCH=1 "$python" bench/peer/test_peer_torch.py
+step peer_compare 300 "$repo/bench/peer/compare.sh" "$outdir" --engine "$engine" --bench "$bench" \
+  --bench-json-dir "$outdir" --iterations "$peer_iterations" --warmup "$peer_warmup" \
+  --timeout 60 --peer-timeout 200
+if [ ! -f "$outdir/peer_comparison.json" ] && [ -d "$outdir/peer" ]; then
+  "$python" "$repo/bench/peer/compare_report.py" "$outdir/peer" \
+    --out "$outdir/peer_comparison.json" --bench-json "fp32=$outdir/bench_cuda_fp32.json" \
+    --bench-json "tf32=$outdir/bench_cuda_tf32.json" >"$outdir/peer_comparison.txt" 2>&1
+fi
+
+# ---- the example on the GPU, and against the CPU -------------------------------------------------------
+render="$outdir/render"
+step render_cuda 90 "$engine" examples/default.toml --backend cuda \
+  --set "output.path=\"$render/default_cuda.png\""
+cpu_render="${cpu_render:-$render/default_cpu.png}"
+if [ -f "$cpu_render" ] && [ -f "$render/default_cuda.png" ]; then
+  step render_diff_full 60 "$python" bench/peer/image_diff.py "$render/default_cuda.png" \
+    "$cpu_render" --summaries "$render/default_cuda.json" "${cpu_render%.png}.json" \
+    --json "$render/diff_full.json"
+fi
+step render_64_cpu 150 "$engine" examples/default.toml --backend cpu --set image_size=64 \
+  --set "output.path=\"$render/default64_cpu.png\""
+step render_64_cuda 60 "$engine" examples/default.toml --backend cuda --set image_size=64 \
+  --set "output.path=\"$render/default64_cuda.png\""
+if [ -f "$render/default64_cpu.png" ] && [ -f "$render/default64_cuda.png" ]; then
+  step render_diff_64 60 "$python" bench/peer/image_diff.py "$render/default64_cuda.png" \
+    "$render/default64_cpu.png" --summaries "$render/default64_cuda.json" \
+    "$render/default64_cpu.json" --json "$render/diff_64.json"
+fi
+
+# ---- the summary, last -----------------------------------------------------------------------------------
+"$python" "$repo/bench/peer/gpu_summary.py" "$outdir" >"$outdir/summary.txt" 2>&1 ||
+  echo "(gpu_summary.py failed)" >>"$outdir/summary.txt"
+if [ -n "$archive" ]; then
+  tar -C "$(dirname "$outdir")" -czf "$archive" --exclude='*.safetensors' \
+    --exclude='peer/content_*.png' --exclude='peer/style_*.png' --exclude='peer/engine_*.png' \
+    "$(basename "$outdir")" && say "archive: $archive ($(du -h "$archive" | cut -f1))"
+fi
+say "done in $((SECONDS - started))s; logs in $outdir/logs"
+cat "$outdir/summary.txt"
+awk -F'\t' '$2 != "ok" { bad = 1 } END { exit bad }' "$steps"
