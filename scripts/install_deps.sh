@@ -7,7 +7,7 @@ packages=(
   libpng-dev libjpeg62-turbo-dev zlib1g-dev
   libdnnl-dev libopenblas-dev liblapacke-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev
-  libprotobuf-dev protobuf-compiler
+  libprotobuf-dev protobuf-compiler libssl-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,10 +1,8 @@
-// SHA-256 (FIPS 180-4), incremental: the converter hashes a caffemodel while it reads it,
-// so the weights file can name exactly which file it came from.
+// SHA-256, incremental, on OpenSSL's EVP digest API: the converter hashes a caffemodel while
+// it reads it, so the weights file can name exactly which file it came from.
 #pragma once
 
-#include <array>
-#include <cstddef>
-#include <cstdint>
+#include <memory>
 #include <string>
 
 namespace nsrg {
@@ -12,17 +10,17 @@ namespace nsrg {
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
   void update(const void* data, size_t size);
   // The digest as 64 lowercase hex digits. Ends the hash: call once, after the last update.
   std::string finish_hex();
 
  private:
-  void compress(const uint8_t* block);
-
-  std::array<uint32_t, 8> state_;
-  std::array<uint8_t, 64> buffer_{};
-  size_t buffered_ = 0;
-  uint64_t total_bytes_ = 0;
+  struct Context;
+  std::unique_ptr<Context> context_;
   bool finished_ = false;
 };
 
