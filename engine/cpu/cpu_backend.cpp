@@ -1,0 +1,125 @@
+// CpuBackend: the factory, identity (description, threads) and memory (64-byte aligned
+// allocations with live/peak byte counts, upload/download/copy/fill, scalar reads).
+// Writing a tensor through upload/copy/fill drops any cached oneDNN layout of it as weights.
+#include "engine/cpu/cpu_backend.h"
+
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "engine/core/error.h"
+#include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_conv_state.h"
+#include "engine/cpu/cpu_parallel.h"
+
+namespace nsrg {
+
+namespace {
+// Every allocation carries its byte count in a 64-byte prefix, so release() knows the size
+// and the data stay 64-byte aligned.
+constexpr size_t kAlignment = 64;
+
+size_t& allocation_size(float* data) {
+  return *reinterpret_cast<size_t*>(reinterpret_cast<char*>(data) - kAlignment);
+}
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& options) {
+  return std::make_unique<CpuBackend>(options);
+}
+
+CpuBackend::CpuBackend(const BackendOptions& options) {
+  NSRG_REQUIRE(options.threads >= 0, "backend threads must be >= 0, got ", options.threads);
+  threads_ = options.threads > 0 ? options.threads : std::max(1, omp_get_num_procs());
+  use_threads();
+  conv_ = std::make_unique<CpuConvState>();
+}
+
+CpuBackend::~CpuBackend() = default;
+
+std::string CpuBackend::description() const {
+  const dnnl_version_t* version = dnnl_version();
+  return msg("cpu: oneDNN ", version->major, ".", version->minor, ", ", threads_,
+             threads_ == 1 ? " thread" : " threads");
+}
+
+Tensor CpuBackend::empty(const Shape& shape) {
+  NSRG_CHECK(shape.n > 0 && shape.c > 0 && shape.h > 0 && shape.w > 0, "tensor shape ",
+             shape.str());
+  const size_t bytes = shape.numel() * sizeof(float);
+  const size_t padded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  void* base = std::aligned_alloc(kAlignment, kAlignment + padded);
+  if (base == nullptr) throw std::bad_alloc();
+  float* data = reinterpret_cast<float*>(static_cast<char*>(base) + kAlignment);
+  allocation_size(data) = bytes;
+  const size_t live = live_bytes_.fetch_add(bytes) + bytes;
+  size_t peak = peak_bytes_.load();
+  while (live > peak && !peak_bytes_.compare_exchange_weak(peak, live)) {
+  }
+  return Tensor(this, shape, data);
+}
+
+void CpuBackend::release(float* data) noexcept {
+  if (data == nullptr) return;
+  live_bytes_.fetch_sub(allocation_size(data));
+  if (conv_) conv_->forget_weights(data);
+  std::free(reinterpret_cast<char*>(data) - kAlignment);
+}
+
+void CpuBackend::upload(const float* host, Tensor& dst) {
+  NSRG_CHECK(!dst.empty(), "upload into an empty tensor");
+  conv_->forget_weights(dst.data());
+  std::memcpy(dst.data(), host, dst.bytes());
+}
+
+void CpuBackend::download(const Tensor& src, float* host) {
+  NSRG_CHECK(!src.empty(), "download from an empty tensor");
+  std::memcpy(host, src.data(), src.bytes());
+}
+
+void CpuBackend::copy(const Tensor& src, Tensor& dst) {
+  NSRG_CHECK(src.numel() == dst.numel(), "copy ", src.shape().str(), " to ", dst.shape().str());
+  if (src.data() == dst.data()) return;
+  conv_->forget_weights(dst.data());
+  const float* in = src.data();
+  float* out = dst.data();
+  cpu::parallel_for(threads_, ptrdiff_t(src.numel()), [=](ptrdiff_t i) { out[i] = in[i]; });
+}
+
+void CpuBackend::fill(Tensor& dst, float value) {
+  NSRG_CHECK(!dst.empty(), "fill of an empty tensor");
+  conv_->forget_weights(dst.data());
+  float* out = dst.data();
+  cpu::parallel_for(threads_, ptrdiff_t(dst.numel()), [=](ptrdiff_t i) { out[i] = value; });
+}
+
+float CpuBackend::read_scalar(const Tensor& scalars, int index) {
+  NSRG_CHECK(index >= 0 && size_t(index) < scalars.numel(), "scalar index ", index, " of ",
+             scalars.shape().str());
+  return scalars.data()[index];
+}
+
+void CpuBackend::use_threads() const {
+  if (omp_get_max_threads() != threads_) omp_set_num_threads(threads_);
+  if (openblas_get_num_threads() != threads_) openblas_set_num_threads(threads_);
+}
+
+float CpuBackend::coef_value(const Coef& coef) {
+  if (coef.array == nullptr) return coef.constant;
+  NSRG_CHECK(coef.index >= 0 && size_t(coef.index) < coef.array->numel(), "coefficient index ",
+             coef.index, " of ", coef.array->shape().str());
+  return coef.constant * coef.array->data()[coef.index];
+}
+
+void CpuBackend::store_scalar(ScalarSlot slot, double value) {
+  NSRG_CHECK(slot.array != nullptr, "scalar slot without an array");
+  NSRG_CHECK(slot.index >= 0 && size_t(slot.index) < slot.array->numel(), "scalar slot ",
+             slot.index, " of ", slot.array->shape().str());
+  slot.array->data()[slot.index] = float(value);
+}
+
+}  // namespace nsrg

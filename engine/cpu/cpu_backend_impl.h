@@ -1,0 +1,111 @@
+// CpuBackend: the CPU implementation of Backend, shared by the engine/cpu/*.cpp files.
+//
+// Each group of operations lives in its own file (cpu_backend.cpp: identity and memory;
+// cpu_conv.cpp: oneDNN convolutions; cpu_pool.cpp, cpu_activation.cpp, cpu_gram.cpp,
+// cpu_loss.cpp, cpu_vector_ops.cpp; cpu_optim_ops.cpp and cpu_randomize_ops.cpp). Tensor
+// data are 64-byte aligned host memory; operations run synchronously on the calling thread
+// with OpenMP inside, one call at a time (the backend is not meant for concurrent callers).
+// Convolutions cache their weights in oneDNN's layout per weight tensor; writing a weight
+// tensor through upload/copy/fill (or releasing it) drops that cache entry, other writes
+// to weights are not tracked (weights do not change during a render).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "engine/core/backend.h"
+
+namespace nsrg {
+
+// The oneDNN engine, stream and primitive/weight caches of the convolutions (cpu_conv.cpp).
+struct CpuConvState;
+
+class CpuBackend final : public Backend {
+ public:
+  explicit CpuBackend(const BackendOptions& options);
+  ~CpuBackend() override;
+  CpuBackend(const CpuBackend&) = delete;
+  CpuBackend& operator=(const CpuBackend&) = delete;
+
+  int threads() const { return threads_; }
+
+  // ---- identity ------------------------------------------------------------------------
+  BackendKind kind() const override { return BackendKind::Cpu; }
+  std::string description() const override;
+
+  // ---- memory --------------------------------------------------------------------------
+  Tensor empty(const Shape& shape) override;
+  void release(float* data) noexcept override;
+  void upload(const float* host, Tensor& dst) override;
+  void download(const Tensor& src, float* host) override;
+  void copy(const Tensor& src, Tensor& dst) override;
+  void fill(Tensor& dst, float value) override;
+  float read_scalar(const Tensor& scalars, int index) override;
+  void synchronize() override {}
+  size_t peak_memory_bytes() const override { return peak_bytes_.load(); }
+
+  // ---- network layers ------------------------------------------------------------------
+  void conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                    const Tensor& bias, Tensor& y) override;
+  void conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
+                          Tensor& dx) override;
+  void relu_forward(const Tensor& x, Tensor& y) override;
+  void relu_backward(const Tensor& y, const Tensor& dy, Tensor& dx) override;
+  void pool_forward(const PoolGeometry& geometry, const Tensor& x, Tensor& y) override;
+  void pool_backward(const PoolGeometry& geometry, const Tensor& x, const Tensor& y,
+                     const Tensor& dy, Tensor& dx) override;
+
+  // ---- Gram matrices -------------------------------------------------------------------
+  void gram(const Tensor& features, float scale, Tensor& gram) override;
+  void gram_backward(const Tensor& features, const Tensor& dgram, float scale,
+                     Tensor& dfeatures) override;
+
+  // ---- losses --------------------------------------------------------------------------
+  void mse_loss(const Tensor& x, const Tensor& target, float weight, ScalarSlot loss,
+                Tensor& grad) override;
+  void add_weighted_gradient(const Tensor& grad, float weight, bool normalize,
+                             Tensor& accumulate) override;
+  void tv_loss(const Tensor& image, float weight, ScalarSlot loss, Tensor& grad) override;
+
+  // ---- vector and scalar ops -----------------------------------------------------------
+  void dot(const Tensor& a, const Tensor& b, ScalarSlot out) override;
+  void asum(const Tensor& a, ScalarSlot out) override;
+  void axpy(Coef alpha, const Tensor& x, Tensor& y) override;
+  void scale(Coef alpha, Tensor& x) override;
+  void sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) override;
+
+  // ---- helpers for the implementation files --------------------------------------------
+  // Sets the calling thread's OpenMP and OpenBLAS thread counts to this backend's, for
+  // library calls (oneDNN, OpenBLAS); own loops pass threads() to their parallel regions.
+  void use_threads() const;
+  // The value of a coefficient (reads scalars[index] when an array is set).
+  static float coef_value(const Coef& coef);
+  // Writes a reduction result into a ScalarSlot (checks the slot).
+  static void store_scalar(ScalarSlot slot, double value);
+
+ private:
+  int threads_ = 1;
+  std::atomic<size_t> live_bytes_{0};
+  std::atomic<size_t> peak_bytes_{0};
+  std::unique_ptr<CpuConvState> conv_;
+
+ public:
+  // ---- optimizer ops (engine/cpu/cpu_optim_ops.cpp) ----
+  void scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) override;
+  void scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) override;
+  void add_product(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) override;
+  void add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) override;
+  void sqrt_plus(const Tensor& x, float addend, Tensor& y) override;
+  void ring_store(const Tensor& x, Tensor& ring, RingRow row) override;
+  void ring_dot(const Tensor& ring, RingRow row, const Tensor& x, const Tensor* row_scales,
+                ScalarSlot out) override;
+  void ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) override;
+  // ---- randomization ops (engine/cpu/cpu_randomize_ops.cpp) ----
+  void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) override;
+  void randomize_gram(const Tensor& gram, const Tensor& eigenvalues, const Tensor& eigenvectors,
+                      const GramRandomization& params, Tensor& target) override;
+};
+
+}  // namespace nsrg

@@ -1,0 +1,253 @@
+// CPU convolutions on oneDNN: forward (inference propagation, with bias) and backward-data.
+//
+// Tensors stay plain NCHW at the Backend interface. oneDNN picks its own (blocked) layouts
+// for activations and weights (format_tag::any); activations are reordered at the edges of
+// each call through staging buffers, weights once per weight tensor (cached, CpuConvState).
+// Layers with fewer than 8 input channels take the im2col + SGEMM path (cpu_conv_gemm.h).
+#include <cstdlib>
+#include <new>
+
+#include "engine/core/error.h"
+#include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_conv_gemm.h"
+#include "engine/cpu/cpu_conv_state.h"
+
+namespace nsrg {
+
+namespace {
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+constexpr int kForward = 0;
+constexpr int kBackwardData = 1;
+
+memory::dims nchw_dims(const Shape& shape) {
+  return {shape.n, shape.c, shape.h, shape.w};
+}
+
+memory::desc plain_desc(const Shape& shape) {
+  return {nchw_dims(shape), dt::f32, tag::nchw};
+}
+
+memory::desc any_desc(const Shape& shape) {
+  return {nchw_dims(shape), dt::f32, tag::any};
+}
+
+// Fills an edge: the plain layout, the primitive's choice and, when they differ, the reorder
+// (`to_chosen`: plain -> chosen, else chosen -> plain).
+CpuConvEdge make_edge(const dnnl::engine& engine, const memory::desc& plain,
+                      const memory::desc& chosen, bool to_chosen) {
+  CpuConvEdge edge;
+  edge.plain = plain;
+  edge.chosen = chosen;
+  edge.needs_reorder = plain != chosen;
+  if (edge.needs_reorder) {
+    const memory::desc& from = to_chosen ? plain : chosen;
+    const memory::desc& to = to_chosen ? chosen : plain;
+    edge.reorder = dnnl::reorder(dnnl::reorder::primitive_desc(engine, from, engine, to));
+  }
+  return edge;
+}
+
+memory::dims strides_of(const ConvGeometry& g) {
+  return {g.stride_h, g.stride_w};
+}
+memory::dims padding_of(const ConvGeometry& g) {
+  return {g.pad_h, g.pad_w};
+}
+
+dnnl::convolution_forward::primitive_desc forward_descriptor(const dnnl::engine& engine,
+                                                             dnnl::prop_kind propagation,
+                                                             const ConvGeometry& g,
+                                                             const Shape& input) {
+  const Shape output = g.output_shape(input);
+  const dnnl::convolution_forward::desc desc(
+      propagation, dnnl::algorithm::convolution_direct, any_desc(input),
+      memory::desc({g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, dt::f32, tag::any),
+      memory::desc({g.out_channels}, dt::f32, tag::x), any_desc(output), strides_of(g),
+      padding_of(g), padding_of(g));
+  return dnnl::convolution_forward::primitive_desc(desc, engine);
+}
+
+std::unique_ptr<CpuConvPlan> make_forward_plan(const dnnl::engine& engine, const ConvGeometry& g,
+                                               const Shape& input) {
+  const auto pd = forward_descriptor(engine, dnnl::prop_kind::forward_inference, g, input);
+  auto plan = std::make_unique<CpuConvPlan>();
+  plan->primitive = dnnl::convolution_forward(pd);
+  plan->input = make_edge(engine, plain_desc(input), pd.src_desc(), true);
+  plan->output = make_edge(engine, plain_desc(g.output_shape(input)), pd.dst_desc(), false);
+  plan->plain_weights = memory::desc(nchw_dims(g.weight_shape()), dt::f32, tag::oihw);
+  plan->chosen_weights = pd.weights_desc();
+  plan->bias = memory::desc({g.out_channels}, dt::f32, tag::x);
+  return plan;
+}
+
+std::unique_ptr<CpuConvPlan> make_backward_data_plan(const dnnl::engine& engine,
+                                                     const ConvGeometry& g, const Shape& input) {
+  const Shape output = g.output_shape(input);
+  const auto hint = forward_descriptor(engine, dnnl::prop_kind::forward_training, g, input);
+  const dnnl::convolution_backward_data::desc desc(
+      dnnl::algorithm::convolution_direct, any_desc(input),
+      memory::desc({g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, dt::f32, tag::any),
+      any_desc(output), strides_of(g), padding_of(g), padding_of(g));
+  const dnnl::convolution_backward_data::primitive_desc pd(desc, engine, hint);
+  auto plan = std::make_unique<CpuConvPlan>();
+  plan->primitive = dnnl::convolution_backward_data(pd);
+  plan->input = make_edge(engine, plain_desc(output), pd.diff_dst_desc(), true);
+  plan->output = make_edge(engine, plain_desc(input), pd.diff_src_desc(), false);
+  plan->plain_weights = memory::desc(nchw_dims(g.weight_shape()), dt::f32, tag::oihw);
+  plan->chosen_weights = pd.weights_desc();
+  return plan;
+}
+
+// A oneDNN memory over a Tensor's storage (the tensor is only read when `data` is an input).
+memory wrap(const memory::desc& desc, const dnnl::engine& engine, const float* data) {
+  return memory(desc, engine, const_cast<float*>(data));
+}
+
+// The input in the primitive's layout: the tensor itself or a reordered staged copy.
+memory stage_input(CpuConvState& state, const CpuConvEdge& edge, const float* data) {
+  memory plain = wrap(edge.plain, state.engine, data);
+  if (!edge.needs_reorder) return plain;
+  memory staged(edge.chosen, state.engine, state.staging(0, edge.chosen.get_size()));
+  edge.reorder.execute(state.stream, plain, staged);
+  return staged;
+}
+
+// Where the primitive writes its output: the tensor itself or the output staging buffer.
+memory output_target(CpuConvState& state, const CpuConvEdge& edge, float* data) {
+  if (!edge.needs_reorder) return wrap(edge.plain, state.engine, data);
+  return memory(edge.chosen, state.engine, state.staging(1, edge.chosen.get_size()));
+}
+
+// Reorders a staged output into the tensor and waits for the stream.
+void finish_output(CpuConvState& state, const CpuConvEdge& edge, memory& target, float* data) {
+  if (edge.needs_reorder) {
+    memory plain = wrap(edge.plain, state.engine, data);
+    edge.reorder.execute(state.stream, target, plain);
+  }
+  state.stream.wait();
+}
+
+// Runs a oneDNN call sequence, turning a dnnl::error into an InternalError naming the op.
+template <typename Body>
+void with_dnnl_errors(const char* operation, const ConvGeometry& g, const Shape& input, Body body) {
+  try {
+    body();
+  } catch (const dnnl::error& e) {
+    throw InternalError(msg("oneDNN ", operation, " (", g.in_channels, "->", g.out_channels,
+                            " kernel ", g.kernel_h, "x", g.kernel_w, ", input ", input.str(),
+                            ") failed: ", e.what(), " (status ", int(e.status), ")"));
+  }
+}
+
+void check_conv_shapes(const ConvGeometry& g, const Shape& input, const Shape& output,
+                       const Tensor& weight) {
+  NSRG_CHECK(g.output_shape(input) == output, "conv output ", output.str(), " for input ",
+             input.str(), ", expected ", g.output_shape(input).str());
+  NSRG_CHECK(weight.shape() == g.weight_shape(), "conv weight ", weight.shape().str(),
+             ", expected ", g.weight_shape().str());
+  NSRG_CHECK(input.n == 1, "conv expects batch 1, got ", input.str());
+}
+}  // namespace
+
+CpuConvState::CpuConvState() : engine(dnnl::engine::kind::cpu, 0), stream(engine) {}
+
+CpuConvPlan& CpuConvState::plan(int direction, const ConvGeometry& g, const Shape& input) {
+  const std::array<int, 14> key{direction,  g.in_channels, g.out_channels, g.kernel_h, g.kernel_w,
+                                g.stride_h, g.stride_w,    g.pad_h,        g.pad_w,    input.n,
+                                input.c,    input.h,       input.w,        0};
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = plans_.find(key);
+  if (found != plans_.end()) return *found->second;
+  auto plan = direction == kForward ? make_forward_plan(engine, g, input)
+                                    : make_backward_data_plan(engine, g, input);
+  return *plans_.emplace(key, std::move(plan)).first->second;
+}
+
+memory CpuConvState::weights_for(const CpuConvPlan& plan, const float* weights) {
+  memory plain = wrap(plan.plain_weights, engine, weights);
+  if (plan.plain_weights == plan.chosen_weights) return plain;
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<CachedWeights>& cached = weights_[weights];
+  for (const CachedWeights& entry : cached)
+    if (entry.format == plan.chosen_weights) return entry.memory;
+  memory reordered(plan.chosen_weights, engine);
+  dnnl::reorder(plain, reordered).execute(stream, plain, reordered);
+  stream.wait();
+  cached.push_back({plan.chosen_weights, reordered});
+  return reordered;
+}
+
+void CpuConvState::FreeDeleter::operator()(float* data) const noexcept {
+  std::free(data);
+}
+
+float* CpuConvState::staging(int slot, size_t bytes) {
+  NSRG_CHECK(slot == 0 || slot == 1, "staging slot ", slot);
+  if (staging_bytes_[slot] < bytes) {
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    staging_[slot].reset();
+    void* data = std::aligned_alloc(64, rounded);
+    if (data == nullptr) throw std::bad_alloc();
+    staging_[slot].reset(static_cast<float*>(data));
+    staging_bytes_[slot] = rounded;
+  }
+  return staging_[slot].get();
+}
+
+void CpuConvState::forget_weights(const float* data) noexcept {
+  try {
+    std::lock_guard<std::mutex> lock(mutex_);
+    weights_.erase(data);
+  } catch (...) {
+    // A failed lock leaves a stale entry; nothing better can be done in a noexcept path.
+  }
+}
+
+void CpuBackend::conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                              const Tensor& bias, Tensor& y) {
+  check_conv_shapes(geometry, x.shape(), y.shape(), weight);
+  NSRG_CHECK(bias.numel() == size_t(geometry.out_channels), "conv bias ", bias.shape().str());
+  use_threads();
+  if (cpu::use_gemm_conv(geometry)) {
+    cpu::gemm_conv_forward(geometry, x.shape(), x.data(), weight.data(), bias.data(), y.data(),
+                           conv_->gemm_columns, threads_);
+    return;
+  }
+  with_dnnl_errors("convolution forward", geometry, x.shape(), [&] {
+    CpuConvPlan& plan = conv_->plan(kForward, geometry, x.shape());
+    memory src = stage_input(*conv_, plan.input, x.data());
+    memory dst = output_target(*conv_, plan.output, y.data());
+    plan.primitive.execute(conv_->stream,
+                           {{DNNL_ARG_SRC, src},
+                            {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
+                            {DNNL_ARG_BIAS, wrap(plan.bias, conv_->engine, bias.data())},
+                            {DNNL_ARG_DST, dst}});
+    finish_output(*conv_, plan.output, dst, y.data());
+  });
+}
+
+void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& dy,
+                                    const Tensor& weight, Tensor& dx) {
+  check_conv_shapes(geometry, dx.shape(), dy.shape(), weight);
+  use_threads();
+  if (cpu::use_gemm_conv(geometry)) {
+    cpu::gemm_conv_backward_data(geometry, dx.shape(), dy.data(), weight.data(), dx.data(),
+                                 conv_->gemm_columns, threads_);
+    return;
+  }
+  with_dnnl_errors("convolution backward-data", geometry, dx.shape(), [&] {
+    CpuConvPlan& plan = conv_->plan(kBackwardData, geometry, dx.shape());
+    memory diff_dst = stage_input(*conv_, plan.input, dy.data());
+    memory diff_src = output_target(*conv_, plan.output, dx.data());
+    plan.primitive.execute(conv_->stream,
+                           {{DNNL_ARG_DIFF_DST, diff_dst},
+                            {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
+                            {DNNL_ARG_DIFF_SRC, diff_src}});
+    finish_output(*conv_, plan.output, diff_src, dx.data());
+  });
+}
+
+}  // namespace nsrg

@@ -1,0 +1,54 @@
+// CPU Gram matrices: G = scale F F^T and its backward dF = scale (dG + dG^T) F, as GEMMs
+// (cpu_gemm.h; OpenBLAS SSYRK/SSYMM were 2-4x slower here, see cpu_gemm.h). The upper
+// triangle of G is mirrored into the lower so G is exactly symmetric. F is the [1,C,H,W]
+// features viewed as a C x HW row-major matrix.
+
+#include <vector>
+
+#include "engine/core/error.h"
+#include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_gemm.h"
+
+namespace nsrg {
+
+namespace {
+void check_gram_shapes(const Tensor& features, const Tensor& gram) {
+  const int channels = features.shape().c;
+  NSRG_CHECK(features.shape().n == 1, "gram expects batch 1, got ", features.shape().str());
+  NSRG_CHECK(gram.numel() == size_t(channels) * size_t(channels), "gram ", gram.shape().str(),
+             " for features ", features.shape().str());
+}
+}  // namespace
+
+void CpuBackend::gram(const Tensor& features, float scale, Tensor& gram) {
+  check_gram_shapes(features, gram);
+  const int channels = features.shape().c;
+  const int pixels = features.shape().h * features.shape().w;
+  float* g = gram.data();
+  use_threads();
+  cpu::sgemm(false, true, channels, channels, pixels, scale, features.data(), pixels,
+             features.data(), pixels, 0.0f, g, channels);
+  for (int i = 0; i < channels; ++i)
+    for (int j = i + 1; j < channels; ++j)
+      g[size_t(j) * channels + i] = g[size_t(i) * channels + j];
+}
+
+void CpuBackend::gram_backward(const Tensor& features, const Tensor& dgram, float scale,
+                               Tensor& dfeatures) {
+  check_gram_shapes(features, dgram);
+  NSRG_CHECK(dfeatures.numel() == features.numel(), "gram_backward dfeatures ",
+             dfeatures.shape().str(), " for features ", features.shape().str());
+  const int channels = features.shape().c;
+  const int pixels = features.shape().h * features.shape().w;
+  const float* dg = dgram.data();
+  std::vector<float> symmetric(size_t(channels) * channels);
+  for (int i = 0; i < channels; ++i)
+    for (int j = 0; j < channels; ++j)
+      symmetric[size_t(i) * channels + j] =
+          dg[size_t(i) * channels + j] + dg[size_t(j) * channels + i];
+  use_threads();
+  cpu::sgemm(false, false, channels, pixels, channels, scale, symmetric.data(), channels,
+             features.data(), pixels, 0.0f, dfeatures.data(), pixels);
+}
+
+}  // namespace nsrg

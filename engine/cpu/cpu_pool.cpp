@@ -1,0 +1,197 @@
+// CPU max and average pooling, forward and backward, with Caffe/Torch semantics (see
+// PoolGeometry): ceil mode, average divisor counting padding but not the ceil overhang, max
+// ignoring positions outside the input and routing the gradient to the first maximum of
+// its window (row-major order). OpenMP over channels; the common 2x2 stride-2 layer whose
+// windows all lie inside the input has a fast path with the same results.
+#include <algorithm>
+
+#include "engine/core/error.h"
+#include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_parallel.h"
+
+namespace nsrg {
+
+namespace {
+// The input rows (or columns) [begin, end) a window covers, and its average-pool divisor
+// extent (the window clipped to the padded input, before clipping to the input).
+struct WindowSpan {
+  int begin, end, padded_extent;
+};
+
+WindowSpan window_span(int out_index, int kernel, int stride, int pad, int in) {
+  const int start = out_index * stride - pad;
+  const int padded_end = std::min(start + kernel, in + pad);
+  return {std::max(start, 0), std::min(start + kernel, in), padded_end - start};
+}
+
+struct PoolPlane {
+  int in_h, in_w, out_h, out_w;
+};
+
+// Index (within one input plane) of the first maximal element of a window; -1 when the
+// window holds no input element.
+int first_max_index(const float* plane, int width, const WindowSpan& rows, const WindowSpan& cols) {
+  int best = -1;
+  float best_value = 0.0f;
+  for (int r = rows.begin; r < rows.end; ++r)
+    for (int c = cols.begin; c < cols.end; ++c) {
+      const float value = plane[r * width + c];
+      if (best < 0 || value > best_value) {
+        best = r * width + c;
+        best_value = value;
+      }
+    }
+  return best;
+}
+
+void check_pool_shapes(const PoolGeometry& geometry, const Shape& input, const Shape& output) {
+  NSRG_CHECK(geometry.output_shape(input) == output, "pool output ", output.str(), " for input ",
+             input.str(), ", expected ", geometry.output_shape(input).str());
+}
+
+// True for 2x2 stride-2 unpadded pooling whose every window lies inside the input.
+bool is_plain_2x2(const PoolGeometry& g, const PoolPlane& p) {
+  return g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_h == 0 &&
+         g.pad_w == 0 && 2 * p.out_h <= p.in_h && 2 * p.out_w <= p.in_w;
+}
+
+// Position (0..3, row-major) of the first maximum of a 2x2 window a b / c d.
+inline int first_max_of_4(float a, float b, float c, float d) {
+  int best = 0;
+  float value = a;
+  if (b > value) best = 1, value = b;
+  if (c > value) best = 2, value = c;
+  if (d > value) best = 3;
+  return best;
+}
+
+void plain_2x2_forward(PoolKind kind, const PoolPlane& p, const float* src, float* dst) {
+  for (int oh = 0; oh < p.out_h; ++oh) {
+    const float* top = src + size_t(2 * oh) * p.in_w;
+    const float* bottom = top + p.in_w;
+    float* out = dst + size_t(oh) * p.out_w;
+    if (kind == PoolKind::Max) {
+      for (int ow = 0; ow < p.out_w; ++ow)
+        out[ow] = std::max(std::max(top[2 * ow], top[2 * ow + 1]),
+                           std::max(bottom[2 * ow], bottom[2 * ow + 1]));
+    } else {
+      for (int ow = 0; ow < p.out_w; ++ow)
+        out[ow] = (top[2 * ow] + top[2 * ow + 1] + bottom[2 * ow] + bottom[2 * ow + 1]) / 4.0f;
+    }
+  }
+}
+
+void plain_2x2_backward(PoolKind kind, const PoolPlane& p, const float* src, const float* dout,
+                        float* din) {
+  for (int oh = 0; oh < p.out_h; ++oh) {
+    const float* top = src + size_t(2 * oh) * p.in_w;
+    const float* bottom = top + p.in_w;
+    float* din_top = din + size_t(2 * oh) * p.in_w;
+    float* din_bottom = din_top + p.in_w;
+    const float* gradient = dout + size_t(oh) * p.out_w;
+    for (int ow = 0; ow < p.out_w; ++ow) {
+      const int c = 2 * ow;
+      const float g = gradient[ow];
+      if (kind == PoolKind::Max) {
+        const int best = first_max_of_4(top[c], top[c + 1], bottom[c], bottom[c + 1]);
+        din_top[c] = best == 0 ? g : 0.0f;
+        din_top[c + 1] = best == 1 ? g : 0.0f;
+        din_bottom[c] = best == 2 ? g : 0.0f;
+        din_bottom[c + 1] = best == 3 ? g : 0.0f;
+      } else {
+        const float share = g / 4.0f;
+        din_top[c] = din_top[c + 1] = din_bottom[c] = din_bottom[c + 1] = share;
+      }
+    }
+    // An odd last column belongs to no window (floor mode).
+    for (int c = 2 * p.out_w; c < p.in_w; ++c) din_top[c] = din_bottom[c] = 0.0f;
+  }
+  // Likewise an odd last row.
+  std::fill(din + size_t(2 * p.out_h) * p.in_w, din + size_t(p.in_h) * p.in_w, 0.0f);
+}
+
+void general_forward(const PoolGeometry& g, const PoolPlane& p, const float* src, float* dst) {
+  for (int oh = 0; oh < p.out_h; ++oh) {
+    const WindowSpan rows = window_span(oh, g.kernel_h, g.stride_h, g.pad_h, p.in_h);
+    for (int ow = 0; ow < p.out_w; ++ow) {
+      const WindowSpan cols = window_span(ow, g.kernel_w, g.stride_w, g.pad_w, p.in_w);
+      float result = 0.0f;
+      if (g.kind == PoolKind::Max) {
+        const int best = first_max_index(src, p.in_w, rows, cols);
+        result = best >= 0 ? src[best] : 0.0f;
+      } else {
+        float sum = 0.0f;
+        for (int r = rows.begin; r < rows.end; ++r)
+          for (int c = cols.begin; c < cols.end; ++c) sum += src[r * p.in_w + c];
+        result = sum / float(rows.padded_extent * cols.padded_extent);
+      }
+      dst[oh * p.out_w + ow] = result;
+    }
+  }
+}
+
+void general_backward(const PoolGeometry& g, const PoolPlane& p, const float* src,
+                      const float* dout, float* din) {
+  std::fill(din, din + size_t(p.in_h) * p.in_w, 0.0f);
+  for (int oh = 0; oh < p.out_h; ++oh) {
+    const WindowSpan rows = window_span(oh, g.kernel_h, g.stride_h, g.pad_h, p.in_h);
+    for (int ow = 0; ow < p.out_w; ++ow) {
+      const WindowSpan cols = window_span(ow, g.kernel_w, g.stride_w, g.pad_w, p.in_w);
+      const float gradient = dout[oh * p.out_w + ow];
+      if (g.kind == PoolKind::Max) {
+        const int best = first_max_index(src, p.in_w, rows, cols);
+        if (best >= 0) din[best] += gradient;
+      } else {
+        const float share = gradient / float(rows.padded_extent * cols.padded_extent);
+        for (int r = rows.begin; r < rows.end; ++r)
+          for (int c = cols.begin; c < cols.end; ++c) din[r * p.in_w + c] += share;
+      }
+    }
+  }
+}
+}  // namespace
+
+void CpuBackend::pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
+  check_pool_shapes(g, x.shape(), y.shape());
+  const PoolPlane p{x.shape().h, x.shape().w, y.shape().h, y.shape().w};
+  const bool plain = is_plain_2x2(g, p);
+  const int planes = x.shape().n * x.shape().c;
+  const float* in = x.data();
+  float* out = y.data();
+#pragma omp parallel for schedule(static) \
+    num_threads(threads_) if (x.numel() > size_t(cpu::kParallelThreshold))
+  for (int plane = 0; plane < planes; ++plane) {
+    const float* src = in + size_t(plane) * p.in_h * p.in_w;
+    float* dst = out + size_t(plane) * p.out_h * p.out_w;
+    if (plain)
+      plain_2x2_forward(g.kind, p, src, dst);
+    else
+      general_forward(g, p, src, dst);
+  }
+}
+
+void CpuBackend::pool_backward(const PoolGeometry& g, const Tensor& x, const Tensor& y,
+                               const Tensor& dy, Tensor& dx) {
+  check_pool_shapes(g, x.shape(), y.shape());
+  NSRG_CHECK(dy.shape() == y.shape() && dx.shape() == x.shape(), "pool_backward dy ",
+             dy.shape().str(), " dx ", dx.shape().str());
+  const PoolPlane p{x.shape().h, x.shape().w, y.shape().h, y.shape().w};
+  const bool plain = is_plain_2x2(g, p);
+  const int planes = x.shape().n * x.shape().c;
+  const float* in = x.data();
+  const float* grad_out = dy.data();
+  float* grad_in = dx.data();
+#pragma omp parallel for schedule(static) \
+    num_threads(threads_) if (x.numel() > size_t(cpu::kParallelThreshold))
+  for (int plane = 0; plane < planes; ++plane) {
+    const float* src = in + size_t(plane) * p.in_h * p.in_w;
+    const float* dout = grad_out + size_t(plane) * p.out_h * p.out_w;
+    float* din = grad_in + size_t(plane) * p.in_h * p.in_w;
+    if (plain)
+      plain_2x2_backward(g.kind, p, src, dout, din);
+    else
+      general_backward(g, p, src, dout, din);
+  }
+}
+
+}  // namespace nsrg
