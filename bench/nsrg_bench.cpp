@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/core/command_main.h"
 #include "bench/bench_timing.h"
 #include "engine/backend_factory.h"
 #include "engine/core/atomic_file.h"
@@ -232,13 +233,5 @@ int run(int argc, char** argv) {
 }  // namespace nsrg
 
 int main(int argc, char** argv) {
-  try {
-    return nsrg::run(argc, argv);
-  } catch (const nsrg::UserError& e) {
-    std::cerr << "error: " << e.what() << std::endl;
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "internal error: " << e.what() << std::endl;
-    return 1;
-  }
+  return nsrg::run_command([&] { return nsrg::run(argc, argv); });
 }

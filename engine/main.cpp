@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/command_main.h"
 #include "engine/config/config.h"
 #include "engine/core/error.h"
 #include "engine/render/render_session.h"
@@ -60,16 +61,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const nsrg::UserError& e) {
-    std::cerr << "error: " << e.what() << std::endl;
-    return 2;
-  } catch (const nsrg::Interrupted&) {
-    std::cerr << "interrupted: the current image was saved" << std::endl;
-    return 130;
-  } catch (const std::exception& e) {
-    std::cerr << "internal error: " << e.what() << std::endl;
-    return 1;
-  }
+  return nsrg::run_command([&] { return run(argc, argv); });
 }

@@ -85,12 +85,27 @@ struct RandomStream {
   NSRG_HOST_DEVICE float normal(uint64_t element) const {
     const Philox4x32 words = block(uint32_t(element >> 2));
     const int pair = int(element & 2);
+    float z_cos, z_sin;
+    box_muller(words.v[pair], words.v[pair + 1], z_cos, z_sin);
+    return (element & 1) ? z_sin : z_cos;
+  }
+
+  // normal(4 * block_index + j) for j = 0..3 from one Philox evaluation (for bulk draws).
+  NSRG_HOST_DEVICE void normals4(uint32_t block_index, float out[4]) const {
+    const Philox4x32 words = block(block_index);
+    box_muller(words.v[0], words.v[1], out[0], out[1]);
+    box_muller(words.v[2], words.v[3], out[2], out[3]);
+  }
+
+  // Two independent standard normals from two 32-bit words, in double precision.
+  NSRG_HOST_DEVICE static void box_muller(uint32_t a, uint32_t b, float& z_cos, float& z_sin) {
     // u1 in (0, 1] so the logarithm is finite; u2 in [0, 1).
-    const double u1 = (double(words.v[pair]) + 1.0) * (1.0 / 4294967296.0);
-    const double u2 = double(words.v[pair + 1]) * (1.0 / 4294967296.0);
+    const double u1 = (double(a) + 1.0) * (1.0 / 4294967296.0);
+    const double u2 = double(b) * (1.0 / 4294967296.0);
     const double radius = sqrt(-2.0 * log(u1));
     const double angle = 6.283185307179586476925 * u2;
-    return float((element & 1) ? radius * sin(angle) : radius * cos(angle));
+    z_cos = float(radius * cos(angle));
+    z_sin = float(radius * sin(angle));
   }
 };
 

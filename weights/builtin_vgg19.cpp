@@ -37,21 +37,6 @@ LayerSpec max_pool_2x2(const std::string& name) {
   return layer;
 }
 
-// The four normals stream.normal(4 * block_index + j), j = 0..3, from one Philox block and
-// two Box-Muller pairs (normal() draws the whole block for every element; this is 3x faster).
-// The arithmetic is normal()'s, step for step, so the values are bit-identical.
-void four_normals(const RandomStream& stream, uint32_t block_index, float out[4]) {
-  const Philox4x32 words = stream.block(block_index);
-  for (int pair = 0; pair < 4; pair += 2) {
-    const double u1 = (double(words.v[pair]) + 1.0) * (1.0 / 4294967296.0);
-    const double u2 = double(words.v[pair + 1]) * (1.0 / 4294967296.0);
-    const double radius = std::sqrt(-2.0 * std::log(u1));
-    const double angle = 6.283185307179586476925 * u2;
-    out[pair] = float(radius * std::cos(angle));
-    out[pair + 1] = float(radius * std::sin(angle));
-  }
-}
-
 // Fills one conv layer's weight [K, C, kh, kw] and bias [K] per the recipe.
 void generate_conv(const BuiltinVggRecipe& recipe, const LayerSpec& layer, uint32_t conv_index,
                    HostTensor& weight, HostTensor& bias) {
@@ -77,7 +62,7 @@ void generate_conv(const BuiltinVggRecipe& recipe, const LayerSpec& layer, uint3
       const uint64_t element = first + uint64_t(i);
       if (element >> 2 != cached_block) {
         cached_block = element >> 2;
-        four_normals(stream, uint32_t(cached_block), block_normals);
+        stream.normals4(uint32_t(cached_block), block_normals);
       }
       filter[i] = block_normals[element & 3];
       sum += filter[i];

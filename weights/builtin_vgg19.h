@@ -29,16 +29,29 @@ struct BuiltinVggRecipe {
   // The Philox key; another seed gives another, statistically equal network.
   uint64_t seed = 0x6E7372672D766767ull;  // "nsrg-vgg"
   // He-normal gain by conv layer name; layers not listed use default_gain.
-  // Why 1.2: with zero-mean filters a conv removes the mean part of its input, so with gain
-  // 1 the ReLU outputs shrink by about 0.8x per conv (mean activation 8.9 at relu1_1 down to
-  // 0.66 at relu5_4 on a synthetic 1/f image, 128 px). Gain 1.2 keeps the mean activation
-  // of every ReLU layer between 8 and 14 on that image, so deep and shallow style layers
-  // weigh alike (Gatys et al. and ranVGG equalize per-layer activations likewise).
-  float default_gain = 1.2f;
-  std::map<std::string, float> gain;
+  // The table is a calibration in the manner of ranVGG (He, Wang & Hopcroft 2016): layer by
+  // layer, each gain was set so that the mean activation of the ReLU after it, over the five
+  // images in examples/images at 256 px, is 1000 (tools/calibrate_builtin_vgg prints it).
+  // Equal levels make shallow and deep style layers weigh alike. The level itself is chosen
+  // large, as with trained VGG weights, so that with neural-style's default weights (content
+  // 5, style 100, tv 1e-3) the total variation stays a small term and the losses are far
+  // above lbfgs.lua's absolute threshold (y.s > 1e-10), which otherwise rejects every pair
+  // and stalls L-BFGS at the start. Since biases are 0 and ReLU and max pooling are
+  // positively homogeneous, every activation scales with conv1_1's gain.
+  float default_gain = 1.0f;
+  std::map<std::string, float> gain{
+      {"conv1_1", 33.468761f}, {"conv1_2", 0.943539f}, {"conv2_1", 0.939629f},
+      {"conv2_2", 1.113520f},  {"conv3_1", 0.757022f}, {"conv3_2", 0.970246f},
+      {"conv3_3", 0.899257f},  {"conv3_4", 0.932612f}, {"conv4_1", 0.962231f},
+      {"conv4_2", 1.002352f},  {"conv4_3", 0.992244f}, {"conv4_4", 1.015948f},
+      {"conv5_1", 0.854854f},  {"conv5_2", 0.943932f}, {"conv5_3", 1.037658f},
+      {"conv5_4", 0.971531f}};
   // Bias by conv layer name; layers not listed get 0.
   std::map<std::string, float> bias;
-  bool zero_mean_filters = true;
+  // Zero-mean filters were tried and dropped: with zero biases they make the mean-colour
+  // image (x = 0 after preprocessing, near where renders start) a saddle where the style
+  // gradient vanishes, and L-BFGS crawls for dozens of iterations before it escapes.
+  bool zero_mean_filters = false;
 
   float gain_of(const std::string& layer) const;
   float bias_of(const std::string& layer) const;

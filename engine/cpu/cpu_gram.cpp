@@ -8,17 +8,9 @@
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_gemm.h"
+#include "engine/core/shape_checks.h"
 
 namespace nsrg {
-
-namespace {
-void check_gram_shapes(const Tensor& features, const Tensor& gram) {
-  const int channels = features.shape().c;
-  NSRG_CHECK(features.shape().n == 1, "gram expects batch 1, got ", features.shape().str());
-  NSRG_CHECK(gram.numel() == size_t(channels) * size_t(channels), "gram ", gram.shape().str(),
-             " for features ", features.shape().str());
-}
-}  // namespace
 
 void CpuBackend::gram(const Tensor& features, float scale, Tensor& gram) {
   check_gram_shapes(features, gram);

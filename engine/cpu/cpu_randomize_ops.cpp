@@ -11,18 +11,12 @@
 #include "engine/core/error.h"
 #include "engine/core/randomization.h"
 #include "engine/cpu/cpu_backend_impl.h"
+#include "engine/core/shape_checks.h"
 
 namespace nsrg {
 
 namespace {
 
-// C of a [1,1,C,C] tensor.
-int square_size(const Tensor& tensor, const char* what) {
-  const Shape& shape = tensor.shape();
-  NSRG_CHECK(!tensor.empty() && shape.n == 1 && shape.c == 1 && shape.h == shape.w, what,
-             " must be a non-empty [1,1,C,C] tensor, got ", shape.str());
-  return shape.h;
-}
 
 // Runs the loops below on several threads only when the matrix is big enough to pay off.
 constexpr ptrdiff_t kParallelElements = 16384;

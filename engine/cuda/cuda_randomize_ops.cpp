@@ -16,18 +16,9 @@
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
 #include "kernels/randomize.cuh"
+#include "engine/core/shape_checks.h"
 
 namespace nsrg {
-
-namespace {
-// C of a [1,1,C,C] tensor.
-int square_size(const Tensor& tensor, const char* what) {
-  const Shape& shape = tensor.shape();
-  NSRG_CHECK(!tensor.empty() && shape.n == 1 && shape.c == 1 && shape.h == shape.w, what,
-             " must be a non-empty [1,1,C,C] tensor, got ", shape.str());
-  return shape.h;
-}
-}  // namespace
 
 int CudaBackend::read_flag(const int* device_flag) {
   int value = 0;

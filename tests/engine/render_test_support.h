@@ -25,13 +25,15 @@ inline std::string example_image(const std::string& file) {
   return std::string(NSRG_SOURCE_DIR) + "/examples/images/" + file;
 }
 
-// A small, fast render config (CPU, built-in model) with `extra` TOML appended.
+// A small, fast render config (CPU, built-in model, examples/default.toml's loss settings)
+// with `extra` TOML appended.
 inline std::filesystem::path write_config(const std::filesystem::path& dir, int image_size,
                                           int iterations, const std::string& extra = "") {
   const std::filesystem::path path = dir / "config.toml";
   std::ofstream out(path);
   out << "backend = \"cpu\"\nseed = 7\nimage_size = " << image_size << "\n"
       << "[content]\nimage = \"" << example_image("chelsea.png") << "\"\n"
+      << "layers = [\"relu3_1\"]\nweight = 60.0\n"
       << "[style]\nimages = [\"" << example_image("hubble_deep_field.jpg") << "\"]\n"
       << "[optimizer]\niterations = " << iterations << "\n"
       << "[output]\npath = \"out/render.png\"\nprint_iter = 10\nsave_iter = 0\n"

@@ -75,7 +75,7 @@ TEST_P(ObjectiveGradient, MatchesFiniteDifferences) {
   ObjectiveWeights weights;
   weights.content = 2.0f;
   weights.style = 50.0f;
-  weights.tv = 0.5f;
+  weights.tv = 0.01f;
   weights.normalize_gradients = GetParam().normalize;
   StyleObjective objective(*backend, network, weights, ct, st);
 
@@ -102,7 +102,10 @@ TEST_P(ObjectiveGradient, MatchesFiniteDifferences) {
     const HostTensor v = random_host({1, 3, 9, 11}, 20 + d, 1.0f);
     double analytic = 0;
     for (size_t i = 0; i < g.size(); ++i) analytic += double(g[i]) * v.data[i];
-    const double h = 1e-2;
+    // A random network with max pooling is kinked at many places (ReLU zeros, window
+    // maxima switching), so the step must be small; the losses are small too (tv 0.01), which
+    // keeps float32 rounding of the difference (about 2e-3 here) below the tolerance.
+    const double h = 1e-4;
     auto loss_at = [&](double step) {
       std::vector<float> moved(x0.data);
       for (size_t i = 0; i < moved.size(); ++i) moved[i] += float(step * v.data[i]);
@@ -111,7 +114,7 @@ TEST_P(ObjectiveGradient, MatchesFiniteDifferences) {
       return objective.read_losses().total;
     };
     const double numeric = (loss_at(h) - loss_at(-h)) / (2 * h);
-    EXPECT_NEAR(analytic, numeric, 2e-3 * (std::fabs(numeric) + std::fabs(analytic)) + 1e-4)
+    EXPECT_NEAR(analytic, numeric, 2e-3 * (std::fabs(numeric) + std::fabs(analytic)) + 3e-3)
         << "direction " << d;
   }
 }

@@ -59,7 +59,7 @@ TEST(Progress, DurationAndLine) {
   LossValues losses{100, 10, 80, 10};
   const std::string line = format_progress(50, 1000, losses, 4.0);
   EXPECT_NE(line.find("iter   50/1000"), std::string::npos) << line;
-  EXPECT_NE(line.find("ETA 3m57s"), std::string::npos) << line;
+  EXPECT_NE(line.find("ETA 3m58s"), std::string::npos) << line;
 }
 
 }  // namespace

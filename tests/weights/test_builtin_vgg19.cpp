@@ -103,6 +103,7 @@ TEST(BuiltinVgg19, WeightsFollowThePhiloxStream) {
   BuiltinVggRecipe recipe;
   recipe.zero_mean_filters = false;
   recipe.seed = 99;
+  recipe.gain.clear();
   recipe.default_gain = 1.5f;
   const Model model = make_builtin_vgg19(recipe, "conv2_1");
   int conv_index = 0;
@@ -118,6 +119,7 @@ TEST(BuiltinVgg19, WeightsFollowThePhiloxStream) {
 
 TEST(BuiltinVgg19, WeightStatisticsMatchTheRecipe) {
   BuiltinVggRecipe recipe;
+  recipe.zero_mean_filters = true;
   recipe.gain = {{"conv2_1", 2.0f}};
   recipe.bias = {{"conv1_2", 0.5f}};
   const Model model = make_builtin_vgg19(recipe, "relu3_2");

@@ -1,0 +1,26 @@
+// Shape checks shared by every Backend implementation, so each backend rejects the same
+// misuse with the same message.
+#pragma once
+
+#include "engine/core/error.h"
+#include "engine/core/tensor.h"
+
+namespace nsrg {
+
+// features [1,C,H,W] and gram holding C*C elements.
+inline void check_gram_shapes(const Tensor& features, const Tensor& gram) {
+  const int channels = features.shape().c;
+  NSRG_CHECK(features.shape().n == 1, "gram expects batch 1, got ", features.shape().str());
+  NSRG_CHECK(gram.numel() == size_t(channels) * size_t(channels), "gram ", gram.shape().str(),
+             " for features ", features.shape().str());
+}
+
+// C of a [1,1,C,C] tensor.
+inline int square_size(const Tensor& tensor, const char* what) {
+  const Shape& shape = tensor.shape();
+  NSRG_CHECK(!tensor.empty() && shape.n == 1 && shape.c == 1 && shape.h == shape.w, what,
+             " must be a non-empty [1,1,C,C] tensor, got ", shape.str());
+  return shape.h;
+}
+
+}  // namespace nsrg
