@@ -16,7 +16,8 @@ struct Timing {
   int runs = 0;
 };
 
-inline Timing time_median(Backend& backend, int warmup, int runs, const std::function<void()>& work) {
+inline Timing time_median(Backend& backend, int warmup, int runs,
+                          const std::function<void()>& work) {
   for (int i = 0; i < warmup; ++i) work();
   std::vector<double> times;
   for (int i = 0; i < runs; ++i) times.push_back(backend.time_ms(work));

@@ -12,10 +12,10 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/core/command_main.h"
 #include "bench/bench_timing.h"
 #include "engine/backend_factory.h"
 #include "engine/core/atomic_file.h"
+#include "engine/core/command_main.h"
 #include "engine/core/error.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
@@ -80,7 +80,8 @@ Tensor random_tensor(Backend& backend, const Shape& shape, uint32_t layer, float
 nlohmann::json bench_size(Backend& backend, Network& network, int size, const BenchOptions& o) {
   nlohmann::json result;
   result["image_size"] = size;
-  const std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
+  const std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1",
+                                              "relu5_1"};
   const std::vector<std::string> content_layers{"relu4_2"};
   const Shape input_shape{1, 3, size, size};
   Tensor image = random_tensor(backend, input_shape, 0, 50.0f);
@@ -136,7 +137,8 @@ nlohmann::json bench_size(Backend& backend, Network& network, int size, const Be
     Tensor features = random_tensor(backend, f, 4, 1.0f);
     Tensor gram = backend.empty({1, 1, f.c, f.c});
     const float scale = 1.0f / float(f.numel());
-    const Timing t = time_median(backend, o.warmup, o.runs, [&] { backend.gram(features, scale, gram); });
+    const Timing t =
+        time_median(backend, o.warmup, o.runs, [&] { backend.gram(features, scale, gram); });
     // SYRK: C(C+1)/2 dot products of length HW, 2 flops each.
     const double flops = double(f.c) * (f.c + 1) * double(f.h) * f.w;
     Tensor values = backend.empty({1, 1, 1, f.c});
@@ -145,8 +147,11 @@ nlohmann::json bench_size(Backend& backend, Network& network, int size, const Be
                                    [&] { backend.symmetric_eigen(gram, values, vectors); });
     std::printf("%-9s %-18s %10.3f %9.1f   eigen (syevd) %dx%d: %.3f ms\n", name.c_str(),
                 f.str().c_str(), t.median_ms, flops / t.median_ms / 1e6, f.c, f.c, eig.median_ms);
-    grams.push_back({{"layer", name}, {"features", f.str()}, {"ms", t.median_ms},
-                     {"flops", flops}, {"eigen_ms", eig.median_ms}});
+    grams.push_back({{"layer", name},
+                     {"features", f.str()},
+                     {"ms", t.median_ms},
+                     {"flops", flops},
+                     {"eigen_ms", eig.median_ms}});
   }
   result["gram"] = grams;
 
@@ -163,14 +168,16 @@ nlohmann::json bench_size(Backend& backend, Network& network, int size, const Be
   Tensor grad = backend.empty(input_shape);
   const Timing eval = time_median(backend, o.warmup, o.runs, [&] { objective.evaluate(x, grad); });
   const double eval_flops = 2.0 * network.forward_flops(last);  // forward + backward-data
-  std::printf("\nfull evaluation: %.1f ms  (conv FLOPs fwd+bwd %.1f GFLOP, %.1f GFLOP/s; "
-              "sum of per-layer conv times %.1f ms, ratio %.2f)\n",
-              eval.median_ms, eval_flops / 1e9, eval_flops / eval.median_ms / 1e6, conv_sum_ms,
-              conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0);
-  result["evaluation"] = {{"ms", eval.median_ms},
-                          {"conv_flops", eval_flops},
-                          {"gflops", eval_flops / eval.median_ms / 1e6},
-                          {"ratio_to_conv_sum", conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0}};
+  std::printf(
+      "\nfull evaluation: %.1f ms  (conv FLOPs fwd+bwd %.1f GFLOP, %.1f GFLOP/s; "
+      "sum of per-layer conv times %.1f ms, ratio %.2f)\n",
+      eval.median_ms, eval_flops / 1e9, eval_flops / eval.median_ms / 1e6, conv_sum_ms,
+      conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0);
+  result["evaluation"] = {
+      {"ms", eval.median_ms},
+      {"conv_flops", eval_flops},
+      {"gflops", eval_flops / eval.median_ms / 1e6},
+      {"ratio_to_conv_sum", conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0}};
 
   // One L-BFGS step with a full history (m = 100, all pairs in use).
   OptimizerSettings settings;
@@ -183,7 +190,8 @@ nlohmann::json bench_size(Backend& backend, Network& network, int size, const Be
   }
   Tensor g = random_tensor(backend, input_shape, 99, 1.0f);
   const Timing step = time_median(backend, 0, o.runs, [&] { optimizer->step(x, g, {&loss, 0}); });
-  std::printf("L-BFGS step (history 100, %zu values): %.2f ms\n", input_shape.numel(), step.median_ms);
+  std::printf("L-BFGS step (history 100, %zu values): %.2f ms\n", input_shape.numel(),
+              step.median_ms);
   result["lbfgs_step_ms"] = step.median_ms;
   result["peak_memory_bytes"] = backend.peak_memory_bytes();
   return result;
@@ -192,12 +200,15 @@ nlohmann::json bench_size(Backend& backend, Network& network, int size, const Be
 int run(int argc, char** argv) {
   CLI::App app{"nsrg-bench: per-layer, Gram, L-BFGS and full-evaluation costs of nsrg-engine"};
   BenchOptions o;
-  app.add_option("--backend", o.backend, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  app.add_option("--precision", o.precision, "fp32 or tf32 (CUDA)")->check(CLI::IsMember({"fp32", "tf32"}));
+  app.add_option("--backend", o.backend, "cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  app.add_option("--precision", o.precision, "fp32 or tf32 (CUDA)")
+      ->check(CLI::IsMember({"fp32", "tf32"}));
   app.add_option("--model", o.model, "weights file or builtin:vgg19-random");
   app.add_option("--sizes", o.sizes, "image sizes (square), e.g. --sizes 256 512")->expected(1, 16);
   app.add_option("--warmup", o.warmup, "warm-up runs per measurement");
-  app.add_option("--runs", o.runs, "timed runs per measurement (median reported)")->check(CLI::PositiveNumber);
+  app.add_option("--runs", o.runs, "timed runs per measurement (median reported)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--json", o.json_path, "write the results as JSON here");
   app.add_flag("--skip-layers", o.skip_layers, "skip the per-layer table");
   app.add_option("--export-weights", o.export_weights,

@@ -17,7 +17,8 @@ bool cuda_available() {
 #endif
 }
 
-std::unique_ptr<Backend> create_backend(const std::string& requested, const BackendOptions& options) {
+std::unique_ptr<Backend> create_backend(const std::string& requested,
+                                        const BackendOptions& options) {
   if (requested == "cpu") return make_cpu_backend(options);
   if (requested == "cuda") {
 #ifdef NSRG_HAVE_CUDA

@@ -13,6 +13,7 @@ bool cuda_available();
 
 // "cpu", "cuda" or "auto" (CUDA when available, else CPU). Asking for "cuda" where it is not
 // available is a UserError that says why (not built in, or no device).
-std::unique_ptr<Backend> create_backend(const std::string& requested, const BackendOptions& options);
+std::unique_ptr<Backend> create_backend(const std::string& requested,
+                                        const BackendOptions& options);
 
 }  // namespace nsrg

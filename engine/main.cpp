@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/command_main.h"
 #include "engine/config/config.h"
+#include "engine/core/command_main.h"
 #include "engine/core/error.h"
 #include "engine/render/render_session.h"
 
@@ -25,8 +25,7 @@ int run(int argc, char** argv) {
   std::string backend;
   int variants = 0;
   long long seed = -1;
-  app.add_option("config", config_path, "TOML configuration file (see docs/config.md)")
-      ->required();
+  app.add_option("config", config_path, "TOML configuration file (see docs/config.md)")->required();
   app.add_option("--set", overrides,
                  "Override a key: section.key=VALUE with a TOML value, e.g. "
                  "optimizer.iterations=50 or 'style.layers=[\"relu3_3\"]' (repeatable)")

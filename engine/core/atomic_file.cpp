@@ -41,8 +41,10 @@ void write_file_atomically(const std::string& path, const std::function<void(std
     throw UserError(msg(path, ": write failed: ", std::strerror(errno)));
   }
   // mkstemp creates 0600; give the result the usual permissions.
-  fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                            fs::perms::others_read, ec);
+  fs::permissions(temp,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                      fs::perms::others_read,
+                  ec);
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     const int saved = errno;
     std::remove(temp.c_str());

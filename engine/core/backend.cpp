@@ -10,7 +10,8 @@ double Backend::time_ms(const std::function<void()>& work) {
   const auto start = std::chrono::steady_clock::now();
   work();
   synchronize();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 Tensor Backend::zeros(const Shape& shape) {

@@ -34,7 +34,8 @@ struct Coef {
   int index = 0;
 
   Coef(float value = 1.0f) : constant(value) {}  // NOLINT: a plain float is a coefficient
-  Coef(float value, const Tensor& scalars, int slot) : constant(value), array(&scalars), index(slot) {}
+  Coef(float value, const Tensor& scalars, int slot)
+      : constant(value), array(&scalars), index(slot) {}
 };
 
 // A row of a ring buffer chosen on the device (optimizer history). A ring Tensor [n,c,h,w]
@@ -67,8 +68,8 @@ class Backend {
   virtual std::string description() const = 0;  // e.g. "cpu: oneDNN 2.6, 2 threads"
 
   // ---- memory --------------------------------------------------------------------------
-  virtual Tensor empty(const Shape& shape) = 0;  // contents undefined
-  virtual void release(float* data) noexcept = 0;  // called by ~Tensor only
+  virtual Tensor empty(const Shape& shape) = 0;             // contents undefined
+  virtual void release(float* data) noexcept = 0;           // called by ~Tensor only
   virtual void upload(const float* host, Tensor& dst) = 0;  // dst.numel() floats
   virtual void download(const Tensor& src, float* host) = 0;
   virtual void copy(const Tensor& src, Tensor& dst) = 0;  // same numel
@@ -122,7 +123,7 @@ class Backend {
 
   // ---- vector and scalar ops (optimizers) -----------------------------------------------
   virtual void dot(const Tensor& a, const Tensor& b, ScalarSlot out) = 0;
-  virtual void asum(const Tensor& a, ScalarSlot out) = 0;  // sum of |a_i|
+  virtual void asum(const Tensor& a, ScalarSlot out) = 0;         // sum of |a_i|
   virtual void axpy(Coef alpha, const Tensor& x, Tensor& y) = 0;  // y += alpha x
   virtual void scale(Coef alpha, Tensor& x) = 0;                  // x *= alpha
   // out = sum of scalars[first .. first + count)
@@ -157,8 +158,7 @@ class Backend {
   // Eigendecomposition of the symmetric matrix [1,1,C,C] (only its upper triangle is read):
   // eigenvalues [1,1,1,C] ascending, eigenvectors [1,1,C,C] orthonormal with column j the
   // j-th eigenvector (row-major: V[i*C + j]). Eigenvector signs are solver-dependent.
-  virtual void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues,
-                               Tensor& eigenvectors) = 0;
+  virtual void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) = 0;
   // target ([1,1,C,C], overwritten) from the Gram A and its eigendecomposition per `params`
   // (see randomization.h); the random multipliers are drawn inside the op (on the device on
   // GPUs). eigenvalues/eigenvectors are not read for the modes none and random_gram and may

@@ -56,15 +56,15 @@ std::string msg(const Parts&... parts) {
 
 // Internal invariant: NSRG_CHECK(cond, parts...) throws InternalError naming the condition
 // (give at least one message part).
-#define NSRG_CHECK(condition, ...)                                                     \
-  do {                                                                                 \
-    if (!(condition))                                                                  \
-      ::nsrg::detail::throw_internal(#condition, __FILE__, __LINE__,                   \
-                                     ::nsrg::detail::concat(__VA_ARGS__));    \
+#define NSRG_CHECK(condition, ...)                                         \
+  do {                                                                     \
+    if (!(condition))                                                      \
+      ::nsrg::detail::throw_internal(#condition, __FILE__, __LINE__,       \
+                                     ::nsrg::detail::concat(__VA_ARGS__)); \
   } while (0)
 
 // User input validation: NSRG_REQUIRE(cond, parts...) throws UserError with the message.
-#define NSRG_REQUIRE(condition, ...)                                             \
-  do {                                                                           \
+#define NSRG_REQUIRE(condition, ...)                                                \
+  do {                                                                              \
     if (!(condition)) throw ::nsrg::UserError(::nsrg::detail::concat(__VA_ARGS__)); \
   } while (0)

@@ -12,7 +12,9 @@ std::string Shape::str() const {
   return msg("[", n, ",", c, ",", h, ",", w, "]");
 }
 
-Tensor::~Tensor() { reset(); }
+Tensor::~Tensor() {
+  reset();
+}
 
 Tensor::Tensor(Tensor&& other) noexcept
     : owner_(std::exchange(other.owner_, nullptr)),

@@ -25,7 +25,8 @@ class Backend;
 class Tensor {
  public:
   Tensor() = default;
-  Tensor(Backend* owner, const Shape& shape, float* data) : owner_(owner), shape_(shape), data_(data) {}
+  Tensor(Backend* owner, const Shape& shape, float* data)
+      : owner_(owner), shape_(shape), data_(data) {}
   ~Tensor();
   Tensor(Tensor&& other) noexcept;
   Tensor& operator=(Tensor&& other) noexcept;

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "engine/core/error.h"
+#include "engine/core/shape_checks.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_gemm.h"
-#include "engine/core/shape_checks.h"
 
 namespace nsrg {
 

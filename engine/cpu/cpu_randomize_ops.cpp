@@ -10,13 +10,12 @@
 
 #include "engine/core/error.h"
 #include "engine/core/randomization.h"
-#include "engine/cpu/cpu_backend_impl.h"
 #include "engine/core/shape_checks.h"
+#include "engine/cpu/cpu_backend_impl.h"
 
 namespace nsrg {
 
 namespace {
-
 
 // Runs the loops below on several threads only when the matrix is big enough to pay off.
 constexpr ptrdiff_t kParallelElements = 16384;

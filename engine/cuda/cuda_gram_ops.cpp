@@ -10,9 +10,9 @@
 //          n = C, k = C; A = F^T (lda = HW), B = S (ldb = C, the same matrix in either
 //          order), C = dF^T (ldc = HW).
 #include "engine/core/error.h"
+#include "engine/core/shape_checks.h"
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
-#include "engine/core/shape_checks.h"
 
 namespace nsrg {
 

@@ -13,10 +13,10 @@
 #include <cmath>
 
 #include "engine/core/error.h"
+#include "engine/core/shape_checks.h"
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
 #include "kernels/randomize.cuh"
-#include "engine/core/shape_checks.h"
 
 namespace nsrg {
 

@@ -60,10 +60,16 @@ void Network::allocate(const Shape& input_shape, int last) {
     const LayerSpec& layer = layers_[i];
     const Shape& in = shapes_[i];
     switch (layer.type) {
-      case LayerType::Conv: shapes_[i + 1] = layer.conv.output_shape(in); break;
-      case LayerType::Relu: shapes_[i + 1] = in; break;
+      case LayerType::Conv:
+        shapes_[i + 1] = layer.conv.output_shape(in);
+        break;
+      case LayerType::Relu:
+        shapes_[i + 1] = in;
+        break;
       case LayerType::MaxPool:
-      case LayerType::AvgPool: shapes_[i + 1] = layer.pool.output_shape(in); break;
+      case LayerType::AvgPool:
+        shapes_[i + 1] = layer.pool.output_shape(in);
+        break;
     }
     largest = std::max(largest, shapes_[i + 1].numel());
     if (relu_in_place(i)) {
@@ -97,9 +103,13 @@ void Network::forward(const Tensor& input, int last) {
       case LayerType::Conv:
         backend_.conv_forward(layer.conv, x, weights_[i].weight, weights_[i].bias, y);
         break;
-      case LayerType::Relu: backend_.relu_forward(x, y); break;
+      case LayerType::Relu:
+        backend_.relu_forward(x, y);
+        break;
       case LayerType::MaxPool:
-      case LayerType::AvgPool: backend_.pool_forward(layer.pool, x, y); break;
+      case LayerType::AvgPool:
+        backend_.pool_forward(layer.pool, x, y);
+        break;
     }
   }
 }
@@ -132,7 +142,9 @@ void Network::backward(int last, const std::function<void(int, Tensor&)>& add_lo
         }
         break;
       case LayerType::MaxPool:
-      case LayerType::AvgPool: backend_.pool_backward(layer.pool, x, activation(i), dy, dx); break;
+      case LayerType::AvgPool:
+        backend_.pool_backward(layer.pool, x, activation(i), dy, dx);
+        break;
     }
     if (!first) {
       std::swap(current, spare);

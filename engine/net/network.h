@@ -56,13 +56,13 @@ class Network {
   std::vector<LayerSpec> layers_;
   std::vector<ConvWeights> weights_;  // per layer, empty for non-conv layers
   Preprocess preprocess_;
-  std::vector<Shape> shapes_;         // shapes_[0] input, shapes_[i+1] output of layer i
-  std::vector<Tensor> outputs_;       // own buffers (empty for in-place ReLU)
-  std::vector<int> storage_of_;       // which layer's buffer holds layer i's output
+  std::vector<Shape> shapes_;    // shapes_[0] input, shapes_[i+1] output of layer i
+  std::vector<Tensor> outputs_;  // own buffers (empty for in-place ReLU)
+  std::vector<int> storage_of_;  // which layer's buffer holds layer i's output
   std::vector<bool> keep_conv_output_;
   const Tensor* input_ = nullptr;
   int allocated_last_ = -1;
-  Tensor grad_a_, grad_b_;            // ping-pong gradient buffers (largest activation)
+  Tensor grad_a_, grad_b_;  // ping-pong gradient buffers (largest activation)
 };
 
 }  // namespace nsrg

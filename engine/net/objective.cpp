@@ -13,7 +13,8 @@ StyleObjective::StyleObjective(Backend& backend, Network& network, const Objecti
                                const std::map<std::string, const Tensor*>& style_targets)
     : backend_(backend), network_(network), weights_(weights) {
   int slot = 0;
-  auto add_terms = [&](const std::map<std::string, const Tensor*>& targets, std::vector<Term>& terms) {
+  auto add_terms = [&](const std::map<std::string, const Tensor*>& targets,
+                       std::vector<Term>& terms) {
     for (const auto& [name, target] : targets) {
       const int index = network_.index_of(name);
       NSRG_CHECK(index >= 0, "loss layer ", name, " not in network");

@@ -36,8 +36,8 @@ std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
                                             const std::vector<const Tensor*>& images,
                                             const std::vector<float>& blend,
                                             const std::vector<std::string>& layers) {
-  NSRG_CHECK(images.size() == blend.size(), "blend weights ", blend.size(), " for ",
-             images.size(), " style images");
+  NSRG_CHECK(images.size() == blend.size(), "blend weights ", blend.size(), " for ", images.size(),
+             " style images");
   std::map<std::string, Tensor> grams;
   if (layers.empty()) return grams;
   const int last = deepest_layer(network, layers);

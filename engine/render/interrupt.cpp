@@ -22,8 +22,14 @@ void install_interrupt_handler() {
   std::signal(SIGTERM, on_interrupt);
 }
 
-bool interrupt_requested() { return interrupted.load(); }
-void request_interrupt() { interrupted.store(true); }
-void clear_interrupt() { interrupted.store(false); }
+bool interrupt_requested() {
+  return interrupted.load();
+}
+void request_interrupt() {
+  interrupted.store(true);
+}
+void clear_interrupt() {
+  interrupted.store(false);
+}
 
 }  // namespace nsrg

@@ -42,7 +42,8 @@ void insert_before_extension(std::string& path, const std::string& text) {
 }
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
-  for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
+  for (size_t pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size()))
     text.replace(pos, from.size(), to);
 }
 }  // namespace

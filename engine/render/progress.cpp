@@ -29,8 +29,8 @@ std::string format_progress(int iteration, int iterations, const LossValues& los
       iterations_per_second > 0 ? (iterations - iteration) / iterations_per_second : -1;
   std::snprintf(text, sizeof text,
                 "iter %*d/%d  total %.4e  content %.3e  style %.3e  tv %.3e  %.2f it/s  ETA %s",
-                width, iteration, iterations, losses.total, losses.content, losses.style,
-                losses.tv, iterations_per_second, format_duration(remaining).c_str());
+                width, iteration, iterations, losses.total, losses.content, losses.style, losses.tv,
+                iterations_per_second, format_duration(remaining).c_str());
   return text;
 }
 

@@ -1,5 +1,6 @@
 // The progress line printed every print_iter evaluations:
-//   "iter   50/1000  total 1.234e+05  content 2.1e+04  style 1.0e+05  tv 3.2e+02  4.1 it/s  ETA 3m52s"
+//   "iter   50/1000  total 1.234e+05  content 2.1e+04  style 1.0e+05  tv 3.2e+02  4.1 it/s  ETA
+//   3m52s"
 #pragma once
 
 #include <string>

@@ -103,16 +103,15 @@ void RenderSession::prepare() {
           return std::find(set.begin(), set.end(), name) != set.end();
         }))
       style_layers.push_back(name);
-  s.base_grams = capture_grams(*s.backend, *s.network, style_pointers,
-                               config_.style_blend_weights, style_layers);
+  s.base_grams = capture_grams(*s.backend, *s.network, style_pointers, config_.style_blend_weights,
+                               style_layers);
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);
   log_ << "content " << s.content_image.width << "x" << s.content_image.height << ", "
        << s.style_images.size() << " style image(s), model: " << s.model_source << "\n";
 }
 
-RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers,
-                                        int variant) {
+RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant) {
   State& s = *state_;
   Backend& backend = *s.backend;
   RenderedImage result;
@@ -173,8 +172,8 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   Tensor grad = backend.empty(shape);
 
   OptimizerSettings settings;
-  settings.kind = config_.optimizer == "adam" ? OptimizerSettings::Kind::Adam
-                                              : OptimizerSettings::Kind::Lbfgs;
+  settings.kind =
+      config_.optimizer == "adam" ? OptimizerSettings::Kind::Adam : OptimizerSettings::Kind::Lbfgs;
   settings.learning_rate = config_.learning_rate;
   settings.history = config_.history;
   settings.beta1 = config_.beta1;
@@ -208,6 +207,9 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
     const bool print = config_.print_iter > 0 && k % config_.print_iter == 0;
     if (print || k == 1 || k == iterations) {
       const LossValues losses = objective.read_losses();
+      NSRG_REQUIRE(std::isfinite(losses.total), "the optimization diverged: the loss is ",
+                   losses.total, " at iteration ", k,
+                   " (lower optimizer.learning_rate or the loss weights, or use adam)");
       result.history.push_back({k, losses});
       result.final_losses = losses;
       if (print || k == 1) {
@@ -255,20 +257,29 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   return result;
 }
 
-const Image& RenderSession::content_image() const { return state_->content_image; }
-const Image& RenderSession::style_image(size_t index) const { return state_->style_images[index]; }
+const Image& RenderSession::content_image() const {
+  return state_->content_image;
+}
+const Image& RenderSession::style_image(size_t index) const {
+  return state_->style_images[index];
+}
 std::string RenderSession::backend_description() const {
   return state_->backend ? state_->backend->description() : "";
 }
-std::string RenderSession::model_source() const { return state_->model_source; }
-double RenderSession::load_seconds() const { return state_->load_seconds; }
-double RenderSession::capture_seconds() const { return state_->capture_seconds; }
+std::string RenderSession::model_source() const {
+  return state_->model_source;
+}
+double RenderSession::load_seconds() const {
+  return state_->load_seconds;
+}
+double RenderSession::capture_seconds() const {
+  return state_->capture_seconds;
+}
 
 void RenderSession::run() {
   install_interrupt_handler();
   const bool sweep = !config_.sweep_style_layers.empty();
-  output_template_ =
-      complete_output_template(config_.output_path, config_.variants > 1, sweep);
+  output_template_ = complete_output_template(config_.output_path, config_.variants > 1, sweep);
   const std::string base = run_base_path(output_template_);
   summary_path_ = with_extension(base, ".json");
   prepare();

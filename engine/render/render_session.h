@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "engine/config/config.h"
-#include "engine/image/image.h"
 #include "engine/core/backend.h"
+#include "engine/image/image.h"
 #include "engine/net/objective.h"
 
 namespace nsrg {
@@ -24,13 +24,13 @@ struct HistoryEntry {
 };
 
 struct RenderedImage {
-  std::string path;       // the final image
-  std::string raw_path;   // unlevelled copy when output.save_raw, else empty
+  std::string path;      // the final image
+  std::string raw_path;  // unlevelled copy when output.save_raw, else empty
   uint64_t seed = 0;
   int variant = 0;
   std::vector<std::string> style_layers;
   std::string mode;
-  int evaluations = 0;    // evaluations done (== iterations unless stopped or interrupted)
+  int evaluations = 0;  // evaluations done (== iterations unless stopped or interrupted)
   bool stopped_early = false;
   bool interrupted = false;
   double seconds = 0;

@@ -57,22 +57,22 @@ void RenderSession::write_summary(bool interrupted) {
   summary["timings"] = {{"load_seconds", load_seconds()}, {"capture_seconds", capture_seconds()}};
   nlohmann::json images = nlohmann::json::array();
   for (const RenderedImage& image : images_) {
-    images.push_back({{"file", image.path},
-                      {"raw_file", image.raw_path},
-                      {"label", cell_label(image)},
-                      {"seed", image.seed},
-                      {"variant", variant_letters(image.variant)},
-                      {"layer", short_layer_names(image.style_layers)},
-                      {"style_layers", image.style_layers},
-                      {"mode", image.mode},
-                      {"evaluations", image.evaluations},
-                      {"stopped_early", image.stopped_early},
-                      {"interrupted", image.interrupted},
-                      {"seconds", image.seconds},
-                      {"seconds_per_iteration",
-                       image.evaluations > 0 ? image.seconds / image.evaluations : 0.0},
-                      {"final_losses", losses_json(image.final_losses)},
-                      {"history", history_json(image.history)}});
+    images.push_back(
+        {{"file", image.path},
+         {"raw_file", image.raw_path},
+         {"label", cell_label(image)},
+         {"seed", image.seed},
+         {"variant", variant_letters(image.variant)},
+         {"layer", short_layer_names(image.style_layers)},
+         {"style_layers", image.style_layers},
+         {"mode", image.mode},
+         {"evaluations", image.evaluations},
+         {"stopped_early", image.stopped_early},
+         {"interrupted", image.interrupted},
+         {"seconds", image.seconds},
+         {"seconds_per_iteration", image.evaluations > 0 ? image.seconds / image.evaluations : 0.0},
+         {"final_losses", losses_json(image.final_losses)},
+         {"history", history_json(image.history)}});
   }
   summary["images"] = images;
   if (!images_.empty()) summary["history"] = history_json(images_.front().history);

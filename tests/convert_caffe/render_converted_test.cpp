@@ -18,7 +18,8 @@ namespace {
 
 TEST(RenderConverted, SyntheticVgg19RendersAt32px) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("nsrg_render_converted_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("nsrg_render_converted_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string weights = test::make_converted_synthetic_vgg19(dir.string());

@@ -20,7 +20,8 @@ TEST(BuiltinCalibration, EveryReluAveragesTheTargetLevel) {
   std::vector<double> means(size_t(network.layer_count()), 0.0);
   const int last = network.index_of("relu5_4");
   for (const std::string& file : images) {
-    const Tensor x = image_to_tensor(*backend, load_image_at_size(dir + file, 256), model.preprocess);
+    const Tensor x =
+        image_to_tensor(*backend, load_image_at_size(dir + file, 256), model.preprocess);
     network.forward(x, last);
     for (int i = 0; i <= last; ++i) {
       if (network.layer(i).type != LayerType::Relu) continue;

@@ -149,7 +149,8 @@ TEST(Objective, LossValuesMatchDefinitions) {
   for (int c = 0; c < 3; ++c)
     for (int i = 0; i < 7; ++i)
       for (int j = 0; j < 7; ++j)
-        tv += std::pow(at(c, i, j) - at(c, i, j + 1), 2) + std::pow(at(c, i, j) - at(c, i + 1, j), 2);
+        tv +=
+            std::pow(at(c, i, j) - at(c, i, j + 1), 2) + std::pow(at(c, i, j) - at(c, i + 1, j), 2);
   EXPECT_NEAR(l.tv, 0.125 * tv, 1e-4 * tv);
 }
 

@@ -40,7 +40,8 @@ TEST(OutputNames, ExpandTemplate) {
   fields.seed = 42;
   fields.style_layers = {"relu3_3"};
   fields.mode = "scale_eigenvectors";
-  EXPECT_EQ(expand_output_template("out/compos-{layer}{variant}.png", fields), "out/compos-r33c.png");
+  EXPECT_EQ(expand_output_template("out/compos-{layer}{variant}.png", fields),
+            "out/compos-r33c.png");
   EXPECT_EQ(expand_output_template("{mode}_{seed}.png", fields), "scale_eigenvectors_42.png");
 }
 

@@ -74,8 +74,8 @@ TEST(RenderEndToEnd, SameSeedSameImageOtherSeedDifferent) {
 
 TEST(RenderEndToEnd, VariantsInOneProcessEqualVariantsOneByOne) {
   const auto dir = make_scratch_dir("variants");
-  const auto config = write_config(dir, 32, 6,
-                                   "[randomize]\nmode = \"scale_eigenvectors\"\nvariants = 3\n");
+  const auto config =
+      write_config(dir, 32, 6, "[randomize]\nmode = \"scale_eigenvectors\"\nvariants = 3\n");
   const std::string layers = "style.layers=[\"relu3_3\"]";
   const std::vector<RenderedImage> together = render(config, {layers, "output.path=\"v/x.png\""});
   ASSERT_EQ(together.size(), 3u);

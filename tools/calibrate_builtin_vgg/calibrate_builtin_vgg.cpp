@@ -23,8 +23,10 @@ int run(int argc, char** argv) {
   double level = 1000;
   int size = 256;
   std::vector<std::string> images;
-  app.add_option("--level", level, "target mean activation of every ReLU")->check(CLI::PositiveNumber);
-  app.add_option("--size", size, "longest side the images are resized to")->check(CLI::Range(16, 4096));
+  app.add_option("--level", level, "target mean activation of every ReLU")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--size", size, "longest side the images are resized to")
+      ->check(CLI::Range(16, 4096));
   app.add_option("images", images, "calibration images (PNG or JPEG)")->required();
   CLI11_PARSE(app, argc, argv);
 

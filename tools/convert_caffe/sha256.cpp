@@ -21,8 +21,7 @@ Sha256::~Sha256() = default;
 
 void Sha256::update(const void* data, size_t size) {
   NSRG_CHECK(!finished_, "Sha256::update after finish_hex");
-  if (size > 0)
-    NSRG_CHECK(EVP_DigestUpdate(context_->ctx, data, size) == 1, "EVP_DigestUpdate");
+  if (size > 0) NSRG_CHECK(EVP_DigestUpdate(context_->ctx, data, size) == 1, "EVP_DigestUpdate");
 }
 
 std::string Sha256::finish_hex() {
