@@ -97,14 +97,11 @@ void RenderSession::prepare() {
   for (const Image& image : s.style_images)
     style_tensors.push_back(image_to_tensor(*s.backend, image, s.preprocess));
   for (const Tensor& t : style_tensors) style_pointers.push_back(&t);
-  std::vector<std::string> style_layers;
-  for (const std::string& name : needed)
-    if (std::any_of(s.layer_sets.begin(), s.layer_sets.end(), [&](const auto& set) {
-          return std::find(set.begin(), set.end(), name) != set.end();
-        }))
-      style_layers.push_back(name);
+  // Every style layer of every set, captured once (a sweep renders them one at a time).
+  std::set<std::string> style_layers;
+  for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
   s.base_grams = capture_grams(*s.backend, *s.network, style_pointers, config_.style_blend_weights,
-                               style_layers);
+                               {style_layers.begin(), style_layers.end()});
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);
   log_ << "content " << s.content_image.width << "x" << s.content_image.height << ", "
