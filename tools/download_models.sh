@@ -11,7 +11,8 @@
 #   --dir DIR        where the downloads and the weights files go (default: weights/)
 #
 # Environment: NSRG_BUILD_DIR (default build) holds tools/convert_caffe/convert_caffe.
-# Then: model = "weights/vgg19.safetensors" (relative to where nsrg-engine runs) renders with
+# Then: model = "weights/vgg19.safetensors" (a path relative to the config file; from
+# examples/ it is "../weights/vgg19.safetensors") renders with
 # the neural-style layer names relu1_1 ... relu5_4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
