@@ -6,7 +6,8 @@
 namespace nsrg::kernels {
 namespace {
 
-// The window of output (oh, ow), clipped to the input.
+// A rectangle of rows [h0, h1) and columns [w0, w1): the window of an output clipped to the
+// input, or the outputs covering an input.
 struct Window {
   int h0, h1, w0, w1;  // rows [h0, h1), columns [w0, w1)
 };
@@ -90,44 +91,55 @@ __device__ __forceinline__ void covering_outputs(int in, int kernel, int stride,
   last = min(padded / stride + 1, out_size);
 }
 
+// Input element i (counted over all planes) as the backward passes gather it: its plane, its
+// offset in the plane and the outputs whose windows contain it.
+struct CoveredInput {
+  size_t plane;
+  int offset;
+  Window outputs;  // output rows [h0, h1), columns [w0, w1)
+};
+
+__device__ __forceinline__ CoveredInput covered_input(const PoolShape& s, size_t i) {
+  const size_t in_plane = size_t(s.in_h) * s.in_w;
+  CoveredInput input;
+  input.plane = i / in_plane;
+  input.offset = int(i % in_plane);
+  const int h = input.offset / s.in_w, w = input.offset % s.in_w;
+  covering_outputs(h, s.kernel_h, s.stride_h, s.pad_h, s.out_h, input.outputs.h0, input.outputs.h1);
+  covering_outputs(w, s.kernel_w, s.stride_w, s.pad_w, s.out_w, input.outputs.w0, input.outputs.w1);
+  return input;
+}
+
+// Sums the gradients of the outputs that took this input as their window's maximum.
 __global__ void max_pool_backward_kernel(PoolShape s, const int* argmax, const float* dy,
                                          float* dx) {
   const size_t out_plane = size_t(s.out_h) * s.out_w, in_plane = size_t(s.in_h) * s.in_w;
   const size_t count = size_t(s.planes) * in_plane;
   for (size_t i = first_index(); i < count; i += grid_stride()) {
-    const size_t p = i / in_plane;
-    const int offset = int(i % in_plane);
-    const int h = offset / s.in_w, w = offset % s.in_w;
-    int oh0, oh1, ow0, ow1;
-    covering_outputs(h, s.kernel_h, s.stride_h, s.pad_h, s.out_h, oh0, oh1);
-    covering_outputs(w, s.kernel_w, s.stride_w, s.pad_w, s.out_w, ow0, ow1);
-    const int* plane_argmax = argmax + p * out_plane;
-    const float* plane_dy = dy + p * out_plane;
+    const CoveredInput input = covered_input(s, i);
+    const int* plane_argmax = argmax + input.plane * out_plane;
+    const float* plane_dy = dy + input.plane * out_plane;
     float sum = 0.0f;
-    for (int oh = oh0; oh < oh1; ++oh) {
-      for (int ow = ow0; ow < ow1; ++ow) {
+    for (int oh = input.outputs.h0; oh < input.outputs.h1; ++oh) {
+      for (int ow = input.outputs.w0; ow < input.outputs.w1; ++ow) {
         const int o = oh * s.out_w + ow;
-        if (plane_argmax[o] == offset) sum += plane_dy[o];
+        if (plane_argmax[o] == input.offset) sum += plane_dy[o];
       }
     }
     dx[i] = sum;
   }
 }
 
+// Sums each covering output's gradient divided by its window's average divisor.
 __global__ void avg_pool_backward_kernel(PoolShape s, const float* dy, float* dx) {
   const size_t out_plane = size_t(s.out_h) * s.out_w, in_plane = size_t(s.in_h) * s.in_w;
   const size_t count = size_t(s.planes) * in_plane;
   for (size_t i = first_index(); i < count; i += grid_stride()) {
-    const size_t p = i / in_plane;
-    const int offset = int(i % in_plane);
-    const int h = offset / s.in_w, w = offset % s.in_w;
-    int oh0, oh1, ow0, ow1;
-    covering_outputs(h, s.kernel_h, s.stride_h, s.pad_h, s.out_h, oh0, oh1);
-    covering_outputs(w, s.kernel_w, s.stride_w, s.pad_w, s.out_w, ow0, ow1);
-    const float* plane_dy = dy + p * out_plane;
+    const CoveredInput input = covered_input(s, i);
+    const float* plane_dy = dy + input.plane * out_plane;
     float sum = 0.0f;
-    for (int oh = oh0; oh < oh1; ++oh) {
-      for (int ow = ow0; ow < ow1; ++ow) {
+    for (int oh = input.outputs.h0; oh < input.outputs.h1; ++oh) {
+      for (int ow = input.outputs.w0; ow < input.outputs.w1; ++ow) {
         sum += plane_dy[oh * s.out_w + ow] / float(average_divisor(s, oh, ow));
       }
     }

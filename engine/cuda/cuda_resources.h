@@ -12,8 +12,9 @@
 
 namespace nsrg {
 
-// Owns a handle of type Handle, destroyed with Destroy (a function object type).
-template <typename Handle, typename Destroy>
+// Owns a handle of type Handle, destroyed with the library function `destroy`, whose status
+// is ignored: it runs in destructors, possibly while unwinding.
+template <typename Handle, auto destroy>
 class UniqueHandle {
  public:
   UniqueHandle() = default;
@@ -34,53 +35,21 @@ class UniqueHandle {
 
  private:
   void reset() noexcept {
-    if (handle_ != nullptr) Destroy{}(handle_);
+    if (handle_ != nullptr) (void)destroy(handle_);
     handle_ = nullptr;
   }
   Handle handle_ = nullptr;
 };
 
-// Destroy functions ignore errors: they run in destructors, possibly while unwinding.
-struct DestroyStream {
-  void operator()(cudaStream_t s) const noexcept { (void)cudaStreamDestroy(s); }
-};
-struct DestroyEvent {
-  void operator()(cudaEvent_t e) const noexcept { (void)cudaEventDestroy(e); }
-};
-struct DestroyCudnn {
-  void operator()(cudnnHandle_t h) const noexcept { (void)cudnnDestroy(h); }
-};
-struct DestroyCublas {
-  void operator()(cublasHandle_t h) const noexcept { (void)cublasDestroy(h); }
-};
-struct DestroyCusolver {
-  void operator()(cusolverDnHandle_t h) const noexcept { (void)cusolverDnDestroy(h); }
-};
-struct DestroyTensorDescriptor {
-  void operator()(cudnnTensorDescriptor_t d) const noexcept {
-    (void)cudnnDestroyTensorDescriptor(d);
-  }
-};
-struct DestroyFilterDescriptor {
-  void operator()(cudnnFilterDescriptor_t d) const noexcept {
-    (void)cudnnDestroyFilterDescriptor(d);
-  }
-};
-struct DestroyConvolutionDescriptor {
-  void operator()(cudnnConvolutionDescriptor_t d) const noexcept {
-    (void)cudnnDestroyConvolutionDescriptor(d);
-  }
-};
-
-using Stream = UniqueHandle<cudaStream_t, DestroyStream>;
-using Event = UniqueHandle<cudaEvent_t, DestroyEvent>;
-using CudnnHandle = UniqueHandle<cudnnHandle_t, DestroyCudnn>;
-using CublasHandle = UniqueHandle<cublasHandle_t, DestroyCublas>;
-using CusolverHandle = UniqueHandle<cusolverDnHandle_t, DestroyCusolver>;
-using TensorDescriptor = UniqueHandle<cudnnTensorDescriptor_t, DestroyTensorDescriptor>;
-using FilterDescriptor = UniqueHandle<cudnnFilterDescriptor_t, DestroyFilterDescriptor>;
+using Stream = UniqueHandle<cudaStream_t, cudaStreamDestroy>;
+using Event = UniqueHandle<cudaEvent_t, cudaEventDestroy>;
+using CudnnHandle = UniqueHandle<cudnnHandle_t, cudnnDestroy>;
+using CublasHandle = UniqueHandle<cublasHandle_t, cublasDestroy>;
+using CusolverHandle = UniqueHandle<cusolverDnHandle_t, cusolverDnDestroy>;
+using TensorDescriptor = UniqueHandle<cudnnTensorDescriptor_t, cudnnDestroyTensorDescriptor>;
+using FilterDescriptor = UniqueHandle<cudnnFilterDescriptor_t, cudnnDestroyFilterDescriptor>;
 using ConvolutionDescriptor =
-    UniqueHandle<cudnnConvolutionDescriptor_t, DestroyConvolutionDescriptor>;
+    UniqueHandle<cudnnConvolutionDescriptor_t, cudnnDestroyConvolutionDescriptor>;
 
 // Creators: each checks its call and returns the owner.
 Stream create_stream();

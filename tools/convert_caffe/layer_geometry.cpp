@@ -34,6 +34,49 @@ void pick_pair(const google::protobuf::RepeatedField<uint32_t>& values, const ch
   }
 }
 
+// The window fields that ConvolutionParameter and PoolingParameter share (same names and
+// numbering), read into a ConvGeometry or PoolGeometry.
+
+// kernel_h and kernel_w together, or kernel_size; the kernel is left as it is when none is
+// given.
+template <typename Params, typename Geometry>
+void read_kernel(const Params& params, const std::string& where, Geometry* geometry) {
+  if (params.has_kernel_h() || params.has_kernel_w()) {
+    if (!params.has_kernel_h() || !params.has_kernel_w() || params.kernel_size_size() > 0) {
+      throw UserError(msg(where, ": give kernel_h and kernel_w together, without kernel_size"));
+    }
+    geometry->kernel_h = checked_window(params.kernel_h(), "kernel_h", where, false);
+    geometry->kernel_w = checked_window(params.kernel_w(), "kernel_w", where, false);
+  } else {
+    pick_pair(params.kernel_size(), "kernel_size", where, false, &geometry->kernel_h,
+              &geometry->kernel_w);
+  }
+}
+
+// stride_h and stride_w together, or stride; pad_h and/or pad_w (an absent one reads 0), or
+// pad. Stride and pad are left as they are when not given.
+template <typename Params, typename Geometry>
+void read_stride_and_pad(const Params& params, const std::string& where, Geometry* geometry) {
+  if (params.has_stride_h() || params.has_stride_w()) {
+    if (!params.has_stride_h() || !params.has_stride_w() || params.stride_size() > 0) {
+      throw UserError(msg(where, ": give stride_h and stride_w together, without stride"));
+    }
+    geometry->stride_h = checked_window(params.stride_h(), "stride_h", where, false);
+    geometry->stride_w = checked_window(params.stride_w(), "stride_w", where, false);
+  } else {
+    pick_pair(params.stride(), "stride", where, false, &geometry->stride_h, &geometry->stride_w);
+  }
+  if (params.has_pad_h() || params.has_pad_w()) {
+    if (params.pad_size() > 0) {
+      throw UserError(msg(where, ": give pad_h and pad_w, or pad, not both"));
+    }
+    geometry->pad_h = checked_window(params.pad_h(), "pad_h", where, true);
+    geometry->pad_w = checked_window(params.pad_w(), "pad_w", where, true);
+  } else {
+    pick_pair(params.pad(), "pad", where, true, &geometry->pad_h, &geometry->pad_w);
+  }
+}
+
 // A value outside a closed proto2 enum lands in the unknown fields; the field then reads as
 // its default, which must not be taken for the real setting.
 bool has_unknown_field(const google::protobuf::Message& message, int number) {
@@ -117,34 +160,8 @@ ConvGeometry convolution_geometry(const caffe::ConvolutionParameter* params,
   }
   if (params->axis() != 1) throw UnsupportedLayer(msg("convolution over axis ", params->axis()));
 
-  if (params->has_kernel_h() || params->has_kernel_w()) {
-    if (!params->has_kernel_h() || !params->has_kernel_w() || params->kernel_size_size() > 0) {
-      throw UserError(msg(where, ": give kernel_h and kernel_w together, without kernel_size"));
-    }
-    geometry.kernel_h = checked_window(params->kernel_h(), "kernel_h", where, false);
-    geometry.kernel_w = checked_window(params->kernel_w(), "kernel_w", where, false);
-  } else {
-    pick_pair(params->kernel_size(), "kernel_size", where, false, &geometry.kernel_h,
-              &geometry.kernel_w);
-  }
-  if (params->has_stride_h() || params->has_stride_w()) {
-    if (!params->has_stride_h() || !params->has_stride_w() || params->stride_size() > 0) {
-      throw UserError(msg(where, ": give stride_h and stride_w together, without stride"));
-    }
-    geometry.stride_h = checked_window(params->stride_h(), "stride_h", where, false);
-    geometry.stride_w = checked_window(params->stride_w(), "stride_w", where, false);
-  } else {
-    pick_pair(params->stride(), "stride", where, false, &geometry.stride_h, &geometry.stride_w);
-  }
-  if (params->has_pad_h() || params->has_pad_w()) {
-    if (params->pad_size() > 0) {
-      throw UserError(msg(where, ": give pad_h and pad_w, or pad, not both"));
-    }
-    geometry.pad_h = checked_window(params->pad_h(), "pad_h", where, true);
-    geometry.pad_w = checked_window(params->pad_w(), "pad_w", where, true);
-  } else {
-    pick_pair(params->pad(), "pad", where, true, &geometry.pad_h, &geometry.pad_w);
-  }
+  read_kernel(*params, where, &geometry);
+  read_stride_and_pad(*params, where, &geometry);
 
   if (geometry.kernel_h != weight_kh || geometry.kernel_w != weight_kw) {
     throw UserError(msg(where, ": kernel ", geometry.kernel_h, "x", geometry.kernel_w,
@@ -184,39 +201,13 @@ PoolGeometry pooling_geometry(const caffe::PoolingParameter* params, const std::
   geometry.ceil_mode = params->round_mode() == caffe::PoolingParameter::CEIL;
 
   geometry.kernel_h = geometry.kernel_w = 0;
-  if (params->has_kernel_h() || params->has_kernel_w()) {
-    if (!params->has_kernel_h() || !params->has_kernel_w() || params->kernel_size_size() > 0) {
-      throw UserError(msg(where, ": give kernel_h and kernel_w together, without kernel_size"));
-    }
-    geometry.kernel_h = checked_window(params->kernel_h(), "kernel_h", where, false);
-    geometry.kernel_w = checked_window(params->kernel_w(), "kernel_w", where, false);
-  } else {
-    pick_pair(params->kernel_size(), "kernel_size", where, false, &geometry.kernel_h,
-              &geometry.kernel_w);
-  }
+  read_kernel(*params, where, &geometry);
   if (geometry.kernel_h == 0) {
     throw UserError(msg(where,
                         ": pooling layer without a kernel size (give the network's "
                         "definition with --prototxt)"));
   }
-  if (params->has_stride_h() || params->has_stride_w()) {
-    if (!params->has_stride_h() || !params->has_stride_w() || params->stride_size() > 0) {
-      throw UserError(msg(where, ": give stride_h and stride_w together, without stride"));
-    }
-    geometry.stride_h = checked_window(params->stride_h(), "stride_h", where, false);
-    geometry.stride_w = checked_window(params->stride_w(), "stride_w", where, false);
-  } else {
-    pick_pair(params->stride(), "stride", where, false, &geometry.stride_h, &geometry.stride_w);
-  }
-  if (params->has_pad_h() || params->has_pad_w()) {
-    if (params->pad_size() > 0) {
-      throw UserError(msg(where, ": give pad_h and pad_w, or pad, not both"));
-    }
-    geometry.pad_h = checked_window(params->pad_h(), "pad_h", where, true);
-    geometry.pad_w = checked_window(params->pad_w(), "pad_w", where, true);
-  } else {
-    pick_pair(params->pad(), "pad", where, true, &geometry.pad_h, &geometry.pad_w);
-  }
+  read_stride_and_pad(*params, where, &geometry);
   if (geometry.pad_h >= geometry.kernel_h || geometry.pad_w >= geometry.kernel_w) {
     throw UserError(msg(where, ": pooling pad ", geometry.pad_h, "x", geometry.pad_w,
                         " must be smaller than its kernel ", geometry.kernel_h, "x",
