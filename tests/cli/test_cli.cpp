@@ -186,7 +186,8 @@ TEST_F(CliTest, InterruptSavesCurrentImage) {
   kill(pid, SIGINT);
   int raw = 0;
   waitpid(pid, &raw, 0);
-  ASSERT_TRUE(WIFEXITED(raw));
+  ASSERT_TRUE(WIFEXITED(raw)) << "killed by signal " << (WIFSIGNALED(raw) ? WTERMSIG(raw) : 0)
+                              << "; stderr: " << read_file(dir_ / "stderr.txt");
   EXPECT_EQ(WEXITSTATUS(raw), 130) << read_file(dir_ / "stderr.txt");
   EXPECT_TRUE(fs::exists(dir_ / "out/x.png"));
   const std::string summary = read_file(dir_ / "out/x.json");
