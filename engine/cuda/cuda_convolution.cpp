@@ -98,6 +98,9 @@ void ConvolutionPlans::choose_forward(Plan& plan, const Tensor& x, const Tensor&
         cudnn_, plan.input.get(), x.data(), plan.filter.get(), weight.data(),
         plan.convolution.get(), plan.output.get(), y.data(), capacity, &returned, results.data(),
         search.data(), search_bytes));
+    // The search may try candidates that fail inside cuDNN (e.g. out of memory) and leave a
+    // non-sticky runtime error behind; clear it so the next launch check does not report it.
+    (void)cudaGetLastError();
   }
   const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
   if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
@@ -129,6 +132,9 @@ void ConvolutionPlans::choose_backward_data(Plan& plan, const Tensor& dy, const 
         cudnn_, plan.filter.get(), weight.data(), plan.output.get(), dy.data(),
         plan.convolution.get(), plan.input.get(), dx.data(), capacity, &returned, results.data(),
         search.data(), search_bytes));
+    // The search may try candidates that fail inside cuDNN (e.g. out of memory) and leave a
+    // non-sticky runtime error behind; clear it so the next launch check does not report it.
+    (void)cudaGetLastError();
   }
   const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
   if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
