@@ -263,6 +263,9 @@ const Image& RenderSession::style_image(size_t index) const {
 std::string RenderSession::backend_description() const {
   return state_->backend ? state_->backend->description() : "";
 }
+size_t RenderSession::peak_memory_bytes() const {
+  return state_->backend ? state_->backend->peak_memory_bytes() : 0;
+}
 std::string RenderSession::model_source() const {
   return state_->model_source;
 }

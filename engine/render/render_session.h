@@ -58,6 +58,7 @@ class RenderSession {
   const Image& content_image() const;
   const Image& style_image(size_t index) const;
   std::string backend_description() const;
+  size_t peak_memory_bytes() const;  // the backend's high-water mark of Tensor memory
   std::string model_source() const;
   double load_seconds() const;
   double capture_seconds() const;

@@ -52,6 +52,7 @@ void RenderSession::write_summary(bool interrupted) {
   summary["nsrg_engine"] = {{"summary_format", 1}};
   summary["config"] = config_to_json(config_);
   summary["backend"] = backend_description();
+  summary["peak_memory_bytes"] = peak_memory_bytes();
   summary["model_source"] = model_source();
   summary["interrupted"] = interrupted;
   summary["timings"] = {{"load_seconds", load_seconds()}, {"capture_seconds", capture_seconds()}};

@@ -42,6 +42,8 @@ TEST(RenderEndToEnd, LossFallsTenfoldIn50IterationsAt64px) {
     for (const char* key : {"iteration", "total", "content", "style", "tv"})
       EXPECT_TRUE(entry.contains(key)) << key;
   EXPECT_EQ(summary["config"]["image_size"], 64);
+  // At least the image, its gradient and the first conv layer's output were held at once.
+  EXPECT_GT(summary["peak_memory_bytes"].get<double>(), 3.0 * 64 * 43 * 4 * 2 + 64.0 * 64 * 43 * 4);
   std::filesystem::remove_all(dir);
 }
 
