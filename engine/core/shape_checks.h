@@ -2,7 +2,10 @@
 // misuse with the same message.
 #pragma once
 
+#include <cmath>
+
 #include "engine/core/error.h"
+#include "engine/core/randomization.h"
 #include "engine/core/tensor.h"
 
 namespace nsrg {
@@ -21,6 +24,19 @@ inline int square_size(const Tensor& tensor, const char* what) {
   NSRG_CHECK(!tensor.empty() && shape.n == 1 && shape.c == 1 && shape.h == shape.w, what,
              " must be a non-empty [1,1,C,C] tensor, got ", shape.str());
   return shape.h;
+}
+
+// The arguments of Backend::randomize_gram: a [1,1,C,C] gram, a target of its shape and
+// finite parameters. Returns C.
+inline int check_randomize_arguments(const Tensor& gram, const GramRandomization& params,
+                                     const Tensor& target) {
+  const int channels = square_size(gram, "randomize_gram gram");
+  NSRG_CHECK(target.shape() == gram.shape(), "randomize_gram: target ", target.shape().str(),
+             " for a gram ", gram.shape().str());
+  NSRG_CHECK(std::isfinite(params.lo) && std::isfinite(params.hi) && std::isfinite(params.mix),
+             "randomize_gram: non-finite parameter (lo ", params.lo, ", hi ", params.hi, ", mix ",
+             params.mix, ")");
+  return channels;
 }
 
 }  // namespace nsrg

@@ -67,13 +67,8 @@ void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Ten
 void CudaBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
                                  const Tensor& eigenvectors, const GramRandomization& params,
                                  Tensor& target) {
-  const int channels = square_size(gram, "randomize_gram gram");
+  const int channels = check_randomize_arguments(gram, params, target);
   const size_t c = size_t(channels);
-  NSRG_CHECK(target.shape() == gram.shape(), "randomize_gram: target ", target.shape().str(),
-             " for a gram ", gram.shape().str());
-  NSRG_CHECK(std::isfinite(params.lo) && std::isfinite(params.hi) && std::isfinite(params.mix),
-             "randomize_gram: non-finite parameter (lo ", params.lo, ", hi ", params.hi, ", mix ",
-             params.mix, ")");
   if (params.mode == RandomizeMode::None) {
     copy(gram, target);
     return;

@@ -15,6 +15,7 @@
 
 #include "engine/core/backend.h"
 #include "engine/cpu/cpu_backend.h"
+#include "tests/cpu/cpu_test_support.h"  // random_values
 #ifdef NSRG_HAVE_CUDA
 #include "engine/cuda/cuda_backend.h"
 #endif
@@ -43,15 +44,6 @@ inline std::unique_ptr<Backend> make_test_cuda_backend(const BackendOptions& opt
 struct TensorPair {
   Tensor cpu, cuda;
 };
-
-inline std::vector<float> random_values(size_t count, unsigned seed, float lo = -1.0f,
-                                        float hi = 1.0f) {
-  std::mt19937 generator(seed);
-  std::uniform_real_distribution<float> distribution(lo, hi);
-  std::vector<float> values(count);
-  for (float& v : values) v = distribution(generator);
-  return values;
-}
 
 // Small whole numbers in [0, levels): many ties, for the max-pooling tie rule.
 inline std::vector<float> tied_values(size_t count, unsigned seed, int levels = 3) {
