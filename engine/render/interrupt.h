@@ -8,8 +8,5 @@ namespace nsrg {
 // Installs the handlers (idempotent).
 void install_interrupt_handler();
 bool interrupt_requested();
-// For tests: raise or clear the flag as a signal would.
-void request_interrupt();
-void clear_interrupt();
 
 }  // namespace nsrg
