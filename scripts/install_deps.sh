@@ -2,12 +2,21 @@
 # Installs the Debian 12 packages nsrg-engine needs to build, test and render.
 # Idempotent; skips apt-get entirely when every package is already present.
 set -euo pipefail
+# Each package and what the build asks for (CMakeLists.txt, tools/, tests/): the fresh-root
+# check in CI (scripts/fresh_root_check.sh) fails when this list misses one.
 packages=(
-  build-essential cmake ninja-build pkg-config
-  libpng-dev libjpeg62-turbo-dev zlib1g-dev
-  libdnnl-dev libopenblas-dev liblapacke-dev
-  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev
-  libprotobuf-dev protobuf-compiler libssl-dev
+  build-essential cmake ninja-build pkg-config  # compilers, OpenMP (libgomp), Threads
+  libpng-dev zlib1g-dev                         # find_package(PNG)
+  libjpeg62-turbo-dev                           # find_package(JPEG)
+  libdnnl-dev                                   # find_package(dnnl)
+  ocl-icd-opencl-dev                            # find_package(OpenCL), inside dnnl's config
+  libopenblas-dev liblapacke-dev                # find_package(BLAS), lapacke.h, -llapacke
+  libtomlplusplus-dev                           # find_package(tomlplusplus)
+  nlohmann-json3-dev                            # find_package(nlohmann_json)
+  libcli11-dev                                  # find_package(CLI11)
+  libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
+  libssl-dev                                    # find_package(OpenSSL) (convert_caffe)
+  libgtest-dev                                  # find_package(GTest) (tests)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Fresh Debian 12 machine -> out/default.png: installs the dependencies, builds, renders the
 # default example (a photo in the style of a texture, built-in model, 256 px).
+# Arguments are passed to nsrg-engine (e.g. --set image_size=128); NSRG_RENDER_ITERATIONS=N
+# renders N iterations instead of the example's (CI's fresh-root check uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 bash scripts/build.sh
-./build/nsrg-engine examples/default.toml
+overrides=()
+if [ -n "${NSRG_RENDER_ITERATIONS:-}" ]; then
+  overrides=(--set "optimizer.iterations=$NSRG_RENDER_ITERATIONS")
+fi
+./build/nsrg-engine examples/default.toml "${overrides[@]}" "$@"
