@@ -8,6 +8,7 @@ packages=(
   libdnnl-dev libopenblas-dev liblapacke-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev
   libprotobuf-dev protobuf-compiler libssl-dev
+  clang libclang-rt-14-dev libomp-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

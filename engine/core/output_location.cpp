@@ -18,8 +18,12 @@ void InputFiles::add(const std::string& path) {
 }
 
 const std::string* InputFiles::same_file_as(const std::string& output) const {
+  // The path the write will reach: it creates missing folders first, so "new/../in.png"
+  // is "in.png" (the existing part is resolved, symbolic links included).
+  std::error_code error;
+  const std::string reached = std::filesystem::weakly_canonical(output, error).string();
   struct stat info {};
-  if (::stat(output.c_str(), &info) != 0) return nullptr;
+  if (::stat(error ? output.c_str() : reached.c_str(), &info) != 0) return nullptr;
   for (const auto& [identity, path] : files_)
     if (identity.first == info.st_dev && identity.second == info.st_ino) return &path;
   return nullptr;
