@@ -6,6 +6,7 @@
 #include <set>
 
 #include "engine/core/error.h"
+#include "engine/core/utf8.h"
 #include "weights/model.h"
 
 namespace nsrg {
@@ -14,14 +15,31 @@ namespace {
 using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
+// A valid architecture nests 3 deep (array, layer, [h, w]); the preprocess object 2.
+constexpr int kMaxJsonDepth = 8;
+
+// Parses with a nesting limit: nothing built from the value may recurse without bound.
 json parse_json(const std::string& text, const std::string& what) {
+  const auto limit_depth = [&](int depth, json::parse_event_t event, json&) {
+    if (depth > kMaxJsonDepth &&
+        (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start))
+      throw UserError(msg(what, " nests deeper than ", kMaxJsonDepth, " levels"));
+    return true;
+  };
   try {
-    return json::parse(text);
+    return json::parse(text, limit_depth);
   } catch (const json::exception& error) {
     const auto* parse_error = dynamic_cast<const json::parse_error*>(&error);
     throw UserError(msg(what, " is not valid JSON",
                         parse_error ? msg(" (error at byte ", parse_error->byte, ")") : ""));
   }
+}
+
+// A value from the file for a one-line message: short scalars as JSON, never a whole tree.
+std::string describe(const json& value) {
+  if (value.is_array()) return msg("an array of ", value.size());
+  if (value.is_object()) return msg("an object of ", value.size(), " keys");
+  return short_quote(value.dump());
 }
 
 const char* type_name(LayerType type) {
@@ -68,7 +86,7 @@ class LayerReader {
     for (const auto& item : object_.items()) {
       bool known = false;
       for (const char* key : allowed) known = known || item.key() == key;
-      if (!known) fail(msg("has an unknown key '", item.key(), "'"));
+      if (!known) fail(msg("has an unknown key '", short_quote(item.key()), "'"));
     }
   }
 
@@ -80,7 +98,7 @@ class LayerReader {
     if (!value.is_number_integer() || value.get<int64_t>() < minimum ||
         value.get<int64_t>() > kLimit)
       fail(msg("'", key, "' must hold integers in [", minimum, ", ", kLimit, "], got ",
-               value.dump()));
+               describe(value)));
     return int(value.get<int64_t>());
   }
 
@@ -103,11 +121,11 @@ LayerSpec parse_layer(const json& object, const std::string& where_prefix, size_
     throw UserError(where + " has no non-empty 'name'");
   LayerSpec layer;
   layer.name = name->get<std::string>();
-  where += " (" + layer.name + ")";
+  where += " (" + short_quote(layer.name) + ")";
   LayerReader reader(object, where);
 
   const json& type = reader.field("type");
-  const std::string type_text = type.is_string() ? type.get<std::string>() : type.dump();
+  const std::string type_text = type.is_string() ? type.get<std::string>() : "";
   if (type_text == "conv") {
     reader.only_keys({"name", "type", "out", "kernel", "stride", "pad"});
     layer.type = LayerType::Conv;
@@ -133,7 +151,8 @@ LayerSpec parse_layer(const json& object, const std::string& where_prefix, size_
     pool.ceil_mode = reader.boolean("ceil");
     check_pad_below_kernel(reader, pool.pad_h, pool.pad_w, pool.kernel_h, pool.kernel_w);
   } else {
-    reader.fail("has an unknown type " + type.dump() + " (conv, relu, maxpool, avgpool are known)");
+    reader.fail("has an unknown type " + describe(type) +
+                " (conv, relu, maxpool, avgpool are known)");
   }
   return layer;
 }
@@ -149,7 +168,7 @@ double shortest_double(float value) {
 float finite_float(const json& value, const std::string& where) {
   if (!value.is_number() || !std::isfinite(value.get<double>()) ||
       std::fabs(value.get<double>()) > 1e30)
-    throw UserError(where + " must be a finite number, got " + value.dump());
+    throw UserError(where + " must be a finite number, got " + describe(value));
   return float(value.get<double>());
 }
 
@@ -165,7 +184,8 @@ std::vector<LayerSpec> parse_architecture(const std::string& json_text, const st
   for (size_t i = 0; i < layers.size(); ++i) {
     LayerSpec layer = parse_layer(layers[i], what, i);
     if (!names.insert(layer.name).second)
-      throw UserError(msg(what, " layer ", i, ": the name '", layer.name, "' is used twice"));
+      throw UserError(
+          msg(what, " layer ", i, ": the name '", short_quote(layer.name), "' is used twice"));
     result.push_back(std::move(layer));
   }
   return result;
@@ -201,7 +221,7 @@ Preprocess parse_preprocess(const std::string& json_text, const std::string& ori
   if (!object.is_object()) throw UserError(what + " is not a JSON object");
   for (const auto& item : object.items())
     if (item.key() != "order" && item.key() != "scale" && item.key() != "mean")
-      throw UserError(what + " has an unknown key '" + item.key() + "'");
+      throw UserError(what + " has an unknown key '" + short_quote(item.key()) + "'");
   const auto order = object.find("order");
   const auto scale = object.find("scale");
   const auto mean = object.find("mean");
@@ -214,7 +234,7 @@ Preprocess parse_preprocess(const std::string& json_text, const std::string& ori
   else if (*order == "rgb")
     preprocess.bgr = false;
   else
-    throw UserError(what + " 'order' must be \"bgr\" or \"rgb\", got " + order->dump());
+    throw UserError(what + " 'order' must be \"bgr\" or \"rgb\", got " + describe(*order));
   preprocess.scale = finite_float(*scale, what + " 'scale'");
   if (!(preprocess.scale > 0)) throw UserError(what + " 'scale' must be positive");
   if (!mean->is_array() || mean->size() != 3)

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "engine/core/error.h"
+#include "engine/core/utf8.h"
 #include "weights/builtin_vgg19.h"
 
 namespace nsrg {
@@ -69,7 +70,8 @@ std::vector<LayerSpec> read_file_architecture(const std::string& path) {
       read_safetensors(path, [](const std::string&) { return false; });
   const std::string& format = required_metadata(header_only, path, "nsrg.format");
   if (format != "1")
-    throw UserError(msg(path, ": nsrg.format is \"", format, "\", this build reads \"1\""));
+    throw UserError(
+        msg(path, ": nsrg.format is \"", short_quote(format), "\", this build reads \"1\""));
   std::vector<LayerSpec> layers =
       parse_architecture(required_metadata(header_only, path, "nsrg.architecture"), path);
   assign_input_channels(layers, kInputChannels);

@@ -17,6 +17,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "weights/half_float.h"
+#include "weights/json_quote.h"
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "safetensors data is little-endian; this code reads and writes it in place");
@@ -93,7 +94,8 @@ json parse_header_json(const std::string& path, const std::string& text) {
   }
   if (too_deep) throw UserError(msg(path, ": safetensors header nests too deeply"));
   if (!duplicate_key.empty())
-    throw UserError(msg(path, ": safetensors header repeats the key '", duplicate_key, "'"));
+    throw UserError(
+        msg(path, ": safetensors header repeats the key '", short_quote(duplicate_key), "'"));
   if (!header.is_object()) throw UserError(msg(path, ": safetensors header is not a JSON object"));
   return header;
 }
@@ -103,7 +105,7 @@ std::map<std::string, std::string> parse_metadata(const std::string& path, const
   std::map<std::string, std::string> metadata;
   for (const auto& [key, item] : value.items()) {
     if (!item.is_string())
-      throw UserError(msg(path, ": __metadata__ entry '", key, "' is not a string"));
+      throw UserError(msg(path, ": __metadata__ entry '", short_quote(key), "' is not a string"));
     metadata[key] = item.get<std::string>();
   }
   return metadata;
@@ -111,7 +113,7 @@ std::map<std::string, std::string> parse_metadata(const std::string& path, const
 
 TensorEntry parse_entry(const std::string& path, const std::string& name, const json& value,
                         uint64_t data_bytes) {
-  const std::string where = msg(path, ": tensor '", name, "': ");
+  const std::string where = msg(path, ": tensor '", short_quote(name), "': ");
   if (!value.is_object()) throw UserError(where + "entry is not an object");
   TensorEntry entry;
   entry.name = name;
@@ -126,7 +128,8 @@ TensorEntry parse_entry(const std::string& path, const std::string& name, const 
   else if (dtype_name == "BF16")
     entry.dtype = Dtype::BF16;
   else
-    throw UserError(where + "unsupported dtype '" + dtype_name + "' (F32, F16 and BF16 are read)");
+    throw UserError(where + "unsupported dtype '" + short_quote(dtype_name) +
+                    "' (F32, F16 and BF16 are read)");
 
   const auto shape = value.find("shape");
   if (shape == value.end() || !shape->is_array())
@@ -136,9 +139,10 @@ TensorEntry parse_entry(const std::string& path, const std::string& name, const 
   for (const json& dim : *shape) {
     uint64_t size = 0;
     if (!get_unsigned(dim, size) || size > uint64_t(std::numeric_limits<int64_t>::max()))
-      throw UserError(where + "shape " + dim.dump() + " entry is not a non-negative integer");
+      throw UserError(where + "shape entry " + describe_json_value(dim) +
+                      " is not a non-negative integer");
     if (size != 0 && entry.element_count > element_limit / size)
-      throw UserError(where + "shape " + shape->dump() + " has too many elements");
+      throw UserError(where + "shape has too many elements");
     entry.element_count *= size;
     entry.shape.push_back(int64_t(size));
   }

@@ -1,13 +1,16 @@
 // load_config: reads the TOML file, applies --set overrides, rejects unknown keys, then
 // reads and validates every section into a RenderConfig.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 #include "engine/config/config.h"
 #include "engine/config/config_errors.h"
+#include "engine/config/config_limits.h"
 #include "engine/config/config_overrides.h"
 #include "engine/config/config_paths.h"
 #include "engine/config/config_reader.h"
@@ -25,7 +28,7 @@ using config_detail::SectionReader;
 using config_detail::unbounded;
 
 constexpr int64_t kIntMax = 2147483647;
-constexpr uintmax_t kMaxConfigBytes = 16u << 20;
+constexpr int kThreadsPerHardwareThread = 4;
 const char* const kBuiltinModelPrefix = "builtin:";
 const char* const kBuiltinVgg19Random = "builtin:vgg19-random";
 
@@ -43,8 +46,9 @@ std::string read_config_text(const std::string& path) {
   if (!fs::exists(status)) throw UserError(msg(path, ": config file not found"));
   if (fs::is_directory(status)) throw UserError(msg(path, ": is a folder, not a config file"));
   const uintmax_t size = fs::file_size(path, error);
-  if (!error && size > kMaxConfigBytes)
-    throw UserError(msg(path, ": config file is too large (", size, " bytes)"));
+  if (!error && size > config_detail::kMaxConfigBytes)
+    throw UserError(msg(path, ": config file is too large (", size, " bytes; at most ",
+                        config_detail::kMaxConfigBytes, ")"));
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
@@ -54,6 +58,7 @@ std::string read_config_text(const std::string& path) {
 
 toml::table parse_config_file(const std::string& path) {
   const std::string text = read_config_text(path);
+  config_detail::check_config_text(text, path);
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& error) {
@@ -68,7 +73,16 @@ toml::table parse_config_file(const std::string& path) {
 void read_general(const SectionReader& top, const fs::path& base, RenderConfig& config) {
   top.read_choice("backend", config.backend, {"auto", "cpu", "cuda"});
   top.read_choice("precision", config.precision, {"fp32", "tf32"});
-  top.read_int("threads", config.threads, 0, kIntMax);
+  // More threads than cores only adds overhead; the OpenMP runtime aborts (after taking
+  // gigabytes) when asked for tens of thousands.
+  const int hardware = std::max(1, int(std::thread::hardware_concurrency()));
+  const int max_threads = kThreadsPerHardwareThread * hardware;
+  if (std::optional<int64_t> threads = top.get_integer("threads");
+      threads && *threads > max_threads)
+    top.fail("threads",
+             msg("must be <= ", max_threads, " (", kThreadsPerHardwareThread, " x the ", hardware,
+                 " hardware threads here; 0 uses all of them) (got ", *threads, ")"));
+  top.read_int("threads", config.threads, 0, max_threads);
   if (std::optional<int64_t> seed = top.get_integer("seed")) {
     if (*seed < 0) top.fail("seed", msg("must be >= 0 (got ", *seed, ")"));
     config.seed = static_cast<uint64_t>(*seed);

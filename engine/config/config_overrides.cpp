@@ -4,14 +4,16 @@
 #include <algorithm>
 #include <vector>
 
+#include "engine/config/config_limits.h"
 #include "engine/core/error.h"
+#include "engine/core/utf8.h"
 
 namespace nsrg::config_detail {
 namespace {
 
 // Throws UserError("--set <assignment>: <what>") on one line.
 [[noreturn]] void fail_assignment(const std::string& assignment, const std::string& what) {
-  std::string message = msg("--set ", assignment, ": ", what);
+  std::string message = msg("--set ", short_quote(assignment), ": ", what);
   std::replace(message.begin(), message.end(), '\n', ' ');
   std::replace(message.begin(), message.end(), '\r', ' ');
   throw UserError(message);
@@ -52,8 +54,14 @@ std::vector<std::string> split_dotted_key(const std::string& key) {
 // as style.layers=[relu3_3] is reported instead of becoming a string.
 toml::table parse_value(const std::string& assignment, const std::string& text) {
   toml::table parsed;
+  const std::string document = "value = " + text;
   try {
-    parsed = toml::parse("value = " + text);
+    check_config_text(document, "--set value");
+  } catch (const UserError& error) {
+    fail_assignment(assignment, error.what());
+  }
+  try {
+    parsed = toml::parse(document);
   } catch (const toml::parse_error& error) {
     if (!text.empty() && std::string("[{\"'").find(text[0]) != std::string::npos) {
       fail_assignment(assignment, msg("the value is not valid TOML (", error.description(),
@@ -71,11 +79,16 @@ toml::table parse_value(const std::string& assignment, const std::string& text) 
 }  // namespace
 
 std::string apply_override(toml::table& root, const std::string& assignment) {
+  if (!is_valid_utf8(assignment))
+    fail_assignment(assignment, "not valid UTF-8 text (config values and paths must be UTF-8)");
   const size_t equals = assignment.find('=');
   const std::string key = trim(assignment.substr(0, equals));
   const std::vector<std::string> parts = split_dotted_key(key);
   if (equals == std::string::npos || parts.empty())
     fail_assignment(assignment, "expected section.key=VALUE");
+  if (parts.size() > kMaxKeyParts)
+    fail_assignment(assignment,
+                    msg("the key has ", parts.size(), " parts (at most ", kMaxKeyParts, ")"));
 
   toml::table* table = &root;
   std::string path;

@@ -11,15 +11,15 @@
 namespace nsrg::codecs {
 
 constexpr long long kMaxImageSide = 32768;
-constexpr long long kMaxImagePixels = 1LL << 28;
 
-// Empty when width x height is acceptable for a decoded image, else the reason.
-std::string dimension_problem(long long width, long long height);
+// Empty when width x height is acceptable for a decoded image (at most kMaxImageSide on a
+// side and `max_pixels` pixels), else the reason, with what the largest image costs.
+std::string dimension_problem(long long width, long long height, long long max_pixels);
 
 // Decoders read the whole stream from `file` (positioned at its start). On bad data they
 // throw UserError("<path>: <reason>").
-Image read_png(std::FILE* file, const std::string& path);
-Image read_jpeg(std::FILE* file, const std::string& path);
+Image read_png(std::FILE* file, const std::string& path, long long max_pixels);
+Image read_jpeg(std::FILE* file, const std::string& path, long long max_pixels);
 
 // Encoders write to an open file; a failure throws UserError("<path>: <reason>").
 void write_png(std::FILE* file, const std::string& path, const Image& image);

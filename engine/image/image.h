@@ -24,9 +24,14 @@ struct Image {
 // (or tRNS transparency) is dropped, as neural-style's image.load(path, 3) does; gamma and
 // colour profiles are ignored (values are taken as sRGB). Files are untrusted: a missing or
 // unreadable file, an unknown format, truncated or corrupt data (including data libjpeg only
-// warns about) and absurd dimensions (more than 32768 on a side or 2^28 pixels) each throw
-// UserError("<path>: <reason>"). Nothing is printed.
-Image read_image(const std::string& path);
+// warns about) and absurd dimensions (more than 32768 on a side or `max_pixels` pixels)
+// each throw UserError("<path>: <reason>"). Nothing is printed.
+// Decoding costs up to kDecodeBytesPerPixel bytes per pixel at its peak (the float image,
+// 12, plus the decoder's 16-bit rows, 6): the largest image accepted by default, 2^28
+// pixels (16384 x 16384), takes 4.5 GiB.
+constexpr long long kDecodeBytesPerPixel = 18;
+constexpr long long kMaxImagePixels = 1LL << 28;
+Image read_image(const std::string& path, long long max_pixels = kMaxImagePixels);
 
 // Writes .png (8-bit RGB) or .jpg/.jpeg (quality 95, no chroma subsampling), chosen by the
 // case-insensitive extension; any other extension is a UserError naming the path. Values are

@@ -18,11 +18,12 @@
 namespace nsrg {
 namespace codecs {
 
-std::string dimension_problem(long long width, long long height) {
+std::string dimension_problem(long long width, long long height, long long max_pixels) {
   if (width <= 0 || height <= 0) return msg("image has no pixels (", width, " x ", height, ")");
-  if (width > kMaxImageSide || height > kMaxImageSide || width * height > kMaxImagePixels)
+  if (width > kMaxImageSide || height > kMaxImageSide || width * height > max_pixels)
     return msg("image too large (", width, " x ", height, "; at most ", kMaxImageSide,
-               " per side and 2^28 pixels)");
+               " per side and ", max_pixels, " pixels, which take up to ",
+               double(max_pixels * kDecodeBytesPerPixel) / (1 << 30), " GiB to decode)");
   return {};
 }
 
@@ -72,7 +73,7 @@ void check_image_shape(const Image& image) {
 
 }  // namespace
 
-Image read_image(const std::string& path) {
+Image read_image(const std::string& path, long long max_pixels) {
   FilePtr file(std::fopen(path.c_str(), "rb"));
   if (!file) {
     if (errno == ENOENT) throw UserError(msg(path, ": file not found"));
@@ -93,8 +94,8 @@ Image read_image(const std::string& path) {
   if (std::fseek(file.get(), 0, SEEK_SET) != 0)
     throw UserError(msg(path, ": cannot read: ", std::strerror(errno)));
 
-  return format == ImageFormat::Png ? codecs::read_png(file.get(), path)
-                                    : codecs::read_jpeg(file.get(), path);
+  return format == ImageFormat::Png ? codecs::read_png(file.get(), path, max_pixels)
+                                    : codecs::read_jpeg(file.get(), path, max_pixels);
 }
 
 void write_image(const std::string& path, const Image& image) {

@@ -160,12 +160,12 @@ const char* color_space_name(J_COLOR_SPACE space) {
 
 }  // namespace
 
-Image read_jpeg(std::FILE* file, const std::string& path) {
+Image read_jpeg(std::FILE* file, const std::string& path, long long max_pixels) {
   JpegDecoder decoder;
   if (!read_jpeg_header(decoder, file))
     throw UserError(msg(path, ": invalid JPEG: ", decoder.errors.message));
   const jpeg_decompress_struct& codec = decoder.codec;
-  const std::string problem = dimension_problem(codec.image_width, codec.image_height);
+  const std::string problem = dimension_problem(codec.image_width, codec.image_height, max_pixels);
   if (!problem.empty()) throw UserError(msg(path, ": ", problem));
 
   J_COLOR_SPACE out_space = JCS_RGB;

@@ -154,12 +154,12 @@ bool write_png_rows(PngWriter& writer, png_uint_32 width, png_uint_32 height, pn
 
 }  // namespace
 
-Image read_png(std::FILE* file, const std::string& path) {
+Image read_png(std::FILE* file, const std::string& path, long long max_pixels) {
   PngReader reader(file);
   PngHeader header;
   if (!read_png_header(reader, header))
     throw UserError(msg(path, ": invalid PNG: ", reader.context.message));
-  const std::string problem = dimension_problem(header.width, header.height);
+  const std::string problem = dimension_problem(header.width, header.height, max_pixels);
   if (!problem.empty()) throw UserError(msg(path, ": ", problem));
 
   const int bytes_per_sample = header.bit_depth == 16 ? 2 : 1;

@@ -17,6 +17,7 @@
 #include "engine/render/image_output.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/output_names.h"
+#include "engine/render/output_plan.h"
 #include "engine/render/progress.h"
 #include "kernels/philox.h"
 #include "weights/model.h"
@@ -66,11 +67,7 @@ void RenderSession::prepare() {
   };
   validate_layers(config_, has_layer);
 
-  if (config_.sweep_style_layers.empty()) {
-    s.layer_sets.push_back(config_.style_layers);
-  } else {
-    for (const std::string& layer : config_.sweep_style_layers) s.layer_sets.push_back({layer});
-  }
+  s.layer_sets = style_layer_sets(config_);
   std::set<std::string> needed(config_.content_layers.begin(), config_.content_layers.end());
   for (const auto& set : s.layer_sets) needed.insert(set.begin(), set.end());
   std::string last_layer;
@@ -178,8 +175,7 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   settings.epsilon = config_.epsilon;
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(backend, settings, shape);
 
-  OutputFields fields{variant, result.seed, style_layers, result.mode};
-  result.path = expand_output_template(output_template_, fields);
+  result.path = image_path(config_, outputs_, style_layers, variant);
   OutputLook look;
   look.levels = parse_levels_mode(config_.levels);
   look.low_percentile = config_.levels_low_percentile;
@@ -220,7 +216,7 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
       }
     }
     if (config_.save_iter > 0 && k % config_.save_iter == 0 && k < iterations)
-      save(with_stem_suffix(result.path, "_" + std::to_string(k)));
+      save(intermediate_path(result.path, k));
     if (interrupt_requested()) {
       result.interrupted = true;
       break;
@@ -242,7 +238,7 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   }
   const Image raw = save(result.path);
   if (config_.save_raw) {
-    result.raw_path = with_stem_suffix(result.path, "_raw");
+    result.raw_path = raw_path(result.path);
     Image clamped = raw;
     apply_levels(clamped, LevelsMode::Clamp);
     write_image(result.raw_path, clamped);
@@ -278,10 +274,9 @@ double RenderSession::capture_seconds() const {
 
 void RenderSession::run() {
   install_interrupt_handler();
-  const bool sweep = !config_.sweep_style_layers.empty();
-  output_template_ = complete_output_template(config_.output_path, config_.variants > 1, sweep);
-  const std::string base = run_base_path(output_template_);
-  summary_path_ = with_extension(base, ".json");
+  outputs_ = plan_outputs(config_);
+  check_outputs(config_, outputs_);
+  summary_path_ = outputs_.summary;
   prepare();
   for (const auto& layers : state_->layer_sets) {
     for (int variant = 0; variant < config_.variants; ++variant) {
@@ -292,8 +287,8 @@ void RenderSession::run() {
       }
     }
   }
-  if (config_.contact_sheet && images_.size() > 1) {
-    contact_sheet_path_ = with_stem_suffix(with_extension(base, ".png"), "_sheet");
+  if (!outputs_.contact_sheet.empty()) {
+    contact_sheet_path_ = outputs_.contact_sheet;
     write_contact_sheet();
   }
   write_summary(false);

@@ -15,6 +15,7 @@
 #include "engine/core/backend.h"
 #include "engine/image/image.h"
 #include "engine/net/objective.h"
+#include "engine/render/output_plan.h"
 
 namespace nsrg {
 
@@ -70,7 +71,7 @@ class RenderSession {
   std::ostream& log_;
   std::unique_ptr<State> state_;
   std::vector<RenderedImage> images_;
-  std::string output_template_;
+  RenderOutputs outputs_;
   std::string summary_path_, contact_sheet_path_;
 };
 

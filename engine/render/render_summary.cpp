@@ -92,7 +92,10 @@ void RenderSession::write_summary(bool interrupted) {
     }
     summary["contact_sheet"] = {{"file", contact_sheet_path_}, {"rows", rows}};
   }
-  write_bytes_atomically(summary_path_, summary.dump(2) + "\n");
+  // Paths are bytes on Linux and may not be UTF-8: such bytes are written as U+FFFD rather
+  // than failing after the render.
+  write_bytes_atomically(
+      summary_path_, summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace nsrg

@@ -1,6 +1,7 @@
 // The convert_caffe command line: exit statuses, the one-line summary and error formats,
 // --help, preprocessing options, and that a failed run leaves an existing output untouched.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sstream>
 
@@ -100,6 +101,66 @@ TEST(CommandLine, UsageErrorsAndHelp) {
        {"--prototxt", "--keep-fc", "--truncate", "What converts", "PReLU", "ceil", "Exit status"}) {
     EXPECT_NE(help.out.find(text), std::string::npos) << text;
   }
+}
+
+// Issue 10: an output that is an input is refused before any reading, however spelled.
+TEST(CommandLine, OutputThatIsAnInputIsRefused) {
+  TempFolder folder;
+  const std::string model = tiny_caffemodel(folder);
+  const std::string model_bytes = read_file_bytes(model);
+  const std::string prototxt = folder.path("net.prototxt");
+  write_file_bytes(prototxt, "name: \"tiny\"\n");
+  // Inputs named .safetensors, reached through another spelling or a hard link.
+  const std::string renamed = folder.path("model.safetensors");
+  write_file_bytes(renamed, model_bytes);
+  const std::string linked_prototxt = folder.path("definition.safetensors");
+  ASSERT_EQ(::link(prototxt.c_str(), linked_prototxt.c_str()), 0);
+  for (const auto& [input, output] :
+       {std::pair<std::string, std::string>{renamed, folder.path("./sub/../model.safetensors")},
+        {model, linked_prototxt}}) {
+    SCOPED_TRACE(output);
+    std::vector<std::string> arguments = {input, "-o", output};
+    if (input == model) arguments.insert(arguments.end(), {"--prototxt", prototxt});
+    const CliResult result = run(arguments);
+    EXPECT_EQ(result.status, 2);
+    EXPECT_EQ(line_count(result.err), 1u) << result.err;
+    EXPECT_NE(result.err.find("is the input file"), std::string::npos) << result.err;
+  }
+  EXPECT_EQ(read_file_bytes(renamed), model_bytes);
+  EXPECT_EQ(read_file_bytes(prototxt), "name: \"tiny\"\n");
+}
+
+TEST(CommandLine, OutputMustBeSafetensorsInAFolder) {
+  TempFolder folder;
+  const std::string model = tiny_caffemodel(folder);
+  const std::string model_bytes = read_file_bytes(model);
+  for (const std::string& output : {model, folder.path("weights.png")}) {
+    const CliResult result = run({model, "-o", output});
+    EXPECT_EQ(result.status, 2);
+    EXPECT_EQ(result.err, output + ": the output must end in .safetensors (nsrg-engine weights)\n");
+  }
+  write_file_bytes(folder.path("file"), "x");
+  const CliResult result = run({model, "-o", folder.path("file/w.safetensors")});
+  EXPECT_EQ(result.status, 2);
+  EXPECT_NE(result.err.find("file is not a folder"), std::string::npos) << result.err;
+  EXPECT_EQ(read_file_bytes(model), model_bytes);
+  EXPECT_FALSE(file_exists(folder.path("weights.png")));
+}
+
+// Issue 10: protobuf skips an unknown field by recursing once per level, without its limit.
+TEST(CommandLine, DeeplyNestedPrototxtIsRefused) {
+  TempFolder folder;
+  const std::string prototxt = folder.path("deep.prototxt");
+  std::string text = "name: \"x\"\n";
+  for (int i = 0; i < 20000; ++i) text += "unknown_field {\n";
+  write_file_bytes(prototxt, text + std::string(20000, '}'));
+  const std::string output = folder.path("w.safetensors");
+  const CliResult result = run({tiny_caffemodel(folder), "-o", output, "--prototxt", prototxt});
+  EXPECT_EQ(result.status, 2);
+  EXPECT_EQ(result.err, prototxt +
+                            ":102: messages nest deeper than 100 levels (a Caffe network "
+                            "definition nests 3 or 4)\n");
+  EXPECT_FALSE(file_exists(output));
 }
 
 }  // namespace

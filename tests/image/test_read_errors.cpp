@@ -134,6 +134,31 @@ TEST(ReadErrors, AbsurdPngDimensions) {
   EXPECT_USER_ERROR_FOR_PATH(read_image(path), path);
 }
 
+// The limit is a parameter (the fuzz harness uses a small one) and the message says what the
+// largest accepted image costs.
+TEST(ReadErrors, PixelLimitStatesTheCost) {
+  test::TempFolder folder;
+  const std::string path = folder.file("big.png");
+  test::write_bytes(path, forged_png_header(20000, 20000));
+  try {
+    read_image(path);
+    ADD_FAILURE() << "expected a UserError";
+  } catch (const UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("268435456 pixels, which take up to 4.5 GiB"),
+              std::string::npos)
+        << error.what();
+  }
+  test::write_bytes(path, forged_png_header(3000, 3000));
+  try {
+    read_image(path, 1 << 22);
+    ADD_FAILURE() << "expected a UserError";
+  } catch (const UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("at most 32768 per side and 4194304 pixels"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(ReadErrors, AbsurdJpegDimensions) {
   test::TempFolder folder;
   std::string bytes = valid_file(folder, "whole.jpg");

@@ -170,5 +170,34 @@ TEST(Preprocess, RejectsEachInvalidForm) {
   }
 }
 
+// Issue 10: a deeply nested value used to overflow the stack (dump() for the message) and
+// was pasted whole into the message below that depth.
+TEST(Architecture, DeepNestingIsRejectedWithAShortMessage) {
+  for (const size_t depth : {size_t(9), size_t(100000)}) {
+    SCOPED_TRACE(depth);
+    const std::string type = std::string(depth, '[') + std::string(depth, ']');
+    const std::string text = "[{\"name\":\"a\",\"type\":" + type + "}]";
+    const std::string error = user_error_of([&] { parse_architecture(text, kOrigin); });
+    EXPECT_TRUE(contains(error, "nests deeper than 8 levels")) << error;
+    EXPECT_LT(error.size(), 200u);
+    const std::string preprocess = "{\"order\":" + type + "}";
+    EXPECT_TRUE(
+        contains(user_error_of([&] { parse_preprocess(preprocess, kOrigin); }), "nests deeper"));
+  }
+}
+
+TEST(Architecture, LongValuesAreQuotedShort) {
+  const std::string long_text(100000, 'q');
+  for (const std::string& text :
+       {"[{\"name\":\"a\",\"type\":[[[\"" + long_text + "\"]]]}]",
+        "[{\"name\":\"a\",\"type\":\"" + long_text + "\"}]",
+        "[{\"name\":\"" + long_text + "\",\"type\":\"relu\",\"x\":1}]",
+        "[{\"name\":\"a\",\"type\":\"conv\",\"out\":\"" + long_text + "\"}]"}) {
+    const std::string error = user_error_of([&] { parse_architecture(text, kOrigin); });
+    EXPECT_TRUE(contains(error, kOrigin)) << error;
+    EXPECT_LT(error.size(), 300u) << error;
+  }
+}
+
 }  // namespace
 }  // namespace nsrg

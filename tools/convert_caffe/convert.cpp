@@ -1,11 +1,14 @@
 // convert_caffe: reader + chain + safetensors writer, and the source note.
 #include "tools/convert_caffe/convert.h"
 
+#include <filesystem>
+
 #include "engine/core/error.h"
+#include "engine/core/output_location.h"
+#include "engine/core/utf8.h"
 #include "tools/convert_caffe/caffemodel_reader.h"
 #include "tools/convert_caffe/prototxt_reader.h"
 #include "tools/convert_caffe/sequential_network.h"
-#include "tools/convert_caffe/utf8.h"
 #include "weights/model.h"
 #include "weights/safetensors.h"
 
@@ -46,6 +49,20 @@ std::string source_note(const CaffeNet& net, const ConvertOptions& options,
   return note;
 }
 
+// Before any reading: the output is a .safetensors file that is neither input (however the
+// path is spelled) and lies in a writable folder.
+void check_output_path(const ConvertOptions& options) {
+  const std::string& output = options.output_path;
+  if (output.empty()) throw UserError("convert_caffe: no output path given (-o)");
+  if (std::filesystem::path(output).extension() != ".safetensors")
+    throw UserError(msg(output, ": the output must end in .safetensors (nsrg-engine weights)"));
+  InputFiles inputs;
+  inputs.add(options.caffemodel_path);
+  if (!options.prototxt_path.empty()) inputs.add(options.prototxt_path);
+  require_not_an_input("convert_caffe -o", output, inputs);
+  require_writable_location("convert_caffe -o", output);
+}
+
 }  // namespace
 
 std::string ConversionSummary::line() const {
@@ -62,7 +79,7 @@ std::string ConversionSummary::line() const {
 }
 
 ConversionSummary convert_caffe(const ConvertOptions& options) {
-  if (options.output_path.empty()) throw UserError("convert_caffe: no output path given (-o)");
+  check_output_path(options);
   CaffeNet definition;
   if (!options.prototxt_path.empty()) definition = read_prototxt(options.prototxt_path);
 

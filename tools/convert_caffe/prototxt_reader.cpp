@@ -23,6 +23,42 @@ class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
   std::string first_error;
 };
 
+// Caffe definitions nest 3 or 4 deep; protobuf's own limit for known fields is 100.
+constexpr int kMaxNesting = 100;
+
+// Throws UserError when a message nests deeper than kMaxNesting. protobuf skips unknown
+// fields (which we allow) by recursing without its recursion limit, so the text is
+// scanned first: braces and angle brackets outside strings and comments.
+void check_nesting(const std::string& text, const std::string& path) {
+  int depth = 0, line = 1;
+  char quote = 0;  // the open string's quote character, or 0
+  bool comment = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      comment = false;
+      quote = 0;  // protobuf's strings end at the line
+    } else if (comment) {
+    } else if (quote) {
+      if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
+        ++i;
+      else if (c == quote)
+        quote = 0;
+    } else if (c == '#') {
+      comment = true;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '{' || c == '<') {
+      if (++depth > kMaxNesting)
+        throw UserError(msg(path, ":", line, ": messages nest deeper than ", kMaxNesting,
+                            " levels (a Caffe network definition nests 3 or 4)"));
+    } else if ((c == '}' || c == '>') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
 }  // namespace
 
 CaffeNet read_prototxt(const std::string& path) {
@@ -32,8 +68,10 @@ CaffeNet read_prototxt(const std::string& path) {
   text << file.rdbuf();
   if (!file && !file.eof()) throw UserError(msg(path, ": read error"));
 
+  check_nesting(text.str(), path);
   caffe::NetParameter net;
   google::protobuf::TextFormat::Parser parser;
+  parser.SetRecursionLimit(kMaxNesting);
   FirstErrorCollector errors;
   parser.RecordErrorsTo(&errors);
   parser.AllowUnknownField(true);

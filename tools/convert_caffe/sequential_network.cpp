@@ -7,7 +7,7 @@
 
 #include "engine/core/error.h"
 #include "tools/convert_caffe/layer_geometry.h"
-#include "tools/convert_caffe/utf8.h"
+#include "engine/core/utf8.h"
 
 namespace nsrg {
 namespace {

@@ -1,6 +1,7 @@
 // UTF-8 validation (shortest form, no surrogates, at most U+10FFFF).
-#include "tools/convert_caffe/utf8.h"
+#include "engine/core/utf8.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace nsrg {
@@ -49,6 +50,23 @@ std::string valid_utf8_or_question_marks(const std::string& text) {
       i += length;
     }
   }
+  return result;
+}
+
+std::string short_quote(const std::string& text, size_t max_bytes) {
+  std::string result;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t length = std::max<size_t>(sequence_length(text, i), 1);
+    if (result.size() + length > max_bytes) break;
+    const bool valid = sequence_length(text, i) != 0;
+    if (!valid || text[i] == '\n' || text[i] == '\r')
+      result += valid ? ' ' : '?';
+    else
+      result.append(text, i, length);
+    i += length;
+  }
+  if (i < text.size()) result += "...";
   return result;
 }
 

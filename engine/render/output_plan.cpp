@@ -1,0 +1,75 @@
+// The files of a render and their pre-flight checks.
+#include "engine/render/output_plan.h"
+
+#include "engine/core/error.h"
+#include "engine/core/output_location.h"
+#include "engine/render/output_names.h"
+
+namespace nsrg {
+
+std::vector<std::vector<std::string>> style_layer_sets(const RenderConfig& config) {
+  if (config.sweep_style_layers.empty()) return {config.style_layers};
+  std::vector<std::vector<std::string>> sets;
+  for (const std::string& layer : config.sweep_style_layers) sets.push_back({layer});
+  return sets;
+}
+
+RenderOutputs plan_outputs(const RenderConfig& config) {
+  const bool sweep = !config.sweep_style_layers.empty();
+  RenderOutputs outputs;
+  outputs.path_template = complete_output_template(config.output_path, config.variants > 1, sweep);
+  const std::string base = run_base_path(outputs.path_template);
+  outputs.summary = with_extension(base, ".json");
+  const size_t image_count = style_layer_sets(config).size() * size_t(config.variants);
+  if (config.contact_sheet && image_count > 1)
+    outputs.contact_sheet = with_stem_suffix(with_extension(base, ".png"), "_sheet");
+  return outputs;
+}
+
+std::string image_path(const RenderConfig& config, const RenderOutputs& outputs,
+                       const std::vector<std::string>& style_layers, int variant) {
+  const OutputFields fields{variant, config.seed + uint64_t(variant), style_layers,
+                            config.randomization_for(style_layers.front()).mode};
+  return expand_output_template(outputs.path_template, fields);
+}
+
+std::string intermediate_path(const std::string& image, int iteration) {
+  return with_stem_suffix(image, "_" + std::to_string(iteration));
+}
+
+std::string raw_path(const std::string& image) {
+  return with_stem_suffix(image, "_raw");
+}
+
+void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
+  InputFiles inputs;
+  inputs.add(config.config_path);
+  inputs.add(config.content_image);
+  for (const std::string& style : config.style_images) inputs.add(style);
+  if (!config.init_image.empty()) inputs.add(config.init_image);
+  if (config.model.rfind("builtin:", 0) != 0) inputs.add(config.model);
+
+  const std::string what = msg(config.config_path, ": output.path");
+  const auto check = [&](const std::string& path, const char* kind) {
+    const std::string label = msg(what, " (", kind, ")");
+    require_not_an_input(label, path, inputs);
+    require_writable_location(label, path);
+  };
+  for (const auto& layers : style_layer_sets(config)) {
+    for (int variant = 0; variant < config.variants; ++variant) {
+      const std::string image = image_path(config, outputs, layers, variant);
+      check(image, "image");
+      // Intermediate saves and the raw copy share the image's folder: only their names
+      // can meet an input.
+      if (config.save_iter > 0)
+        for (int k = config.save_iter; k < config.iterations; k += config.save_iter)
+          require_not_an_input(msg(what, " (intermediate save)"), intermediate_path(image, k),
+                               inputs);
+      if (config.save_raw) require_not_an_input(msg(what, " (raw copy)"), raw_path(image), inputs);
+    }
+  }
+  check(outputs.summary, "summary");
+  if (!outputs.contact_sheet.empty()) check(outputs.contact_sheet, "contact sheet");
+}
+
+}  // namespace nsrg

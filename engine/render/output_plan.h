@@ -1,0 +1,35 @@
+// Every file one render writes, named in one place: the image of each style-layer set and
+// variant, its intermediate saves and raw copy, the summary JSON and the contact sheet;
+// and the check, before any work, that none of them overwrites an input or is unwritable.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/config/config.h"
+
+namespace nsrg {
+
+struct RenderOutputs {
+  std::string path_template;  // output.path made unique for variants and sweeps
+  std::string summary;        // the summary JSON
+  std::string contact_sheet;  // empty when the run writes none
+};
+
+// The style-layer sets rendered: style.layers, or one set per layer of a sweep.
+std::vector<std::vector<std::string>> style_layer_sets(const RenderConfig& config);
+
+RenderOutputs plan_outputs(const RenderConfig& config);
+
+// The final image of one style-layer set and variant.
+std::string image_path(const RenderConfig& config, const RenderOutputs& outputs,
+                       const std::vector<std::string>& style_layers, int variant);
+// The save after `iteration` (output.save_iter) and the unlevelled copy (output.save_raw).
+std::string intermediate_path(const std::string& image, int iteration);
+std::string raw_path(const std::string& image);
+
+// Throws UserError("<config>: output.path: ...") when any file of the run is one of its
+// inputs (config, images, model) or lies where it cannot be written.
+void check_outputs(const RenderConfig& config, const RenderOutputs& outputs);
+
+}  // namespace nsrg
