@@ -5,7 +5,6 @@ set -euo pipefail
 # Each package and what the build asks for (CMakeLists.txt, tools/, tests/): the fresh-root
 # check in CI (scripts/fresh_root_check.sh) fails when this list misses one.
 packages=(
-<<<<<<< HEAD
   build-essential cmake ninja-build pkg-config  # compilers, OpenMP (libgomp), Threads
   libpng-dev zlib1g-dev                         # find_package(PNG)
   libjpeg62-turbo-dev                           # find_package(JPEG)
@@ -18,14 +17,7 @@ packages=(
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
   libssl-dev                                    # find_package(OpenSSL) (convert_caffe)
   libgtest-dev                                  # find_package(GTest) (tests)
-=======
-  build-essential cmake ninja-build pkg-config
-  libpng-dev libjpeg62-turbo-dev zlib1g-dev
-  libdnnl-dev libopenblas-dev liblapacke-dev
-  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev
-  libprotobuf-dev protobuf-compiler libssl-dev
   clang libclang-rt-14-dev libomp-14-dev        # tests/fuzz (libFuzzer, ASan, UBSan)
->>>>>>> issue10
 )
 missing=()
 for p in "${packages[@]}"; do
