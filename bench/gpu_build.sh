@@ -10,7 +10,7 @@
 # binaries need that a bare GPU machine (driver, CUDA libraries, python torch) lacks
 # (oneDNN, OpenBLAS, LAPACK(E), libgomp, libgfortran, ...) into BUILD/lib, found with ldd;
 # writes BUILD/build_info.txt; and packs the binaries, lib/ and build_info.txt into
-# BUILD/gpu-bundle.tar.xz (unpacked about 97 MiB, over the limit; the bundle about 16 MiB).
+# BUILD/gpu-bundle.tar.xz (unpacked about 99 MiB, over the limit; the bundle about 16.4 MiB).
 # The binaries carry DT_RPATH $ORIGIN/lib:$ORIGIN/../lib (RPATH, not RUNPATH: the loader
 # also uses an executable's RPATH for its libraries' own dependencies, and no patchelf is
 # at hand to give the copied libraries a RUNPATH), so a command typed by hand on the GPU
