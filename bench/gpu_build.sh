@@ -10,12 +10,17 @@
 # binaries need that a bare GPU machine (driver, CUDA libraries, python torch) lacks
 # (oneDNN, OpenBLAS, LAPACK(E), libgomp, libgfortran, ...) into BUILD/lib, found with ldd;
 # writes BUILD/build_info.txt; and packs the binaries, lib/ and build_info.txt into
-# BUILD/gpu-bundle.tar.xz (unpacked about 97 MiB, over the limit; the bundle about 16 MiB).
+# BUILD/gpu-bundle.tar.xz (unpacked about 99 MiB, over the limit; the bundle about 16.4 MiB).
+# The binaries carry DT_RPATH $ORIGIN/lib:$ORIGIN/../lib (RPATH, not RUNPATH: the loader
+# also uses an executable's RPATH for its libraries' own dependencies, and no patchelf is
+# at hand to give the copied libraries a RUNPATH), so a command typed by hand on the GPU
+# machine finds the bundled libraries without LD_LIBRARY_PATH; the CUDA libraries still come
+# from LD_LIBRARY_PATH (gpu_check.sh sets it), which RPATH precedes only for lib/'s contents.
 # Carry only that file (`carry: ["build-gpu/gpu-bundle.tar.xz"]`); gpu_check.sh unpacks it.
 # --package-only skips the configure and build steps (re-packs an existing build).
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build="build-gpu"
@@ -53,7 +58,8 @@ done
 if [ "$package_only" -eq 0 ]; then
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNSRG_CUDA=ON \
     -DCMAKE_CUDA_ARCHITECTURES=90 -DNSRG_BUILD_TESTS=ON -DNSRG_BUILD_BENCH=ON \
-    "-DCMAKE_BUILD_RPATH=\$ORIGIN/lib;\$ORIGIN/../lib" "${static_flags[@]}"
+    -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON "-DCMAKE_INSTALL_RPATH=\$ORIGIN/lib;\$ORIGIN/../lib" \
+    -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags "${static_flags[@]}"
   targets=(nsrg-engine nsrg-bench)
   for suite in cuda optim randomize engine; do
     if compgen -G "tests/$suite/*.cpp" >/dev/null; then targets+=("test_$suite"); fi
@@ -61,6 +67,12 @@ if [ "$package_only" -eq 0 ]; then
   echo "building: ${targets[*]}"
   cmake --build "$build" --target "${targets[@]}" -j "$jobs"
 fi
+
+# ldd as the GPU machine will resolve: the binaries search only $ORIGIN/lib and $ORIGIN/../lib,
+# the CUDA libraries come from the library path (gpu_check.sh sets it there; the toolkit here).
+toolkit_ldd() {
+  LD_LIBRARY_PATH="/usr/local/cuda/lib64:/usr/local/cuda/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ldd "$1"
+}
 
 # ---- what travels ----------------------------------------------------------------------------
 binaries=()
@@ -88,8 +100,13 @@ for binary in "${binaries[@]}"; do
     chmod u+w "$build/lib/$soname"
     strip --strip-unneeded "$build/lib/$soname" 2>/dev/null || true
     copied[$soname]="$path"
-  done < <(ldd "$build/$binary")
+  done < <(toolkit_ldd "$build/$binary")
 done
+
+# Every ELF file that travels: the binaries and the libraries copied into BUILD/lib.
+elf_files=()
+for binary in "${binaries[@]}"; do elf_files+=("$build/$binary"); done
+for library in "$build"/lib/*; do [ -f "$library" ] && elf_files+=("$library"); done
 
 {
   echo "built: $(date -u +%Y-%m-%dT%H:%MZ) on $(hostname)"
@@ -109,11 +126,12 @@ done
   echo "cuda_architectures: $(grep -m1 '^CMAKE_CUDA_ARCHITECTURES' "$build/CMakeCache.txt" | cut -d= -f2 || true)"
   echo "binaries: ${binaries[*]}"
   # The newest glibc symbol version any of them needs (the GPU machine's glibc must be >= it).
-  echo "glibc_required: $(for f in "${binaries[@]}" lib/*; do objdump -T "$build/$f" 2>/dev/null; done |
+  echo "glibc_required: $(for f in "${elf_files[@]}"; do objdump -T "$f" 2>/dev/null; done |
     grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1 || true)"
+  echo "runpath: $(readelf -d "$build/nsrg-engine" | sed -n 's/.*(\(RPATH\|RUNPATH\)).*\[\(.*\)\]/\1 \2/p')"
   echo "copied_libraries: ${!copied[*]}"
   echo "needed_from_the_machine:"
-  for binary in "${binaries[@]}"; do ldd "$build/$binary"; done | awk '{print $1}' | sort -u |
+  for binary in "${binaries[@]}"; do toolkit_ldd "$build/$binary"; done | awk '{print $1}' | sort -u |
     { grep -E "$provided" || true; } | { grep -v -E '^(linux-vdso|ld-linux)' || true; } | sed 's/^/  /'
 } >"$build/build_info.txt"
 

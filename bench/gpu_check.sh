@@ -5,19 +5,20 @@
 #   bench/gpu_check.sh OUTDIR [BUILD] [--archive FILE] [--cpu-render PNG] [--budget S]
 #
 # BUILD (default build-gpu) holds nsrg-engine, nsrg-bench, tests/test_* and lib/, or
-# gpu-bundle.tar.xz from bench/gpu_build.sh, which is unpacked first. Steps, each under its
-# own timeout (a failing step does not stop the others; one that would not fit the budget is
-# skipped): the environment (nvidia-smi, driver, CUDA runtime/cuDNN/cuBLAS/cuSOLVER versions
-# the engine actually loads, torch's); the test suites (gtest JSON in OUTDIR/tests); nsrg-bench
-# fp32 and tf32 at 256/512/1024 (OUTDIR/bench_cuda_*.json); the peer's own tests and the
-# PyTorch peer comparison (bench/peer/compare.sh -> OUTDIR/peer_comparison.*); the default
-# example rendered on the GPU, and a 64-px CPU/GPU pair of it compared pixel by pixel (and
-# the full-size render against --cpu-render PNG, or OUTDIR/render/default_cpu.png). Logs go to
-# OUTDIR/logs, a short table to OUTDIR/summary.txt and, last, to the output. --archive
+# gpu-bundle.tar.xz from bench/gpu_build.sh, which is unpacked first. Steps in order of value,
+# each under its own timeout (a failing step does not stop the others; one that would not fit
+# the budget is skipped): the environment (GPU, driver, the CUDA/cuDNN/cuBLAS/cuSOLVER
+# versions the engine loads, torch's); test_cuda (gtest JSON in OUTDIR/tests); the default
+# example at 64 px on the CPU and the GPU, compared (image_diff.py thresholds); the example at
+# full size on the GPU (against --cpu-render PNG or OUTDIR/render/default_cpu.png if present);
+# nsrg-bench fp32 and tf32 at 256/512/1024 (OUTDIR/bench_cuda_*.json); the peer's own tests and
+# the PyTorch peer comparison (OUTDIR/peer_comparison.*); with time left, the CPU test suites.
+# Logs go to OUTDIR/logs; gpu_summary.py judges each step PASS/FAIL/SKIP into
+# OUTDIR/summary.txt, printed last; the exit status is 0 only if every step passed. --archive
 # writes OUTDIR as a .tar.gz (weights and noise images left out) for carrying back.
 set -uo pipefail
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 1 ] || usage
@@ -51,15 +52,18 @@ steps="$outdir/steps.tsv"
 
 say() { printf '[gpu_check %3ds] %s\n' $((SECONDS - started)) "$*"; }
 
-# step NAME WANTED_SECONDS COMMAND...: runs COMMAND under a timeout capped by what is left of
-# the budget (keeping 25 s for the summary), output to logs/NAME.log, status to steps.tsv.
+# record NAME STATUS SECONDS NOTE: one row of steps.tsv (gpu_summary.py judges each row).
+record() { printf '%s\t%s\t%d\t%s\n' "$1" "$2" "$3" "$4" >>"$steps"; }
+
+# step NAME WANTED_SECONDS COMMAND...: runs COMMAND under a timeout capped by what is left of the budget (keeping 25 s for the summary), output
+# to logs/NAME.log, status to steps.tsv.
 step() {
   local name="$1" wanted="$2"
   shift 2
   local left=$((budget - (SECONDS - started) - 25))
   if [ "$left" -lt 15 ]; then
     say "$name: skipped (out of time)"
-    printf '%s\tskipped\t0\tout of time\n' "$name" >>"$steps"
+    record "$name" skipped 0 "out of time"
     return 1
   fi
   local limit=$((wanted < left ? wanted : left)) begin=$SECONDS rc=0
@@ -71,7 +75,7 @@ step() {
   elif [ "$rc" -ne 0 ]; then
     status="failed($rc)"
   fi
-  printf '%s\t%s\t%d\t%s\n' "$name" "$status" $((SECONDS - begin)) "logs/$name.log" >>"$steps"
+  record "$name" "$status" $((SECONDS - begin)) "logs/$name.log"
   if [ "$status" != ok ]; then
     say "$name: $status after $((SECONDS - begin))s; last lines of logs/$name.log:"
     tail -n 4 "$outdir/logs/$name.log" | sed 's/^/    /'
@@ -195,7 +199,13 @@ except Exception as e:  # report, never fail the check here
 EOF
 }
 say "environment"
+env_began=$SECONDS
 print_environment 2>&1 | tee "$outdir/logs/env.log"
+if grep -q '^gpu: none' "$outdir/logs/env.log" || ! nvidia-smi -L >/dev/null 2>&1; then
+  record environment "failed(no GPU)" $((SECONDS - env_began)) "logs/env.log"
+else
+  record environment ok $((SECONDS - env_began)) "logs/env.log"
+fi
 built_cudnn=$(sed -n 's/^cudnn_headers: //p' "$build/build_info.txt" 2>/dev/null)
 loaded_cudnn=$(sed -n 's/^loaded: .*libcudnn.*version \([0-9.]*\)$/\1/p' "$outdir/logs/env.log" | head -n 1)
 if [ -n "$built_cudnn" ] && [ -n "$loaded_cudnn" ] &&
@@ -203,57 +213,71 @@ if [ -n "$built_cudnn" ] && [ -n "$loaded_cudnn" ] &&
   say "WARNING: this machine's cuDNN $loaded_cudnn is older than the headers built against ($built_cudnn)"
 fi
 
-# ---- test suites ---------------------------------------------------------------------------------
-for suite in cuda optim randomize engine; do
-  binary="$build/tests/test_$suite"
-  [ -x "$binary" ] || continue
-  wanted=90
-  [ "$suite" = cuda ] && wanted=180
-  # Tests find fixtures relative to the source tree; run them from the repository root.
-  step "test_$suite" "$wanted" "$binary" --gtest_output="json:$outdir/tests/test_$suite.json"
-done
+# ---- in order of value: what a short GPU loan must not miss comes first ------------------------
+# 1. The CUDA parity tests (ops, whole L-BFGS/Adam runs and a randomized render against the CPU).
+tests_json="$outdir/tests"
+run_suite() { # run_suite SUITE WANTED_SECONDS: tests find fixtures relative to the repository root
+  local binary="$build/tests/test_$1"
+  if [ ! -x "$binary" ]; then
+    record "test_$1" "missing" 0 "no $binary"
+    return 1
+  fi
+  step "test_$1" "$2" "$binary" --gtest_output="json:$tests_json/test_$1.json"
+}
+run_suite cuda 150
 
-# ---- nsrg-bench ------------------------------------------------------------------------------------
+# 2. The default example at 64 px on the CPU and on the GPU, and the two compared (the CLI end
+# to end, 250 L-BFGS steps with the example's own settings).
+render="$outdir/render"
+for backend in cpu cuda; do
+  wanted=45
+  [ "$backend" = cpu ] && wanted=60
+  step "render_64_$backend" "$wanted" "$engine" examples/default.toml --backend "$backend" \
+    --set image_size=64 --set "output.path=\"$render/default64_$backend.png\""
+done
+if [ -f "$render/default64_cpu.png" ] && [ -f "$render/default64_cuda.png" ]; then
+  step render_diff_64 20 "$python" bench/peer/image_diff.py "$render/default64_cuda.png" \
+    "$render/default64_cpu.png" --summaries "$render/default64_cuda.json" \
+    "$render/default64_cpu.json" --json "$render/diff_64.json"
+else
+  record render_diff_64 "not run" 0 "a 64 px render is missing"
+fi
+
+# 3. The example at full size on the GPU (and against a CPU render of it, when one is given).
+step render_cuda 60 "$engine" examples/default.toml --backend cuda \
+  --set "output.path=\"$render/default_cuda.png\""
+cpu_render="${cpu_render:-$render/default_cpu.png}"
+if [ -f "$cpu_render" ] && [ -f "$render/default_cuda.png" ]; then
+  step render_diff_full 20 "$python" bench/peer/image_diff.py "$render/default_cuda.png" \
+    "$cpu_render" --summaries "$render/default_cuda.json" "${cpu_render%.png}.json" \
+    --json "$render/diff_full.json"
+fi
+
+# 4. nsrg-bench (it writes its JSON after each size, so a timeout keeps the finished sizes).
 for precision in fp32 tf32; do
-  step "bench_cuda_$precision" 120 "$bench" --backend cuda --precision "$precision" \
+  step "bench_cuda_$precision" 90 "$bench" --backend cuda --precision "$precision" \
     --sizes 256 512 1024 --json "$outdir/bench_cuda_$precision.json"
 done
 
-# ---- the PyTorch peer ------------------------------------------------------------------------------
-# Its own tests first (objective against numpy, torch's LBFGS against lbfgs.lua, a tiny run).
-step peer_selftest 90 env NSRG_REQUIRE_TORCH=1 "$python" bench/peer/test_peer_torch.py
-step peer_compare 300 "$repo/bench/peer/compare.sh" "$outdir" --engine "$engine" --bench "$bench" \
+# 5. The PyTorch peer: its own tests (objective against numpy, torch's LBFGS against
+# lbfgs.lua, a tiny run), then the comparison.
+step peer_selftest 45 env NSRG_REQUIRE_TORCH=1 "$python" bench/peer/test_peer_torch.py
+step peer_compare 200 "$repo/bench/peer/compare.sh" "$outdir" --engine "$engine" --bench "$bench" \
   --bench-json-dir "$outdir" --iterations "$peer_iterations" --warmup "$peer_warmup" \
-  --timeout 60 --peer-timeout 200
+  --timeout 60 --peer-timeout 120
 if [ ! -f "$outdir/peer_comparison.json" ] && [ -d "$outdir/peer" ]; then
   "$python" "$repo/bench/peer/compare_report.py" "$outdir/peer" \
     --out "$outdir/peer_comparison.json" --bench-json "fp32=$outdir/bench_cuda_fp32.json" \
     --bench-json "tf32=$outdir/bench_cuda_tf32.json" >"$outdir/peer_comparison.txt" 2>&1
 fi
 
-# ---- the example on the GPU, and against the CPU -------------------------------------------------------
-render="$outdir/render"
-step render_cuda 90 "$engine" examples/default.toml --backend cuda \
-  --set "output.path=\"$render/default_cuda.png\""
-cpu_render="${cpu_render:-$render/default_cpu.png}"
-if [ -f "$cpu_render" ] && [ -f "$render/default_cuda.png" ]; then
-  step render_diff_full 60 "$python" bench/peer/image_diff.py "$render/default_cuda.png" \
-    "$cpu_render" --summaries "$render/default_cuda.json" "${cpu_render%.png}.json" \
-    --json "$render/diff_full.json"
-fi
-step render_64_cpu 150 "$engine" examples/default.toml --backend cpu --set image_size=64 \
-  --set "output.path=\"$render/default64_cpu.png\""
-step render_64_cuda 60 "$engine" examples/default.toml --backend cuda --set image_size=64 \
-  --set "output.path=\"$render/default64_cuda.png\""
-if [ -f "$render/default64_cpu.png" ] && [ -f "$render/default64_cuda.png" ]; then
-  step render_diff_64 60 "$python" bench/peer/image_diff.py "$render/default64_cuda.png" \
-    "$render/default64_cpu.png" --summaries "$render/default64_cuda.json" \
-    "$render/default64_cpu.json" --json "$render/diff_64.json"
-fi
+# 6. With time left: the CPU suites (the bundle works on this machine; CI runs them anyway).
+for suite in optim randomize engine; do run_suite "$suite" 60; done
 
-# ---- the summary, last -----------------------------------------------------------------------------------
-"$python" "$repo/bench/peer/gpu_summary.py" "$outdir" >"$outdir/summary.txt" 2>&1 ||
-  echo "(gpu_summary.py failed)" >>"$outdir/summary.txt"
+# ---- the summary, last: PASS/FAIL per step; its exit status is the script's ------------------------
+"$python" "$repo/bench/peer/gpu_summary.py" "$outdir" >"$outdir/summary.txt" 2>&1
+verdict=$?
+[ "$verdict" -le 1 ] || echo "(gpu_summary.py failed: exit $verdict)" >>"$outdir/summary.txt"
 if [ -n "$archive" ]; then
   tar -C "$(dirname "$outdir")" -czf "$archive" --exclude='*.safetensors' \
     --exclude='peer/content_*.png' --exclude='peer/style_*.png' --exclude='peer/engine_*.png' \
@@ -261,4 +285,4 @@ if [ -n "$archive" ]; then
 fi
 say "done in $((SECONDS - started))s; logs in $outdir/logs"
 cat "$outdir/summary.txt"
-awk -F'\t' '$2 != "ok" { bad = 1 } END { exit bad }' "$steps"
+exit $((verdict == 0 ? 0 : 1))

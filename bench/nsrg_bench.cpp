@@ -17,6 +17,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/command_main.h"
 #include "engine/core/error.h"
+#include "engine/core/random_fill.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
@@ -72,8 +73,7 @@ void export_model(const Model& model, const std::string& path) {
 
 Tensor random_tensor(Backend& backend, const Shape& shape, uint32_t layer, float scale) {
   std::vector<float> host(shape.numel());
-  const RandomStream stream{12345, 0, layer, RandomPurpose::Test};
-  for (size_t i = 0; i < host.size(); ++i) host[i] = stream.normal(i) * scale;
+  fill_normals(RandomStream{12345, 0, layer, RandomPurpose::Test}, scale, host.data(), host.size());
   return backend.from_host(shape, host.data());
 }
 
@@ -235,8 +235,12 @@ int run(int argc, char** argv) {
   results["backend"] = backend->description();
   results["host"] = host_description();
   results["precision"] = o.precision;
-  for (int size : o.sizes) results["sizes"].push_back(bench_size(*backend, network, size, o));
-  if (!o.json_path.empty()) write_bytes_atomically(o.json_path, results.dump(2) + "\n");
+  // Written after each size, so a run stopped by a timeout keeps the sizes it finished.
+  results["sizes"] = nlohmann::json::array();
+  for (int size : o.sizes) {
+    results["sizes"].push_back(bench_size(*backend, network, size, o));
+    if (!o.json_path.empty()) write_bytes_atomically(o.json_path, results.dump(2) + "\n");
+  }
   return 0;
 }
 

@@ -1,7 +1,16 @@
 #!/usr/bin/env python3
 """The short table that bench/gpu_check.sh prints last: the GPU, tests passed/failed per
 suite, full-evaluation time at 512 px, the peer ratio at 256 and 512 px, peak memory, the
-CPU/GPU render difference and every step's status. Reads what the check wrote to OUTDIR.
+CPU/GPU render difference, and a PASS/FAIL/SKIP verdict per step. Reads what the check wrote
+to OUTDIR. Exits 0 only when every step passed.
+
+Rules: a step passes when its command exited 0 within its time, and besides
+  - test_<suite>: its gtest report exists, nothing failed and at least one test ran (a run in
+    which every test skipped, e.g. test_cuda without a device, is a failure);
+  - bench_cuda_<precision>: its JSON holds every size asked for (256, 512, 1024);
+  - render_diff_*: image_diff.py's thresholds (it exits 1 above them);
+  - environment: nvidia-smi lists a GPU.
+A step skipped for lack of time, or not run, is SKIP, which is not a pass.
 
     gpu_summary.py OUTDIR
 """
@@ -119,6 +128,47 @@ def render_lines(outdir):
     return lines or ["  no render comparison (see logs/render_*.log)"]
 
 
+BENCH_SIZES = (256, 512, 1024)
+
+
+def verdict(outdir, name, status):
+    """(PASS|FAIL|SKIP, reason) for one row of steps.tsv."""
+    if status in ("skipped", "not run", "missing"):
+        return "SKIP", status
+    if status != "ok":
+        reason = status
+        if name.startswith("bench_cuda_"):
+            done = [e.get("image_size") for e in
+                    (load_json(f"{outdir}/{name}.json") or {}).get("sizes", [])]
+            reason += f"; sizes kept: {done or 'none'}"
+        return "FAIL", reason
+    if name.startswith("test_"):
+        report = load_json(f"{outdir}/tests/{name}.json")
+        if report is None:
+            return "FAIL", "no gtest report"
+        passed, failed, skipped = gtest_counts(report)
+        if failed:
+            return "FAIL", f"{failed} failed"
+        if not passed:
+            return "FAIL", f"every test skipped ({skipped}): no CUDA device seen?"
+        return "PASS", f"{passed} passed, {skipped} skipped"
+    if name.startswith("bench_cuda_"):
+        done = [e.get("image_size") for e in
+                (load_json(f"{outdir}/{name}.json") or {}).get("sizes", [])]
+        missing = [size for size in BENCH_SIZES if size not in done]
+        return ("FAIL", f"sizes missing: {missing}") if missing else ("PASS", "")
+    return "PASS", ""
+
+
+def step_lines(outdir, steps):
+    lines, all_passed = [], bool(steps)
+    for name, (status, secs) in steps.items():
+        word, reason = verdict(outdir, name, status)
+        all_passed = all_passed and word == "PASS"
+        lines.append(f"  {name:<18} {word:<4} {secs:>4}s  {reason}".rstrip())
+    return lines or ["  no step ran"], all_passed
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -143,10 +193,13 @@ def main(argv):
     out += peer_lines(outdir)
     out.append("render:")
     out += render_lines(outdir)
-    out.append("steps: " + ", ".join(f"{name} {status} {secs}s"
-                                    for name, (status, secs) in steps.items()))
+    lines, all_passed = step_lines(outdir, steps)
+    out.append("steps (in the order run):")
+    out += lines
+    out.append("verdict: " + ("PASS (every step passed)" if all_passed else
+                              "FAIL (see the steps above and their logs)"))
     print("\n".join(out))
-    return 0
+    return 0 if all_passed else 1
 
 
 if __name__ == "__main__":

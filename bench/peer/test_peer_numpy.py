@@ -223,6 +223,37 @@ class PngTest(unittest.TestCase):
             np.testing.assert_array_equal(ours, theirs, err_msg=name)
 
 
+class ImageDiffTest(unittest.TestCase):
+    """image_diff.py's thresholds decide its exit status (the GPU check's render verdict)."""
+
+    def run_diff(self, shift, loss_b, extra=()):
+        base = np.full((8, 8, 3), 100, np.uint8)
+        with tempfile.TemporaryDirectory() as folder:
+            paths = [os.path.join(folder, f"{n}.png") for n in "ab"]
+            png_io.write_png(paths[0], base)
+            png_io.write_png(paths[1], base + np.uint8(shift))
+            summaries = []
+            for name, loss in (("a", 100.0), ("b", loss_b)):
+                summaries.append(os.path.join(folder, f"{name}.json"))
+                with open(summaries[-1], "w", encoding="utf-8") as f:
+                    json.dump({"images": [{"final_losses": {"total": loss}}]}, f)
+            return subprocess.run(
+                [sys.executable, os.path.join(HERE, "image_diff.py"), *paths, "--summaries",
+                 *summaries, *extra], capture_output=True, text=True, check=False)
+
+    def test_within_thresholds_passes(self):
+        result = self.run_diff(8, 104.0)  # mean 8/255 and 4%: at or under the defaults
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("PASS", result.stdout)
+
+    def test_over_either_threshold_fails(self):
+        for shift, loss_b in ((9, 100.0), (0, 106.0)):
+            result = self.run_diff(shift, loss_b)
+            self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+            self.assertIn("FAIL", result.stdout)
+        self.assertEqual(self.run_diff(9, 100.0, ["--max-mean-difference", "10"]).returncode, 0)
+
+
 class RandomImagesTest(unittest.TestCase):
     def test_seeded_and_distinct(self):
         a, b = random_images.content_and_style(32, 1)

@@ -2,6 +2,7 @@
 // engine/cuda includes; it pulls in no CUDA header).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "engine/core/backend.h"
@@ -10,6 +11,9 @@ namespace nsrg {
 
 // Number of usable CUDA devices; 0 when there is none or the driver is missing.
 int cuda_device_count();
+
+// Total memory of the current CUDA device in bytes; 0 when it cannot be read.
+size_t cuda_device_memory_bytes();
 
 // A Backend on the current CUDA device (device 0 unless the caller chose another).
 // UserError when no device is present.

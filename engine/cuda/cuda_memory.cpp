@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/core/error.h"
+#include "engine/cuda/cuda_backend.h"
 #include "engine/cuda/cuda_check.h"
 
 namespace nsrg {
@@ -48,6 +49,12 @@ void* DevicePool::allocate(size_t bytes, MemoryUse use) {
     NSRG_CUDA_CHECK(cudaStreamSynchronize(stream_));
     NSRG_CUDA_CHECK(cudaMemPoolTrimTo(pool_, 0));
     status = cudaMallocFromPoolAsync(&pointer, bytes, pool_, stream_);
+  }
+  // A request beyond the pool's reach may also be refused as an invalid value; with more bytes
+  // than the device has, that is the same user mistake as running out of memory.
+  if (status == cudaErrorInvalidValue) {
+    const size_t total = cuda_device_memory_bytes();
+    if (total > 0 && bytes > total) status = cudaErrorMemoryAllocation;
   }
   if (status == cudaErrorMemoryAllocation) {
     (void)cudaGetLastError();  // not sticky: clear it so later checks do not report it again

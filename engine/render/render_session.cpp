@@ -10,6 +10,7 @@
 
 #include "engine/backend_factory.h"
 #include "engine/core/error.h"
+#include "engine/core/random_fill.h"
 #include "engine/core/randomization.h"
 #include "engine/net/network.h"
 #include "engine/net/targets.h"
@@ -159,8 +160,8 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
     }
   } else {
     std::vector<float> noise(shape.numel());
-    const RandomStream stream{result.seed, 0, 0, RandomPurpose::InitImage};
-    for (size_t i = 0; i < noise.size(); ++i) noise[i] = stream.normal(i) * 0.001f;
+    fill_normals(RandomStream{result.seed, 0, 0, RandomPurpose::InitImage}, 0.001f, noise.data(),
+                 noise.size());
     backend.upload(noise.data(), x);
   }
   Tensor grad = backend.empty(shape);

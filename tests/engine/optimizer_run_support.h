@@ -1,0 +1,84 @@
+// The loss history of a few optimizer steps of the real objective, on any backend: the
+// built-in VGG-19 to relu5_1, content relu4_2 (chelsea.png), style relu1_1..relu5_1
+// (hubble_deep_field.jpg), the default loss weights, 64 px, the render's random start
+// N(0,1) * 0.001. Shared by the CPU's float32-sensitivity test (tests/engine) and the
+// CPU-vs-GPU optimizer parity test (tests/cuda), so both measure the very same run.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/core/random_fill.h"
+#include "engine/image/image.h"
+#include "engine/net/network.h"
+#include "engine/net/objective.h"
+#include "engine/net/targets.h"
+#include "engine/optim/optimizer.h"
+#include "engine/render/image_output.h"
+#include "weights/model.h"
+
+namespace nsrg::testing {
+
+// The settings a render uses for `kind` (Adam: lr 10, for images in [0, 255] space).
+inline OptimizerSettings render_settings(OptimizerSettings::Kind kind) {
+  OptimizerSettings settings;
+  settings.kind = kind;
+  settings.learning_rate = kind == OptimizerSettings::Kind::Adam ? 10.0f : 1.0f;
+  return settings;
+}
+
+// Total loss at evaluations 1..steps. Every element of the start image is multiplied by
+// (1 + relative_perturbation): 0 for the reference run, ~1e-6 (a few float32 ulps) to
+// measure how far rounding-level differences carry over `steps` steps.
+inline std::vector<double> optimizer_loss_history(Backend& backend, const Model& model,
+                                                  const OptimizerSettings& settings, int steps,
+                                                  double relative_perturbation = 0.0) {
+  const int size = 64;
+  Network network(backend, model, "max");
+  const Image content_image = resize_longest_side(
+      read_image(std::string(NSRG_SOURCE_DIR) + "/examples/images/chelsea.png"), size);
+  const Image style_image = resize_longest_side(
+      read_image(std::string(NSRG_SOURCE_DIR) + "/examples/images/hubble_deep_field.jpg"), size);
+  const Tensor content = image_to_tensor(backend, content_image, model.preprocess);
+  const Tensor style = image_to_tensor(backend, style_image, model.preprocess);
+  const std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1",
+                                              "relu5_1"};
+  std::map<std::string, Tensor> content_targets =
+      capture_features(backend, network, content, {"relu4_2"});
+  std::map<std::string, Tensor> style_targets =
+      capture_grams(backend, network, {&style}, {1.0f}, style_layers);
+  std::map<std::string, const Tensor*> content_ptr, style_ptr;
+  for (auto& [layer, t] : content_targets) content_ptr[layer] = &t;
+  for (auto& [layer, t] : style_targets) style_ptr[layer] = &t;
+  StyleObjective objective(backend, network, ObjectiveWeights{}, content_ptr, style_ptr);
+
+  const Shape shape = content.shape();
+  std::vector<float> start(shape.numel());
+  fill_normals(RandomStream{7, 0, 0, RandomPurpose::InitImage}, 0.001f, start.data(), start.size());
+  for (float& value : start) value = float(double(value) * (1.0 + relative_perturbation));
+  Tensor x = backend.from_host(shape, start.data());
+  Tensor grad = backend.empty(shape);
+  auto optimizer = make_optimizer(backend, settings, shape);
+  std::vector<double> history;
+  for (int k = 0; k < steps; ++k) {
+    objective.evaluate(x, grad);
+    history.push_back(objective.read_losses().total);
+    optimizer->step(x, grad, objective.total_slot());
+  }
+  return history;
+}
+
+// max over k of |a[k] - b[k]| / |b[k]|.
+inline double largest_relative_difference(const std::vector<double>& a,
+                                          const std::vector<double>& b) {
+  double largest = a.size() == b.size() ? 0.0 : INFINITY;
+  for (size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    largest = std::max(largest, std::fabs(a[k] - b[k]) / std::max(std::fabs(b[k]), 1e-30));
+  }
+  return largest;
+}
+
+}  // namespace nsrg::testing
