@@ -17,6 +17,7 @@ packages=(
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
   libssl-dev                                    # find_package(OpenSSL) (convert_caffe)
   libgtest-dev                                  # find_package(GTest) (tests)
+  python3 python3-numpy                         # bench/peer tests (GPU-check verdicts)
   clang libclang-rt-14-dev libomp-14-dev        # tests/fuzz (libFuzzer, ASan, UBSan)
 )
 missing=()
