@@ -48,6 +48,23 @@ void Network::keep_output(int index) {
   }
 }
 
+// An image too small for the network (each pooling layer halves it) is the user's choice of
+// image_size or style_scale, not an internal failure: say which layer it does not reach.
+void Network::require_window_fits(const LayerSpec& layer, const Shape& in, const Shape& image) {
+  int kernel_h = 1, kernel_w = 1, pad_h = 0, pad_w = 0;
+  if (layer.type == LayerType::Conv) {
+    kernel_h = layer.conv.kernel_h, kernel_w = layer.conv.kernel_w;
+    pad_h = layer.conv.pad_h, pad_w = layer.conv.pad_w;
+  } else if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool) {
+    kernel_h = layer.pool.kernel_h, kernel_w = layer.pool.kernel_w;
+    pad_h = layer.pool.pad_h, pad_w = layer.pool.pad_w;
+  }
+  NSRG_REQUIRE(in.h + 2 * pad_h >= kernel_h && in.w + 2 * pad_w >= kernel_w, "an image of ",
+               image.w, "x", image.h, " px is too small for layer ", layer.name,
+               " (it reaches it as ", in.w, "x", in.h, ", smaller than its ", kernel_w, "x",
+               kernel_h, " window): raise image_size or style_scale, or use shallower layers");
+}
+
 void Network::allocate(const Shape& input_shape, int last) {
   if (!shapes_.empty() && shapes_[0] == input_shape && allocated_last_ >= last) return;
   shapes_.assign(layers_.size() + 1, Shape{});
@@ -59,6 +76,7 @@ void Network::allocate(const Shape& input_shape, int last) {
   for (int i = 0; i <= last; ++i) {
     const LayerSpec& layer = layers_[i];
     const Shape& in = shapes_[i];
+    require_window_fits(layer, in, input_shape);
     switch (layer.type) {
       case LayerType::Conv:
         shapes_[i + 1] = layer.conv.output_shape(in);

@@ -50,6 +50,7 @@ class Network {
     Tensor weight, bias;
   };
   void allocate(const Shape& input_shape, int last);
+  static void require_window_fits(const LayerSpec& layer, const Shape& in, const Shape& image);
   bool relu_in_place(int index) const;
 
   Backend& backend_;

@@ -94,6 +94,14 @@ TEST_F(HostileInputTest, ThreadsCappedByTheHardware) {
   expect_refused(run(config.string()), {"config.toml: threads: must be <= ", "(got 100000)"});
 }
 
+TEST_F(HostileInputTest, ImageTooSmallForTheDeepestLayer) {
+  // 16 px is a valid image_size, but the 3:2 content image is then 16x11 and the fourth
+  // pooling layer (before relu5_1) gets less than its 2x2 window.
+  const fs::path config = write_config(valid_config());
+  expect_refused(run(config.string() + " --set image_size=16"),
+                 {"an image of 16x11 px is too small for layer pool4", "raise image_size"});
+}
+
 TEST_F(HostileInputTest, OutputIsTheContentImage) {
   const fs::path config = config_with_local_content();
   expect_refused(run(config.string() + " --set output.path=\\\"c.png\\\""),
