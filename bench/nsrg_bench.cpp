@@ -13,16 +13,16 @@
 #include <thread>
 
 #include "bench/bench_timing.h"
-#include "engine/backend_factory.h"
+#include "engine/backends/backend_factory.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/command_main.h"
 #include "engine/core/error.h"
+#include "engine/core/philox.h"
 #include "engine/core/random_fill.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
 #include "engine/optim/optimizer.h"
-#include "kernels/philox.h"
 #include "weights/model.h"
 
 namespace nsrg {

@@ -24,8 +24,8 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/core/philox.h"
 #include "engine/core/tensor.h"
-#include "kernels/philox.h"
 
 namespace nsrg {
 

@@ -8,19 +8,19 @@
 #include <ostream>
 #include <set>
 
-#include "engine/backend_factory.h"
+#include "engine/backends/backend_factory.h"
 #include "engine/core/error.h"
+#include "engine/core/philox.h"
 #include "engine/core/random_fill.h"
 #include "engine/core/randomization.h"
+#include "engine/image/image_output.h"
 #include "engine/net/network.h"
 #include "engine/net/targets.h"
 #include "engine/optim/optimizer.h"
-#include "engine/render/image_output.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/output_names.h"
 #include "engine/render/output_plan.h"
 #include "engine/render/progress.h"
-#include "kernels/philox.h"
 #include "weights/model.h"
 
 namespace nsrg {

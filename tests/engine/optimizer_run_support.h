@@ -13,11 +13,11 @@
 
 #include "engine/core/random_fill.h"
 #include "engine/image/image.h"
+#include "engine/image/image_output.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
 #include "engine/optim/optimizer.h"
-#include "engine/render/image_output.h"
 #include "weights/model.h"
 
 namespace nsrg::testing {

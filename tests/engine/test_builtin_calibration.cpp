@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/cpu/cpu_backend.h"
+#include "engine/image/image_output.h"
 #include "engine/net/network.h"
-#include "engine/render/image_output.h"
 #include "weights/builtin_vgg19.h"
 
 namespace nsrg {

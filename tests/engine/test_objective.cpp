@@ -5,11 +5,11 @@
 
 #include <cmath>
 
+#include "engine/core/philox.h"
 #include "engine/cpu/cpu_backend.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
-#include "kernels/philox.h"
 
 namespace nsrg {
 namespace {

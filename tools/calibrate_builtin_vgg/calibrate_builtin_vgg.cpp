@@ -12,8 +12,8 @@
 #include "engine/core/command_main.h"
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend.h"
+#include "engine/image/image_output.h"
 #include "engine/net/network.h"
-#include "engine/render/image_output.h"
 #include "weights/builtin_vgg19.h"
 
 namespace {

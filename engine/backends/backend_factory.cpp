@@ -1,5 +1,5 @@
 // Backend selection: maps "cpu" | "cuda" | "auto" to a Backend instance.
-#include "engine/backend_factory.h"
+#include "engine/backends/backend_factory.h"
 
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend.h"
