@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/core/geometry.h"
+#include "engine/core/optimizer_scalars.h"
 #include "engine/core/randomization.h"
 #include "engine/core/tensor.h"
 
@@ -46,17 +47,6 @@ struct RingRow {
   const Tensor* counter = nullptr;
   int slot = 0;
   int offset = 0;
-};
-
-// Scalar arithmetic on device-resident scalars (Backend::scalar_op).
-enum class ScalarOp {
-  Add,       // a + b
-  Subtract,  // a - b
-  Multiply,  // a * b
-  Divide,    // a / b (IEEE: x/0 is +-inf or NaN)
-  Min,       // a < b ? a : b
-  Max,       // a > b ? a : b
-  Greater,   // a > b ? 1 : 0 (0 when either is NaN)
 };
 
 class Backend {
