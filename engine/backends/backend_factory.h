@@ -11,9 +11,8 @@ namespace nsrg {
 // True when this build has the CUDA backend and a CUDA device is present.
 bool cuda_available();
 
-// "cpu", "cuda" or "auto" (CUDA when available, else CPU). Asking for "cuda" where it is not
-// available is a UserError that says why (not built in, or no device).
-std::unique_ptr<Backend> create_backend(const std::string& requested,
-                                        const BackendOptions& options);
+// The CPU, the CUDA or (auto) the CUDA backend when available, else the CPU one. Asking for
+// CUDA where it is not available is a UserError that says why (not built in, or no device).
+std::unique_ptr<Backend> create_backend(BackendChoice requested, const BackendOptions& options);
 
 }  // namespace nsrg

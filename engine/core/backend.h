@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/enum_names.h"
 #include "engine/core/geometry.h"
 #include "engine/core/optimizer_scalars.h"
 #include "engine/core/randomization.h"
@@ -21,7 +22,13 @@
 namespace nsrg {
 
 enum class BackendKind { Cpu, Cuda };
+// What a render asks for: a backend kind, or auto (CUDA when available, else CPU).
+enum class BackendChoice { Auto, Cpu, Cuda };
+inline constexpr NamedValue<BackendChoice> kBackendChoiceNames[] = {
+    {BackendChoice::Auto, "auto"}, {BackendChoice::Cpu, "cpu"}, {BackendChoice::Cuda, "cuda"}};
 enum class Precision { Fp32, Tf32 };
+inline constexpr NamedValue<Precision> kPrecisionNames[] = {{Precision::Fp32, "fp32"},
+                                                            {Precision::Tf32, "tf32"}};
 
 struct BackendOptions {
   Precision precision = Precision::Fp32;  // CUDA only: tf32 lets convolutions/GEMMs use TF32

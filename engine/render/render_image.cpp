@@ -33,8 +33,7 @@ ObjectiveWeights objective_weights(const RenderConfig& config) {
 
 OptimizerSettings optimizer_settings(const RenderConfig& config) {
   OptimizerSettings settings;
-  settings.kind =
-      config.optimizer == "adam" ? OptimizerSettings::Kind::Adam : OptimizerSettings::Kind::Lbfgs;
+  settings.kind = config.optimizer;
   settings.learning_rate = config.learning_rate;
   settings.history = config.history;
   settings.beta1 = config.beta1;
@@ -46,7 +45,7 @@ OptimizerSettings optimizer_settings(const RenderConfig& config) {
 // How the saved pictures look: output.levels, its percentiles and output.original_colors.
 OutputLook output_look(const RenderConfig& config, const Image& content) {
   OutputLook look;
-  look.levels = parse_levels_mode(config.levels);
+  look.levels = config.levels;
   look.low_percentile = config.levels_low_percentile;
   look.high_percentile = config.levels_high_percentile;
   look.original_colors_from = config.original_colors ? &content : nullptr;
@@ -56,10 +55,10 @@ OutputLook output_look(const RenderConfig& config, const Image& content) {
 GramRandomization gram_randomization(const LayerRandomization& settings, uint64_t seed,
                                      int layer_index) {
   GramRandomization params;
-  params.mode = parse_randomize_mode(settings.mode);
+  params.mode = settings.mode;
   params.lo = settings.range_lo;
   params.hi = settings.range_hi;
-  params.distribution = parse_random_distribution(settings.distribution);
+  params.distribution = settings.distribution;
   params.mix = settings.mix;
   params.seed = seed;
   params.variant = 0;  // the seed alone names a variant: seed S+v renders variant v anywhere
@@ -101,7 +100,7 @@ RenderSession::StyleTargets RenderSession::style_targets(
   for (const std::string& layer : style_layers) {
     const Tensor& base = s.base_grams.at(layer);
     const LayerRandomization settings = config_.randomization_for(layer);
-    if (settings.mode == "none") {
+    if (settings.mode == RandomizeMode::None) {
       targets.by_layer[layer] = &base;
       continue;
     }
@@ -118,7 +117,7 @@ Tensor RenderSession::initial_image(uint64_t seed) const {
   Backend& backend = *s.backend;
   const Shape shape = s.content_tensor.shape();
   Tensor x = backend.empty(shape);
-  if (config_.init_kind == "image") {
+  if (config_.init_kind == InitKind::Image) {
     if (config_.init_image.empty()) {
       backend.copy(s.content_tensor, x);
     } else {
@@ -198,7 +197,7 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   result.seed = config_.seed + uint64_t(variant);
   result.variant = variant;
   result.style_layers = style_layers;
-  result.mode = config_.randomization_for(style_layers.front()).mode;
+  result.mode = randomize_mode_name(config_.randomization_for(style_layers.front()).mode);
 
   const StyleTargets style = style_targets(style_layers, result.seed);
   std::map<std::string, const Tensor*> content_targets;

@@ -28,7 +28,7 @@ void RenderSession::prepare() {
   State& s = *state_;
   const auto start = Clock::now();
   BackendOptions options;
-  options.precision = config_.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
+  options.precision = config_.precision;
   options.threads = config_.threads;
   s.backend = create_backend(config_.backend, options);
   log_ << "backend: " << s.backend->description() << "\n";

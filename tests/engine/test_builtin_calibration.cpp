@@ -13,7 +13,7 @@ namespace {
 TEST(BuiltinCalibration, EveryReluAveragesTheTargetLevel) {
   auto backend = make_cpu_backend();
   const Model model = make_builtin_vgg19(BuiltinVggRecipe{}, "relu5_4");
-  Network network(*backend, model, "max");
+  Network network(*backend, model, PoolKind::Max);
   const std::string dir = std::string(NSRG_SOURCE_DIR) + "/examples/images/";
   const std::vector<std::string> images{"brick.png", "chelsea.png", "coffee.png", "gravel.png",
                                         "hubble_deep_field.jpg"};
