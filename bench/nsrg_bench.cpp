@@ -13,16 +13,16 @@
 #include <thread>
 
 #include "bench/bench_timing.h"
-#include "engine/backend_factory.h"
+#include "engine/backends/backend_factory.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/command_main.h"
 #include "engine/core/error.h"
+#include "engine/core/philox.h"
 #include "engine/core/random_fill.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
 #include "engine/optim/optimizer.h"
-#include "kernels/philox.h"
 #include "weights/model.h"
 
 namespace nsrg {
@@ -201,9 +201,9 @@ int run(int argc, char** argv) {
   CLI::App app{"nsrg-bench: per-layer, Gram, L-BFGS and full-evaluation costs of nsrg-engine"};
   BenchOptions o;
   app.add_option("--backend", o.backend, "cpu, cuda or auto")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+      ->check(CLI::IsMember(names_in(kBackendChoiceNames)));
   app.add_option("--precision", o.precision, "fp32 or tf32 (CUDA)")
-      ->check(CLI::IsMember({"fp32", "tf32"}));
+      ->check(CLI::IsMember(names_in(kPrecisionNames)));
   app.add_option("--model", o.model, "weights file or builtin:vgg19-random");
   app.add_option("--sizes", o.sizes, "image sizes (square), e.g. --sizes 256 512")->expected(1, 16);
   app.add_option("--warmup", o.warmup, "warm-up runs per measurement");
@@ -221,10 +221,11 @@ int run(int argc, char** argv) {
   }
 
   BackendOptions options;
-  options.precision = o.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
-  std::unique_ptr<Backend> backend = create_backend(o.backend, options);
+  options.precision = *value_in(kPrecisionNames, o.precision);
+  std::unique_ptr<Backend> backend =
+      create_backend(*value_in(kBackendChoiceNames, o.backend), options);
   const Model model = load_model(o.model, "relu5_1");
-  Network network(*backend, model, "max");
+  Network network(*backend, model, PoolKind::Max);
   std::printf("backend: %s\nhost: %s\nmodel: %s\n", backend->description().c_str(),
               host_description().c_str(), model.source.c_str());
   nlohmann::json results;

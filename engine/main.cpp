@@ -33,7 +33,7 @@ int run(int argc, char** argv) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--backend", backend, "cpu, cuda or auto (overrides the config's backend)")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+      ->check(CLI::IsMember(nsrg::names_in(nsrg::kBackendChoiceNames)));
   app.add_option("--variants", variants, "Render N variants (seeds seed, seed+1, ...)")
       ->check(CLI::Range(1, 1000));
   app.add_option("--seed", seed, "Render seed (overrides the config's seed)")

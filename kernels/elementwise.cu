@@ -61,48 +61,40 @@ __global__ void add_transpose_kernel(const float* m, float* sum, int size) {
 }  // namespace
 
 void launch_fill(float* dst, size_t count, float value, cudaStream_t stream) {
-  if (count == 0) return;
-  fill_kernel<<<grid_for(count), kThreads, 0, stream>>>(dst, count, value);
+  launch_grid_stride(fill_kernel, count, stream, dst, count, value);
 }
 
 void launch_bias_add(float* y, const float* bias, int images, int channels, size_t plane,
                      cudaStream_t stream) {
   const size_t count = size_t(images) * size_t(channels) * plane;
-  if (count == 0) return;
-  bias_add_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, bias, channels, plane, count);
+  launch_grid_stride(bias_add_kernel, count, stream, y, bias, channels, plane, count);
 }
 
 void launch_relu_forward(const float* x, float* y, size_t count, cudaStream_t stream) {
-  if (count == 0) return;
-  relu_forward_kernel<<<grid_for(count), kThreads, 0, stream>>>(x, y, count);
+  launch_grid_stride(relu_forward_kernel, count, stream, x, y, count);
 }
 
 void launch_relu_backward(const float* y, const float* dy, float* dx, size_t count,
                           cudaStream_t stream) {
-  if (count == 0) return;
-  relu_backward_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, dy, dx, count);
+  launch_grid_stride(relu_backward_kernel, count, stream, y, dy, dx, count);
 }
 
 void launch_axpy(DeviceCoef alpha, const float* x, float* y, size_t count, cudaStream_t stream) {
-  if (count == 0) return;
-  axpy_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, x, y, count);
+  launch_grid_stride(axpy_kernel, count, stream, alpha, x, y, count);
 }
 
 void launch_scale(DeviceCoef alpha, float* x, size_t count, cudaStream_t stream) {
-  if (count == 0) return;
-  scale_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, x, count);
+  launch_grid_stride(scale_kernel, count, stream, alpha, x, count);
 }
 
 void launch_mirror_upper_to_lower(float* matrix, int size, cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  if (count == 0) return;
-  mirror_upper_to_lower_kernel<<<grid_for(count), kThreads, 0, stream>>>(matrix, size);
+  launch_grid_stride(mirror_upper_to_lower_kernel, count, stream, matrix, size);
 }
 
 void launch_add_transpose(const float* matrix, float* sum, int size, cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  if (count == 0) return;
-  add_transpose_kernel<<<grid_for(count), kThreads, 0, stream>>>(matrix, sum, size);
+  launch_grid_stride(add_transpose_kernel, count, stream, matrix, sum, size);
 }
 
 }  // namespace nsrg::kernels

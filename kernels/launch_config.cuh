@@ -1,5 +1,6 @@
 // Launch-shape helpers shared by the kernel files: the thread-block size, a bounded grid
-// for grid-stride loops, and the grid-stride index range. Included by .cu files only.
+// for grid-stride loops, the grid-stride index range, and the one launcher of grid-stride
+// kernels. Included by .cu files only.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -25,6 +26,16 @@ __device__ __forceinline__ size_t first_index() {
 
 __device__ __forceinline__ size_t grid_stride() {
   return size_t(gridDim.x) * blockDim.x;
+}
+
+// Launches grid-stride `kernel` over `count` elements on `stream` with `args`; nothing for
+// an empty range (a launch of zero blocks is an error). The backend checks every launcher
+// it calls with NSRG_CUDA_CHECK_LAUNCH (engine/cuda/cuda_check.h).
+template <typename... Params, typename... Args>
+void launch_grid_stride(void (*kernel)(Params...), size_t count, cudaStream_t stream,
+                        Args... args) {
+  if (count == 0) return;
+  kernel<<<grid_for(count), kThreads, 0, stream>>>(args...);
 }
 
 }  // namespace nsrg::kernels

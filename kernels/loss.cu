@@ -1,6 +1,7 @@
 // Loss kernels (see loss.cuh): MSE with its gradient, weighted/normalized gradient
 // accumulation, total variation with its gradient.
 #include "kernels/deterministic_reduce.cuh"
+#include "kernels/launch_config.cuh"
 #include "kernels/loss.cuh"
 
 namespace nsrg::kernels {
@@ -70,9 +71,8 @@ void launch_add_weighted_gradient(const float* grad, size_t count, float weight,
                                   const ReduceScratch& scratch, double* norm_scratch,
                                   float* accumulate, cudaStream_t stream) {
   if (normalize) reduce(count, AbsTerm{grad}, scratch, 1.0, nullptr, norm_scratch, stream);
-  if (count == 0) return;
-  add_weighted_kernel<<<grid_for(count), kThreads, 0, stream>>>(
-      grad, count, weight, normalize ? norm_scratch : nullptr, accumulate);
+  launch_grid_stride(add_weighted_kernel, count, stream, grad, count, weight,
+                     normalize ? norm_scratch : nullptr, accumulate);
 }
 
 void launch_tv_loss(const float* image, int planes, int height, int width, float weight,

@@ -1,6 +1,7 @@
 // Optimizer kernels (see optimizer.cuh): scalar arithmetic, Adam's element-wise helpers,
 // and the ring-buffer row ops of the L-BFGS history.
 #include "kernels/deterministic_reduce.cuh"
+#include "kernels/launch_config.cuh"
 #include "kernels/optimizer.cuh"
 
 namespace nsrg::kernels {
@@ -13,39 +14,12 @@ __device__ __forceinline__ float coef_value(DeviceCoef coef) {
 // The row a DeviceRingRow names, or -1 when it does not exist (see optimizer.cuh).
 __device__ __forceinline__ long long ring_row(DeviceRingRow row) {
   const float count = *row.counter;
-  if (!(count >= 0.0f && count < 16777216.0f && count == floorf(count))) return -1;
-  const long long raw = (long long)count + row.offset;
-  if (raw < 0) return -1;
-  return raw % row.rows;
+  if (!is_ring_counter(count)) return -1;
+  return ring_row_index(count, row.offset, row.rows);
 }
 
-__global__ void scalar_op_kernel(DeviceScalarOp op, DeviceCoef a, DeviceCoef b, float* out) {
-  const float x = coef_value(a), y = coef_value(b);
-  float result = 0.0f;
-  switch (op) {
-    case DeviceScalarOp::Add:
-      result = x + y;
-      break;
-    case DeviceScalarOp::Subtract:
-      result = x - y;
-      break;
-    case DeviceScalarOp::Multiply:
-      result = x * y;
-      break;
-    case DeviceScalarOp::Divide:
-      result = x / y;
-      break;
-    case DeviceScalarOp::Min:
-      result = x < y ? x : y;
-      break;
-    case DeviceScalarOp::Max:
-      result = x > y ? x : y;
-      break;
-    case DeviceScalarOp::Greater:
-      result = x > y ? 1.0f : 0.0f;
-      break;
-  }
-  *out = result;
+__global__ void scalar_op_kernel(ScalarOp op, DeviceCoef a, DeviceCoef b, float* out) {
+  *out = apply_scalar_op(op, coef_value(a), coef_value(b));
 }
 
 __global__ void scalar_select_kernel(DeviceCoef condition, DeviceCoef if_nonzero,
@@ -113,8 +87,7 @@ __global__ void ring_dot_final_kernel(const double* partials, unsigned count, De
 
 }  // namespace
 
-void launch_scalar_op(DeviceScalarOp op, DeviceCoef a, DeviceCoef b, float* out,
-                      cudaStream_t stream) {
+void launch_scalar_op(ScalarOp op, DeviceCoef a, DeviceCoef b, float* out, cudaStream_t stream) {
   scalar_op_kernel<<<1, 1, 0, stream>>>(op, a, b, out);
 }
 
@@ -125,25 +98,21 @@ void launch_scalar_select(DeviceCoef condition, DeviceCoef if_nonzero, DeviceCoe
 
 void launch_add_product(DeviceCoef alpha, const float* a, const float* b, float* y, size_t count,
                         cudaStream_t stream) {
-  if (count == 0) return;
-  add_product_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, a, b, y, count);
+  launch_grid_stride(add_product_kernel, count, stream, alpha, a, b, y, count);
 }
 
 void launch_add_quotient(DeviceCoef alpha, const float* a, const float* b, float* y, size_t count,
                          cudaStream_t stream) {
-  if (count == 0) return;
-  add_quotient_kernel<<<grid_for(count), kThreads, 0, stream>>>(alpha, a, b, y, count);
+  launch_grid_stride(add_quotient_kernel, count, stream, alpha, a, b, y, count);
 }
 
 void launch_sqrt_plus(const float* x, float addend, float* y, size_t count, cudaStream_t stream) {
-  if (count == 0) return;
-  sqrt_plus_kernel<<<grid_for(count), kThreads, 0, stream>>>(x, addend, y, count);
+  launch_grid_stride(sqrt_plus_kernel, count, stream, x, addend, y, count);
 }
 
 void launch_ring_store(const float* x, float* ring, size_t row_size, DeviceRingRow row,
                        cudaStream_t stream) {
-  if (row_size == 0) return;
-  ring_store_kernel<<<grid_for(row_size), kThreads, 0, stream>>>(x, ring, row_size, row);
+  launch_grid_stride(ring_store_kernel, row_size, stream, x, ring, row_size, row);
 }
 
 void launch_ring_dot(const float* ring, size_t row_size, DeviceRingRow row, const float* x,
@@ -157,8 +126,7 @@ void launch_ring_dot(const float* ring, size_t row_size, DeviceRingRow row, cons
 
 void launch_ring_axpy(DeviceCoef alpha, const float* ring, size_t row_size, DeviceRingRow row,
                       float* y, cudaStream_t stream) {
-  if (row_size == 0) return;
-  ring_axpy_kernel<<<grid_for(row_size), kThreads, 0, stream>>>(alpha, ring, row_size, row, y);
+  launch_grid_stride(ring_axpy_kernel, row_size, stream, alpha, ring, row_size, row, y);
 }
 
 }  // namespace nsrg::kernels

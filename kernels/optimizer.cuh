@@ -7,17 +7,14 @@
 
 #include <cstddef>
 
+#include "engine/core/optimizer_scalars.h"
 #include "kernels/elementwise.cuh"
 #include "kernels/reduction.cuh"
 
 namespace nsrg::kernels {
 
-// Mirrors nsrg::ScalarOp (engine/core/backend.h); the backend converts.
-enum class DeviceScalarOp { Add, Subtract, Multiply, Divide, Min, Max, Greater };
-
-// *out = a op b (out may be an operand's scalar).
-void launch_scalar_op(DeviceScalarOp op, DeviceCoef a, DeviceCoef b, float* out,
-                      cudaStream_t stream);
+// *out = a op b (out may be an operand's scalar), engine/core/optimizer_scalars.h's rule.
+void launch_scalar_op(ScalarOp op, DeviceCoef a, DeviceCoef b, float* out, cudaStream_t stream);
 // *out = condition != 0 ? if_nonzero : if_zero
 void launch_scalar_select(DeviceCoef condition, DeviceCoef if_nonzero, DeviceCoef if_zero,
                           float* out, cudaStream_t stream);
@@ -29,9 +26,9 @@ void launch_add_quotient(DeviceCoef alpha, const float* a, const float* b, float
                          cudaStream_t stream);
 void launch_sqrt_plus(const float* x, float addend, float* y, size_t count, cudaStream_t stream);
 
-// A ring-buffer row chosen on the device: r = int(*counter) + offset, taken mod rows; the
-// ops do nothing when r < 0 (or when *counter is not a non-negative whole number below
-// 2^24, which the CPU backend reports as an error).
+// A ring-buffer row chosen on the device by engine/core/optimizer_scalars.h's rule:
+// r = int(*counter) + offset, taken mod rows; the ops do nothing when r < 0 (or when
+// *counter is not a valid ring counter, which the CPU backend reports as an error).
 struct DeviceRingRow {
   const float* counter = nullptr;
   int offset = 0;

@@ -159,15 +159,13 @@ size_t input_count(const PoolShape& s) {
 void launch_max_pool_forward(const PoolShape& shape, const float* x, float* y,
                              cudaStream_t stream) {
   const size_t count = output_count(shape);
-  if (count == 0) return;
-  max_pool_forward_kernel<<<grid_for(count), kThreads, 0, stream>>>(shape, x, y);
+  launch_grid_stride(max_pool_forward_kernel, count, stream, shape, x, y);
 }
 
 void launch_avg_pool_forward(const PoolShape& shape, const float* x, float* y,
                              cudaStream_t stream) {
   const size_t count = output_count(shape);
-  if (count == 0) return;
-  avg_pool_forward_kernel<<<grid_for(count), kThreads, 0, stream>>>(shape, x, y);
+  launch_grid_stride(avg_pool_forward_kernel, count, stream, shape, x, y);
 }
 
 void launch_max_pool_backward(const PoolShape& shape, const float* x, const float* dy,
@@ -184,8 +182,7 @@ void launch_max_pool_backward(const PoolShape& shape, const float* x, const floa
 void launch_avg_pool_backward(const PoolShape& shape, const float* dy, float* dx,
                               cudaStream_t stream) {
   const size_t count = input_count(shape);
-  if (count == 0) return;
-  avg_pool_backward_kernel<<<grid_for(count), kThreads, 0, stream>>>(shape, dy, dx);
+  launch_grid_stride(avg_pool_backward_kernel, count, stream, shape, dy, dx);
 }
 
 }  // namespace nsrg::kernels

@@ -2,6 +2,7 @@
 // host/device draw functions of engine/core/randomization.h, so the CPU and the GPU use
 // bit-identical multipliers.
 #include "kernels/deterministic_reduce.cuh"
+#include "kernels/launch_config.cuh"
 #include "kernels/randomize.cuh"
 
 namespace nsrg::kernels {
@@ -88,32 +89,28 @@ __global__ void random_gram_mix_kernel(GramRandomization params, const float* gr
 void launch_widen_matrix(const float* in, double* out, int size, int* nonfinite_flag,
                          cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  if (count == 0) return;
-  widen_matrix_kernel<<<grid_for(count), kThreads, 0, stream>>>(in, out, count, nonfinite_flag);
+  launch_grid_stride(widen_matrix_kernel, count, stream, in, out, count, nonfinite_flag);
 }
 
 void launch_narrow_eigen(const double* vectors_column_major, const double* values, int size,
                          float* vectors, float* out_values, cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  if (count == 0) return;
-  narrow_eigen_kernel<<<grid_for(count), kThreads, 0, stream>>>(vectors_column_major, values, size,
-                                                                vectors, out_values);
+  launch_grid_stride(narrow_eigen_kernel, count, stream, vectors_column_major, values, size,
+                     vectors, out_values);
 }
 
 void launch_randomize_eigen(const GramRandomization& params, const float* eigenvalues,
                             const float* eigenvectors, int size, double* vectors, double* scaled,
                             cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  if (count == 0) return;
-  randomize_eigen_kernel<<<grid_for(count), kThreads, 0, stream>>>(
-      params, eigenvalues, eigenvectors, size, vectors, scaled);
+  launch_grid_stride(randomize_eigen_kernel, count, stream, params, eigenvalues, eigenvectors, size,
+                     vectors, scaled);
 }
 
 void launch_mix_rebuilt(const float* gram, const double* rebuilt, int size, double mix,
                         float* target, cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  if (count == 0) return;
-  mix_rebuilt_kernel<<<grid_for(count), kThreads, 0, stream>>>(gram, rebuilt, size, mix, target);
+  launch_grid_stride(mix_rebuilt_kernel, count, stream, gram, rebuilt, size, mix, target);
 }
 
 void launch_random_gram(const GramRandomization& params, const float* gram, int size,

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "engine/core/error.h"
-#include "kernels/philox.h"
+#include "engine/core/philox.h"
 
 namespace nsrg {
 namespace {

@@ -1,6 +1,6 @@
 """The PyTorch half of the peer: a VGG built from an nsrg-engine weights file (the layers
 of its nsrg.architecture, the weights as stored) and the neural-style objective of
-DESIGN.md's numerical contract:
+docs/design.md's numerical contract:
 
   content: w_c * mean((F - P)^2) per content layer
   style:   w_s * mean((G - A)^2) per style layer, G = F F^T / (C H W)

@@ -10,22 +10,33 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/backend.h"
+#include "engine/core/enum_names.h"
+#include "engine/core/geometry.h"
+#include "engine/core/randomization.h"
+#include "engine/image/image.h"
+#include "engine/optim/optimizer.h"
+
 namespace nsrg {
+
+// [init] kind: start from random noise or from an image.
+enum class InitKind { Random, Image };
+inline constexpr NamedValue<InitKind> kInitKindNames[] = {{InitKind::Random, "random"},
+                                                          {InitKind::Image, "image"}};
 
 // One layer's effective randomization settings.
 struct LayerRandomization {
-  std::string mode = "none";  // none | scale_eigenvectors | replace_eigenvectors
-                              // | random_gram | scale_eigenvalues
+  RandomizeMode mode = RandomizeMode::None;
   float range_lo = 0.1f, range_hi = 1.9f;
-  std::string distribution = "uniform";  // uniform | normal
+  RandomDistribution distribution = RandomDistribution::Uniform;
   float mix = 1.0f;
 };
 
 struct RenderConfig {
-  std::string config_path;         // the file loaded (absolute)
-  std::string backend = "auto";    // auto | cpu | cuda
-  std::string precision = "fp32";  // fp32 | tf32 (CUDA)
-  int threads = 0;                 // CPU threads, 0 = all
+  std::string config_path;  // the file loaded (absolute)
+  BackendChoice backend = BackendChoice::Auto;
+  Precision precision = Precision::Fp32;  // tf32: CUDA only
+  int threads = 0;                        // CPU threads, 0 = all
   uint64_t seed = 1;
   int image_size = 512;
   std::string model = "builtin:vgg19-random";  // or resolved absolute path
@@ -43,20 +54,20 @@ struct RenderConfig {
   float tv_weight = 1e-3f;
   bool normalize_gradients = false;
   // [init]
-  std::string init_kind = "random";  // random | image
-  std::string init_image;            // resolved path; empty = the content image
+  InitKind init_kind = InitKind::Random;
+  std::string init_image;  // resolved path; empty = the content image
   // [optimizer]
-  std::string optimizer = "lbfgs";  // lbfgs | adam
+  OptimizerKind optimizer = OptimizerKind::Lbfgs;
   int iterations = 1000;
   float learning_rate = 1.0f;  // default 1.0 for lbfgs, 10.0 for adam
   int history = 100;
   float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
   // [network]
-  std::string pooling = "max";  // max | avg
+  PoolKind pooling = PoolKind::Max;
   // [output]
-  std::string output_path;  // resolved; default "out/out.png" next to the config
-  std::string levels;       // minmax | clamp | auto; default "minmax", or
-                            // "auto" when randomize.mode (or any layer's) != none
+  std::string output_path;                 // resolved; default "out/out.png" next to the config
+  LevelsMode levels = LevelsMode::MinMax;  // when not given: Auto when randomize.mode (or
+                                           // any layer's) is not none, else MinMax
   float levels_low_percentile = 0.5f,
         levels_high_percentile = 99.5f;  // key: percentiles = [0.5, 99.5]
   bool original_colors = false;
@@ -72,7 +83,7 @@ struct RenderConfig {
                          // each starting from `randomize` and overriding keys
   // The settings for `layer`: its [randomize.layers.<layer>] entry, else the section's.
   LayerRandomization randomization_for(const std::string& layer) const;
-  // True when randomize.mode or any layer's mode is not "none".
+  // True when randomize.mode or any layer's mode is not None.
   bool any_randomization() const;
   // [sweep]
   std::vector<std::string> sweep_style_layers;  // empty = no sweep

@@ -28,9 +28,9 @@ nlohmann::json numbers(const std::vector<float>& values) {
 }
 
 nlohmann::json layer_randomization_to_json(const LayerRandomization& settings) {
-  return {{"mode", settings.mode},
+  return {{"mode", name_in(kRandomizeModeNames, settings.mode)},
           {"range", numbers({settings.range_lo, settings.range_hi})},
-          {"distribution", settings.distribution},
+          {"distribution", name_in(kRandomDistributionNames, settings.distribution)},
           {"mix", shortest_decimal(settings.mix)}};
 }
 
@@ -38,8 +38,8 @@ nlohmann::json layer_randomization_to_json(const LayerRandomization& settings) {
 
 nlohmann::json config_to_json(const RenderConfig& config) {
   nlohmann::json json;
-  json["backend"] = config.backend;
-  json["precision"] = config.precision;
+  json["backend"] = name_in(kBackendChoiceNames, config.backend);
+  json["precision"] = name_in(kPrecisionNames, config.precision);
   json["threads"] = config.threads;
   json["seed"] = config.seed;
   json["image_size"] = config.image_size;
@@ -54,18 +54,19 @@ nlohmann::json config_to_json(const RenderConfig& config) {
                    {"weight", shortest_decimal(config.style_weight)}};
   json["loss"] = {{"tv_weight", shortest_decimal(config.tv_weight)},
                   {"normalize_gradients", config.normalize_gradients}};
-  json["init"] = {{"kind", config.init_kind}, {"image", config.init_image}};
-  json["optimizer"] = {{"kind", config.optimizer},
+  json["init"] = {{"kind", name_in(kInitKindNames, config.init_kind)},
+                  {"image", config.init_image}};
+  json["optimizer"] = {{"kind", name_in(kOptimizerKindNames, config.optimizer)},
                        {"iterations", config.iterations},
                        {"learning_rate", shortest_decimal(config.learning_rate)},
                        {"history", config.history},
                        {"beta1", shortest_decimal(config.beta1)},
                        {"beta2", shortest_decimal(config.beta2)},
                        {"epsilon", shortest_decimal(config.epsilon)}};
-  json["network"] = {{"pooling", config.pooling}};
+  json["network"] = {{"pooling", name_in(kPoolingNames, config.pooling)}};
   json["output"] = {
       {"path", config.output_path},
-      {"levels", config.levels},
+      {"levels", name_in(kLevelsModeNames, config.levels)},
       {"percentiles", numbers({config.levels_low_percentile, config.levels_high_percentile})},
       {"original_colors", config.original_colors},
       {"print_iter", config.print_iter},

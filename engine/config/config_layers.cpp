@@ -11,9 +11,9 @@ LayerRandomization RenderConfig::randomization_for(const std::string& layer) con
 }
 
 bool RenderConfig::any_randomization() const {
-  if (randomize.mode != "none") return true;
+  if (randomize.mode != RandomizeMode::None) return true;
   for (const auto& [layer, settings] : randomize_layers)
-    if (settings.mode != "none") return true;
+    if (settings.mode != RandomizeMode::None) return true;
   return false;
 }
 

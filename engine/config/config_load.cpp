@@ -71,8 +71,8 @@ toml::table parse_config_file(const std::string& path) {
 }
 
 void read_general(const SectionReader& top, const fs::path& base, RenderConfig& config) {
-  top.read_choice("backend", config.backend, {"auto", "cpu", "cuda"});
-  top.read_choice("precision", config.precision, {"fp32", "tf32"});
+  top.read_choice("backend", config.backend, kBackendChoiceNames);
+  top.read_choice("precision", config.precision, kPrecisionNames);
   // More threads than cores only adds overhead; the OpenMP runtime aborts (after taking
   // gigabytes) when asked for tens of thousands.
   const int hardware = std::max(1, int(std::thread::hardware_concurrency()));
@@ -156,7 +156,7 @@ void read_loss(const SectionReader& loss, RenderConfig& config) {
 }
 
 void read_init(const SectionReader& init, const fs::path& base, RenderConfig& config) {
-  init.read_choice("kind", config.init_kind, {"random", "image"});
+  init.read_choice("kind", config.init_kind, kInitKindNames);
   std::optional<std::string> image = init.get_string("image");
   if (image && !image->empty()) {
     config.init_image = resolve_config_path(init.errors(), init.key("image"), base, *image);
@@ -165,9 +165,9 @@ void read_init(const SectionReader& init, const fs::path& base, RenderConfig& co
 }
 
 void read_optimizer(const SectionReader& optimizer, RenderConfig& config) {
-  optimizer.read_choice("kind", config.optimizer, {"lbfgs", "adam"});
+  optimizer.read_choice("kind", config.optimizer, kOptimizerKindNames);
   optimizer.read_int("iterations", config.iterations, 1, 10000000);
-  config.learning_rate = config.optimizer == "adam" ? 10.0f : 1.0f;
+  config.learning_rate = config.optimizer == OptimizerKind::Adam ? 10.0f : 1.0f;
   optimizer.read_float("learning_rate", config.learning_rate, exclusive(0), unbounded());
   optimizer.read_int("history", config.history, 1, 1000);
   optimizer.read_float("beta1", config.beta1, inclusive(0), exclusive(1));
@@ -180,7 +180,7 @@ void read_output(const SectionReader& output, const fs::path& base, RenderConfig
   if (std::optional<std::string> path = output.get_string("path"))
     config.output_path = resolve_config_path(output.errors(), output.key("path"), base, *path);
   require_output_image_path(output.errors(), output.key("path"), config.output_path);
-  output.read_choice("levels", config.levels, {"minmax", "clamp", "auto"});
+  output.read_choice("levels", config.levels, kLevelsModeNames);
   output.read_pair("percentiles", config.levels_low_percentile, config.levels_high_percentile,
                    inclusive(0), inclusive(100), true);
   output.read_bool("original_colors", config.original_colors);
@@ -192,11 +192,9 @@ void read_output(const SectionReader& output, const fs::path& base, RenderConfig
 
 // The randomization keys of [randomize] or [randomize.layers.<name>], starting from `base`.
 LayerRandomization read_layer_randomization(const SectionReader& section, LayerRandomization base) {
-  section.read_choice(
-      "mode", base.mode,
-      {"none", "scale_eigenvectors", "replace_eigenvectors", "random_gram", "scale_eigenvalues"});
+  section.read_choice("mode", base.mode, kRandomizeModeNames);
   section.read_pair("range", base.range_lo, base.range_hi, inclusive(0), unbounded(), false);
-  section.read_choice("distribution", base.distribution, {"uniform", "normal"});
+  section.read_choice("distribution", base.distribution, kRandomDistributionNames);
   section.read_float("mix", base.mix, inclusive(0), inclusive(1));
   return base;
 }
@@ -233,11 +231,12 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
   read_loss(top.section("loss"), config);
   read_init(top.section("init"), base, config);
   read_optimizer(top.section("optimizer"), config);
-  top.section("network").read_choice("pooling", config.pooling, {"max", "avg"});
+  top.section("network").read_choice("pooling", config.pooling, kPoolingNames);
   read_output(top.section("output"), base, config);
   read_randomize(top.section("randomize"), config);
   top.section("sweep").read_layer_names("style_layers", config.sweep_style_layers, true);
-  if (config.levels.empty()) config.levels = config.any_randomization() ? "auto" : "minmax";
+  if (!top.section("output").get_string("levels"))
+    config.levels = config.any_randomization() ? LevelsMode::Auto : LevelsMode::MinMax;
   return config;
 }
 

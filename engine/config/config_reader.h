@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/config/config_errors.h"
+#include "engine/core/enum_names.h"
 
 namespace nsrg::config_detail {
 
@@ -76,6 +77,13 @@ class SectionReader {
   // A string that must be one of `choices`.
   void read_choice(const std::string& name, std::string& out,
                    const std::vector<std::string>& choices) const;
+  // A string that must be a name of `table`, stored as its value.
+  template <typename Enum, size_t N>
+  void read_choice(const std::string& name, Enum& out, const NamedValue<Enum> (&table)[N]) const {
+    std::string chosen = name_in(table, out);
+    read_choice(name, chosen, names_in(table));
+    out = *value_in(table, chosen);
+  }
   // A list of distinct, non-empty layer names; non-empty unless `allow_empty`.
   void read_layer_names(const std::string& name, std::vector<std::string>& out,
                         bool allow_empty) const;

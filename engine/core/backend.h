@@ -13,14 +13,22 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/enum_names.h"
 #include "engine/core/geometry.h"
+#include "engine/core/optimizer_scalars.h"
 #include "engine/core/randomization.h"
 #include "engine/core/tensor.h"
 
 namespace nsrg {
 
 enum class BackendKind { Cpu, Cuda };
+// What a render asks for: a backend kind, or auto (CUDA when available, else CPU).
+enum class BackendChoice { Auto, Cpu, Cuda };
+inline constexpr NamedValue<BackendChoice> kBackendChoiceNames[] = {
+    {BackendChoice::Auto, "auto"}, {BackendChoice::Cpu, "cpu"}, {BackendChoice::Cuda, "cuda"}};
 enum class Precision { Fp32, Tf32 };
+inline constexpr NamedValue<Precision> kPrecisionNames[] = {{Precision::Fp32, "fp32"},
+                                                            {Precision::Tf32, "tf32"}};
 
 struct BackendOptions {
   Precision precision = Precision::Fp32;  // CUDA only: tf32 lets convolutions/GEMMs use TF32
@@ -46,17 +54,6 @@ struct RingRow {
   const Tensor* counter = nullptr;
   int slot = 0;
   int offset = 0;
-};
-
-// Scalar arithmetic on device-resident scalars (Backend::scalar_op).
-enum class ScalarOp {
-  Add,       // a + b
-  Subtract,  // a - b
-  Multiply,  // a * b
-  Divide,    // a / b (IEEE: x/0 is +-inf or NaN)
-  Min,       // a < b ? a : b
-  Max,       // a > b ? a : b
-  Greater,   // a > b ? 1 : 0 (0 when either is NaN)
 };
 
 class Backend {

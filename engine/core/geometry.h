@@ -2,6 +2,7 @@
 // Pooling follows Caffe (and Torch loadcaffe) semantics, see PoolGeometry.
 #pragma once
 
+#include "engine/core/enum_names.h"
 #include "engine/core/tensor.h"
 
 namespace nsrg {
@@ -21,6 +22,9 @@ struct ConvGeometry {
 };
 
 enum class PoolKind { Max, Average };
+// The names of network.pooling.
+inline constexpr NamedValue<PoolKind> kPoolingNames[] = {{PoolKind::Max, "max"},
+                                                         {PoolKind::Average, "avg"}};
 
 // Output size: floor((in + 2 pad - kernel) / stride) + 1, or with ceil_mode the ceiling,
 // where (as in Caffe) the last window must start inside the input or its left padding:

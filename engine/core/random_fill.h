@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include "kernels/philox.h"
+#include "engine/core/philox.h"
 
 namespace nsrg {
 

@@ -1,5 +1,5 @@
-// Style randomization: mode and distribution names, and randomize_target (eigendecomposition
-// on the backend when the mode needs it, then the backend's randomize_gram).
+// Style randomization: look-ups of the mode and distribution names, and randomize_target
+// (eigendecomposition on the backend when the mode needs it, then the backend's randomize_gram).
 #include "engine/core/randomization.h"
 
 #include "engine/core/backend.h"
@@ -7,59 +7,27 @@
 
 namespace nsrg {
 
-namespace {
-constexpr RandomizeMode kModes[] = {RandomizeMode::None, RandomizeMode::ScaleEigenvectors,
-                                    RandomizeMode::ReplaceEigenvectors, RandomizeMode::RandomGram,
-                                    RandomizeMode::ScaleEigenvalues};
-constexpr RandomDistribution kDistributions[] = {RandomDistribution::Uniform,
-                                                 RandomDistribution::Normal};
-}  // namespace
-
 const char* randomize_mode_name(RandomizeMode mode) {
-  switch (mode) {
-    case RandomizeMode::None:
-      return "none";
-    case RandomizeMode::ScaleEigenvectors:
-      return "scale_eigenvectors";
-    case RandomizeMode::ReplaceEigenvectors:
-      return "replace_eigenvectors";
-    case RandomizeMode::RandomGram:
-      return "random_gram";
-    case RandomizeMode::ScaleEigenvalues:
-      return "scale_eigenvalues";
-  }
+  if (const char* name = name_in(kRandomizeModeNames, mode)) return name;
   throw InternalError(msg("unknown RandomizeMode ", int(mode)));
 }
 
 const char* random_distribution_name(RandomDistribution distribution) {
-  switch (distribution) {
-    case RandomDistribution::Uniform:
-      return "uniform";
-    case RandomDistribution::Normal:
-      return "normal";
-  }
+  if (const char* name = name_in(kRandomDistributionNames, distribution)) return name;
   throw InternalError(msg("unknown RandomDistribution ", int(distribution)));
 }
 
 RandomizeMode parse_randomize_mode(const std::string& name) {
-  std::string accepted;
-  for (RandomizeMode mode : kModes) {
-    if (name == randomize_mode_name(mode)) return mode;
-    accepted += accepted.empty() ? "" : ", ";
-    accepted += randomize_mode_name(mode);
-  }
-  throw UserError(
-      msg("unknown style randomization mode '", name, "' (expected one of ", accepted, ")"));
+  if (std::optional<RandomizeMode> mode = value_in(kRandomizeModeNames, name)) return *mode;
+  throw UserError(msg("unknown style randomization mode '", name, "' (expected one of ",
+                      joined_names(kRandomizeModeNames), ")"));
 }
 
 RandomDistribution parse_random_distribution(const std::string& name) {
-  std::string accepted;
-  for (RandomDistribution distribution : kDistributions) {
-    if (name == random_distribution_name(distribution)) return distribution;
-    accepted += accepted.empty() ? "" : ", ";
-    accepted += random_distribution_name(distribution);
-  }
-  throw UserError(msg("unknown random distribution '", name, "' (expected one of ", accepted, ")"));
+  if (std::optional<RandomDistribution> distribution = value_in(kRandomDistributionNames, name))
+    return *distribution;
+  throw UserError(msg("unknown random distribution '", name, "' (expected one of ",
+                      joined_names(kRandomDistributionNames), ")"));
 }
 
 void randomize_target(Backend& backend, const Tensor& gram, const GramRandomization& params,

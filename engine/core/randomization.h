@@ -24,8 +24,9 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/core/enum_names.h"
+#include "engine/core/philox.h"
 #include "engine/core/tensor.h"
-#include "kernels/philox.h"
 
 namespace nsrg {
 
@@ -38,10 +39,19 @@ enum class RandomizeMode {
 };
 enum class RandomDistribution { Uniform, Normal };
 
-// "none", "scale_eigenvectors", "replace_eigenvectors", "random_gram", "scale_eigenvalues";
-// UserError naming the value and the accepted ones otherwise.
+// The names of the modes and distributions (config values, summaries, file names).
+inline constexpr NamedValue<RandomizeMode> kRandomizeModeNames[] = {
+    {RandomizeMode::None, "none"},
+    {RandomizeMode::ScaleEigenvectors, "scale_eigenvectors"},
+    {RandomizeMode::ReplaceEigenvectors, "replace_eigenvectors"},
+    {RandomizeMode::RandomGram, "random_gram"},
+    {RandomizeMode::ScaleEigenvalues, "scale_eigenvalues"}};
+inline constexpr NamedValue<RandomDistribution> kRandomDistributionNames[] = {
+    {RandomDistribution::Uniform, "uniform"}, {RandomDistribution::Normal, "normal"}};
+
+// A name of kRandomizeModeNames; UserError naming the value and the accepted ones otherwise.
 RandomizeMode parse_randomize_mode(const std::string& name);
-// "uniform" or "normal"; UserError otherwise.
+// A name of kRandomDistributionNames; UserError otherwise.
 RandomDistribution parse_random_distribution(const std::string& name);
 // The names parse_* accept (for summaries and messages).
 const char* randomize_mode_name(RandomizeMode mode);

@@ -10,6 +10,13 @@
 
 namespace nsrg {
 
+// Two non-empty tensors with the same number of elements (element-wise ops); `op` names the
+// operation in the message.
+inline void check_same_numel(const Tensor& a, const Tensor& b, const char* op) {
+  NSRG_CHECK(!a.empty() && !b.empty(), op, ": empty tensor");
+  NSRG_CHECK(a.numel() == b.numel(), op, ": ", a.shape().str(), " vs ", b.shape().str());
+}
+
 // features [1,C,H,W] and gram holding C*C elements.
 inline void check_gram_shapes(const Tensor& features, const Tensor& gram) {
   const int channels = features.shape().c;

@@ -2,9 +2,9 @@
 // select on scalar slots, the elementwise Adam helpers, and the ring-buffer row ops of the
 // L-BFGS history (rows chosen by a counter held in a scalar slot).
 #include <cmath>
-#include <cstdint>
 
 #include "engine/core/error.h"
+#include "engine/core/shape_checks.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
 
@@ -12,22 +12,14 @@ namespace nsrg {
 
 namespace {
 
-void check_same_numel(const Tensor& a, const Tensor& b, const char* op) {
-  NSRG_CHECK(!a.empty() && !b.empty(), op, ": empty tensor");
-  NSRG_CHECK(a.numel() == b.numel(), op, ": ", a.shape().str(), " vs ", b.shape().str());
-}
-
 // The row index a RingRow names in `ring`, or -1 when that row does not exist yet.
 std::ptrdiff_t resolve_row(const Tensor& ring, const RingRow& row) {
   NSRG_CHECK(row.counter != nullptr, "ring row without a counter");
   NSRG_CHECK(row.slot >= 0 && size_t(row.slot) < row.counter->numel(), "ring counter slot ",
              row.slot, " of ", row.counter->shape().str());
   const float count = row.counter->data()[row.slot];
-  NSRG_CHECK(count >= 0.0f && count == std::floor(count) && count < 16777216.0f,
-             "ring counter is not a whole number: ", count);
-  const std::int64_t raw = std::int64_t(count) + row.offset;
-  if (raw < 0) return -1;
-  return std::ptrdiff_t(raw % ring.shape().n);
+  NSRG_CHECK(is_ring_counter(count), "ring counter is not a whole number: ", count);
+  return std::ptrdiff_t(ring_row_index(count, row.offset, ring.shape().n));
 }
 
 // Offset of row `index` in ring, whose rows must have row_numel floats each.
@@ -40,33 +32,7 @@ size_t row_offset(const Tensor& ring, std::ptrdiff_t index, size_t row_numel) {
 }  // namespace
 
 void CpuBackend::scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) {
-  const float x = coef_value(a);
-  const float y = coef_value(b);
-  float result = 0.0f;
-  switch (op) {
-    case ScalarOp::Add:
-      result = x + y;
-      break;
-    case ScalarOp::Subtract:
-      result = x - y;
-      break;
-    case ScalarOp::Multiply:
-      result = x * y;
-      break;
-    case ScalarOp::Divide:
-      result = x / y;
-      break;
-    case ScalarOp::Min:
-      result = x < y ? x : y;
-      break;
-    case ScalarOp::Max:
-      result = x > y ? x : y;
-      break;
-    case ScalarOp::Greater:
-      result = x > y ? 1.0f : 0.0f;
-      break;
-  }
-  store_scalar(out, result);
+  store_scalar(out, apply_scalar_op(op, coef_value(a), coef_value(b)));
 }
 
 void CpuBackend::scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) {

@@ -30,8 +30,7 @@ std::string describe_device(int device, Precision precision, cublasHandle_t cubl
              (properties.totalGlobalMem >> 20), " MiB), CUDA runtime ",
              version_text(runtime, 1000, 10), ", driver ", version_text(driver, 1000, 10),
              ", cuDNN ", version_text(cudnn, 10000, 100), ", cuBLAS ",
-             version_text(cublas_version, 10000, 100), ", ",
-             precision == Precision::Fp32 ? "fp32" : "tf32");
+             version_text(cublas_version, 10000, 100), ", ", name_in(kPrecisionNames, precision));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // scalars, Adam's element-wise helpers, and the L-BFGS history's ring-buffer rows (the row
 // is resolved on the device from the counter scalar, so no host read is needed).
 #include "engine/core/error.h"
+#include "engine/core/shape_checks.h"
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
 #include "kernels/optimizer.cuh"
@@ -9,31 +10,6 @@
 namespace nsrg {
 
 namespace {
-
-void check_same_numel(const Tensor& a, const Tensor& b, const char* op) {
-  NSRG_CHECK(!a.empty() && !b.empty(), op, ": empty tensor");
-  NSRG_CHECK(a.numel() == b.numel(), op, ": ", a.shape().str(), " vs ", b.shape().str());
-}
-
-kernels::DeviceScalarOp device_op(ScalarOp op) {
-  switch (op) {
-    case ScalarOp::Add:
-      return kernels::DeviceScalarOp::Add;
-    case ScalarOp::Subtract:
-      return kernels::DeviceScalarOp::Subtract;
-    case ScalarOp::Multiply:
-      return kernels::DeviceScalarOp::Multiply;
-    case ScalarOp::Divide:
-      return kernels::DeviceScalarOp::Divide;
-    case ScalarOp::Min:
-      return kernels::DeviceScalarOp::Min;
-    case ScalarOp::Max:
-      return kernels::DeviceScalarOp::Max;
-    case ScalarOp::Greater:
-      return kernels::DeviceScalarOp::Greater;
-  }
-  throw InternalError(msg("unknown ScalarOp ", int(op)));
-}
 
 // The device form of a RingRow over `ring`, whose rows hold row_numel floats each.
 kernels::DeviceRingRow device_row(const Tensor& ring, const RingRow& row, size_t row_numel) {
@@ -52,8 +28,7 @@ kernels::DeviceRingRow device_row(const Tensor& ring, const RingRow& row, size_t
 }  // namespace
 
 void CudaBackend::scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) {
-  kernels::launch_scalar_op(device_op(op), device_coef(a), device_coef(b), slot_pointer(out),
-                            stream());
+  kernels::launch_scalar_op(op, device_coef(a), device_coef(b), slot_pointer(out), stream());
   NSRG_CUDA_CHECK_LAUNCH();
 }
 

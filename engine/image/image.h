@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/enum_names.h"
 #include "engine/core/preprocess.h"
 
 namespace nsrg {
@@ -54,8 +55,10 @@ Image resize_longest_side(const Image& image, int longest);
 // clamp to [0,1]. Auto: per channel, map the low/high percentiles to 0/1, then clamp (a
 // constant channel is only clamped). Non-finite values are ignored when measuring.
 enum class LevelsMode { MinMax, Clamp, Auto };
+inline constexpr NamedValue<LevelsMode> kLevelsModeNames[] = {
+    {LevelsMode::MinMax, "minmax"}, {LevelsMode::Clamp, "clamp"}, {LevelsMode::Auto, "auto"}};
 
-// "minmax" | "clamp" | "auto"; anything else is a UserError listing the choices.
+// A name of kLevelsModeNames; anything else is a UserError listing the choices.
 LevelsMode parse_levels_mode(const std::string& name);
 
 // Percentiles are in [0,100] with low < high (checked with NSRG_CHECK); used by Auto only.

@@ -14,6 +14,7 @@
 #include <jpeglib.h>
 
 #include "engine/core/error.h"
+#include "engine/image/codec_limits.h"
 #include "engine/image/codecs.h"
 
 namespace nsrg::codecs {

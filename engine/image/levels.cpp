@@ -69,9 +69,7 @@ void stretch_percentiles(Image& image, double low_percentile, double high_percen
 }  // namespace
 
 LevelsMode parse_levels_mode(const std::string& name) {
-  if (name == "minmax") return LevelsMode::MinMax;
-  if (name == "clamp") return LevelsMode::Clamp;
-  if (name == "auto") return LevelsMode::Auto;
+  if (std::optional<LevelsMode> mode = value_in(kLevelsModeNames, name)) return *mode;
   throw UserError(msg("levels: unknown mode \"", name, "\" (use minmax, clamp or auto)"));
 }
 

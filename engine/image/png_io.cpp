@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/core/error.h"
+#include "engine/image/codec_limits.h"
 #include "engine/image/codecs.h"
 
 namespace nsrg::codecs {

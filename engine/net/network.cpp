@@ -7,14 +7,13 @@
 
 namespace nsrg {
 
-Network::Network(Backend& backend, const Model& model, const std::string& pooling)
+Network::Network(Backend& backend, const Model& model, PoolKind pooling)
     : backend_(backend), layers_(model.layers), preprocess_(model.preprocess) {
-  NSRG_CHECK(pooling == "max" || pooling == "avg", "pooling ", pooling);
   weights_.resize(layers_.size());
   keep_conv_output_.assign(layers_.size(), false);
   for (size_t i = 0; i < layers_.size(); ++i) {
     LayerSpec& layer = layers_[i];
-    if (layer.type == LayerType::MaxPool && pooling == "avg") {
+    if (layer.type == LayerType::MaxPool && pooling == PoolKind::Average) {
       layer.type = LayerType::AvgPool;
       layer.pool.kind = PoolKind::Average;
     }

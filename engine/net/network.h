@@ -16,7 +16,7 @@ class Network {
  public:
   // Uploads the weights of `model` to the backend. pooling "avg" replaces every max pool
   // by an average pool of the same geometry (neural-style's -pooling avg).
-  Network(Backend& backend, const Model& model, const std::string& pooling);
+  Network(Backend& backend, const Model& model, PoolKind pooling);
 
   int layer_count() const { return int(layers_.size()); }
   const LayerSpec& layer(int index) const { return layers_[index]; }

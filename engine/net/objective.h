@@ -1,4 +1,4 @@
-// The style-transfer objective (DESIGN.md "Numerical contract"): content, style and total
+// The style-transfer objective (docs/design.md, "Numerical contract"): content, style and total
 // variation losses of an image and their gradient, all on the Backend. Loss values land in
 // device-resident slots; the host reads them only when it asks (read_losses).
 #pragma once

@@ -15,7 +15,7 @@ class AdamOptimizer final : public Optimizer {
   // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; x -= lr sqrt(1-b2^t)/(1-b1^t) m/(sqrt(v)+eps)
   void step(Tensor& x, const Tensor& grad, ScalarSlot loss) override;
   bool stopped() override { return false; }
-  std::string name() const override { return "adam"; }
+  std::string name() const override { return name_in(kOptimizerKindNames, OptimizerKind::Adam); }
 
  private:
   Backend& backend_;

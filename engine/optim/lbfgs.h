@@ -16,7 +16,7 @@ class LbfgsOptimizer final : public Optimizer {
 
   void step(Tensor& x, const Tensor& grad, ScalarSlot loss) override;
   bool stopped() override;
-  std::string name() const override { return "lbfgs"; }
+  std::string name() const override { return name_in(kOptimizerKindNames, OptimizerKind::Lbfgs); }
 
   // Pairs accepted so far (y.s > 1e-10), evicted ones included. Reads the device.
   int accepted_pairs();

@@ -10,12 +10,19 @@
 #include <string>
 
 #include "engine/core/backend.h"
+#include "engine/core/enum_names.h"
 #include "engine/core/tensor.h"
 
 namespace nsrg {
 
+enum class OptimizerKind { Lbfgs, Adam };
+// The names of optimizer.kind (and Optimizer::name()).
+inline constexpr NamedValue<OptimizerKind> kOptimizerKindNames[] = {{OptimizerKind::Lbfgs, "lbfgs"},
+                                                                    {OptimizerKind::Adam, "adam"}};
+
 struct OptimizerSettings {
-  enum class Kind { Lbfgs, Adam } kind = Kind::Lbfgs;
+  using Kind = OptimizerKind;
+  Kind kind = Kind::Lbfgs;
   float learning_rate = 1.0f;
   int history = 100;    // L-BFGS m: (s, y) pairs kept
   float tol_x = -1.0f;  // L-BFGS: stop when g.d > -tol_x (checked before each step)

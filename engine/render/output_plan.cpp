@@ -28,8 +28,9 @@ RenderOutputs plan_outputs(const RenderConfig& config) {
 
 std::string image_path(const RenderConfig& config, const RenderOutputs& outputs,
                        const std::vector<std::string>& style_layers, int variant) {
-  const OutputFields fields{variant, config.seed + uint64_t(variant), style_layers,
-                            config.randomization_for(style_layers.front()).mode};
+  const OutputFields fields{
+      variant, config.seed + uint64_t(variant), style_layers,
+      randomize_mode_name(config.randomization_for(style_layers.front()).mode)};
   return expand_output_template(outputs.path_template, fields);
 }
 

@@ -1,50 +1,23 @@
-// RenderSession: load and capture once, then optimize every image of the run.
+// RenderSession: load and capture once (prepare), then render every image of the run
+// (render_image.cpp) and write the contact sheet and summary (render_summary.cpp).
 #include "engine/render/render_session.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <map>
 #include <ostream>
 #include <set>
 
-#include "engine/backend_factory.h"
+#include "engine/backends/backend_factory.h"
 #include "engine/core/error.h"
-#include "engine/core/random_fill.h"
-#include "engine/core/randomization.h"
-#include "engine/net/network.h"
+#include "engine/image/image_output.h"
 #include "engine/net/targets.h"
-#include "engine/optim/optimizer.h"
-#include "engine/render/image_output.h"
 #include "engine/render/interrupt.h"
-#include "engine/render/output_names.h"
 #include "engine/render/output_plan.h"
-#include "engine/render/progress.h"
-#include "kernels/philox.h"
+#include "engine/render/render_clock.h"
+#include "engine/render/render_session_state.h"
 #include "weights/model.h"
 
 namespace nsrg {
-
-namespace {
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-}  // namespace
-
-struct RenderSession::State {
-  std::unique_ptr<Backend> backend;
-  std::unique_ptr<Network> network;
-  Preprocess preprocess;
-  std::string model_source;
-  Image content_image;
-  std::vector<Image> style_images;
-  Tensor content_tensor;
-  std::map<std::string, Tensor> content_targets;
-  std::map<std::string, Tensor> base_grams;
-  std::vector<std::vector<std::string>> layer_sets;
-  double load_seconds = 0, capture_seconds = 0;
-};
 
 RenderSession::RenderSession(RenderConfig config, std::ostream& log)
     : config_(std::move(config)), log_(log), state_(std::make_unique<State>()) {}
@@ -55,7 +28,7 @@ void RenderSession::prepare() {
   State& s = *state_;
   const auto start = Clock::now();
   BackendOptions options;
-  options.precision = config_.precision == "tf32" ? Precision::Tf32 : Precision::Fp32;
+  options.precision = config_.precision;
   options.threads = config_.threads;
   s.backend = create_backend(config_.backend, options);
   log_ << "backend: " << s.backend->description() << "\n";
@@ -104,151 +77,6 @@ void RenderSession::prepare() {
   s.capture_seconds = seconds_since(capture_start);
   log_ << "content " << s.content_image.width << "x" << s.content_image.height << ", "
        << s.style_images.size() << " style image(s), model: " << s.model_source << "\n";
-}
-
-RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant) {
-  State& s = *state_;
-  Backend& backend = *s.backend;
-  RenderedImage result;
-  result.seed = config_.seed + uint64_t(variant);
-  result.variant = variant;
-  result.style_layers = style_layers;
-  result.mode = config_.randomization_for(style_layers.front()).mode;
-
-  // Style targets: the captured Gram, or its randomized version for this seed.
-  std::vector<Tensor> randomized;
-  randomized.reserve(style_layers.size());
-  std::map<std::string, const Tensor*> style_targets, content_targets;
-  for (const std::string& layer : style_layers) {
-    const Tensor& base = s.base_grams.at(layer);
-    const LayerRandomization r = config_.randomization_for(layer);
-    if (r.mode == "none") {
-      style_targets[layer] = &base;
-      continue;
-    }
-    GramRandomization params;
-    params.mode = parse_randomize_mode(r.mode);
-    params.lo = r.range_lo;
-    params.hi = r.range_hi;
-    params.distribution = parse_random_distribution(r.distribution);
-    params.mix = r.mix;
-    params.seed = result.seed;
-    params.variant = 0;  // the seed alone names a variant: seed S+v renders variant v anywhere
-    params.layer_index = uint32_t(s.network->index_of(layer));
-    randomized.push_back(backend.empty(base.shape()));
-    randomize_target(backend, base, params, randomized.back());
-    style_targets[layer] = &randomized.back();
-  }
-  for (const auto& [layer, target] : s.content_targets) content_targets[layer] = &target;
-
-  ObjectiveWeights weights;
-  weights.content = config_.content_weight;
-  weights.style = config_.style_weight;
-  weights.tv = config_.tv_weight;
-  weights.normalize_gradients = config_.normalize_gradients;
-  StyleObjective objective(backend, *s.network, weights, content_targets, style_targets);
-
-  // Initial image.
-  const Shape shape = s.content_tensor.shape();
-  Tensor x = backend.empty(shape);
-  if (config_.init_kind == "image") {
-    if (config_.init_image.empty()) {
-      backend.copy(s.content_tensor, x);
-    } else {
-      const Image init = resize(read_image(config_.init_image), shape.w, shape.h);
-      x = image_to_tensor(backend, init, s.preprocess);
-    }
-  } else {
-    std::vector<float> noise(shape.numel());
-    fill_normals(RandomStream{result.seed, 0, 0, RandomPurpose::InitImage}, 0.001f, noise.data(),
-                 noise.size());
-    backend.upload(noise.data(), x);
-  }
-  Tensor grad = backend.empty(shape);
-
-  OptimizerSettings settings;
-  settings.kind =
-      config_.optimizer == "adam" ? OptimizerSettings::Kind::Adam : OptimizerSettings::Kind::Lbfgs;
-  settings.learning_rate = config_.learning_rate;
-  settings.history = config_.history;
-  settings.beta1 = config_.beta1;
-  settings.beta2 = config_.beta2;
-  settings.epsilon = config_.epsilon;
-  const std::unique_ptr<Optimizer> optimizer = make_optimizer(backend, settings, shape);
-
-  result.path = image_path(config_, outputs_, style_layers, variant);
-  OutputLook look;
-  look.levels = parse_levels_mode(config_.levels);
-  look.low_percentile = config_.levels_low_percentile;
-  look.high_percentile = config_.levels_high_percentile;
-  look.original_colors_from = config_.original_colors ? &s.content_image : nullptr;
-  auto save = [&](const std::string& path) {
-    const Image raw = tensor_to_image(backend, x, s.preprocess);
-    finish_and_write(raw, look, path);
-    return raw;
-  };
-
-  log_ << "rendering " << result.path << " (seed " << result.seed << ", style layers "
-       << short_layer_names(style_layers) << ", " << result.mode << ", " << optimizer->name()
-       << ")\n";
-  const int iterations = config_.iterations;
-  const auto start = Clock::now();
-  auto last_report = start;
-  int last_report_iteration = 0;
-  for (int k = 1; k <= iterations; ++k) {
-    objective.evaluate(x, grad);
-    result.evaluations = k;
-    const bool print = config_.print_iter > 0 && k % config_.print_iter == 0;
-    if (print || k == 1 || k == iterations) {
-      const LossValues losses = objective.read_losses();
-      NSRG_REQUIRE(std::isfinite(losses.total), "the optimization diverged: the loss is ",
-                   losses.total, " at iteration ", k,
-                   " (lower optimizer.learning_rate or the loss weights, or use adam)");
-      result.history.push_back({k, losses});
-      result.final_losses = losses;
-      if (print || k == 1) {
-        const auto now = Clock::now();
-        const double rate = k == 1 ? 0.0
-                                   : (k - last_report_iteration) /
-                                         std::chrono::duration<double>(now - last_report).count();
-        log_ << format_progress(k, iterations, losses, rate) << std::endl;
-        last_report = now;
-        last_report_iteration = k;
-      }
-    }
-    if (config_.save_iter > 0 && k % config_.save_iter == 0 && k < iterations)
-      save(intermediate_path(result.path, k));
-    if (interrupt_requested()) {
-      result.interrupted = true;
-      break;
-    }
-    optimizer->step(x, grad, objective.total_slot());
-    if (print && optimizer->stopped()) {
-      result.stopped_early = true;
-      log_ << "optimizer stopped: no further progress possible (g.d > -tolX)" << std::endl;
-      break;
-    }
-  }
-  if (!result.interrupted && !result.history.empty() &&
-      result.history.back().iteration != result.evaluations) {
-    result.final_losses = objective.read_losses();
-    result.history.push_back({result.evaluations, result.final_losses});
-  }
-  if (result.interrupted) {
-    result.final_losses = objective.read_losses();
-  }
-  const Image raw = save(result.path);
-  if (config_.save_raw) {
-    result.raw_path = raw_path(result.path);
-    Image clamped = raw;
-    apply_levels(clamped, LevelsMode::Clamp);
-    write_image(result.raw_path, clamped);
-  }
-  backend.synchronize();
-  result.seconds = seconds_since(start);
-  log_ << "saved " << result.path << " (" << result.evaluations << " evaluations, "
-       << format_duration(result.seconds) << ")" << std::endl;
-  return result;
 }
 
 const Image& RenderSession::content_image() const {

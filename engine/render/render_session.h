@@ -19,6 +19,9 @@
 
 namespace nsrg {
 
+class Optimizer;
+struct OutputLook;
+
 struct HistoryEntry {
   int iteration = 0;
   LossValues losses;
@@ -63,7 +66,16 @@ class RenderSession {
   std::string model_source() const;
   double load_seconds() const;
   double capture_seconds() const;
+  // One image of the run and its steps (render_image.cpp).
   RenderedImage render_one(const std::vector<std::string>& style_layers, int variant);
+  struct StyleTargets;
+  StyleTargets style_targets(const std::vector<std::string>& style_layers, uint64_t seed) const;
+  Tensor initial_image(uint64_t seed) const;
+  void optimize(StyleObjective& objective, Optimizer& optimizer, Tensor& x, Tensor& grad,
+                const OutputLook& look, RenderedImage& result);
+  Image save_image(const Tensor& x, const OutputLook& look, const std::string& path) const;
+  void save_final(StyleObjective& objective, const Tensor& x, const OutputLook& look,
+                  RenderedImage& result);
   void write_contact_sheet();
   void write_summary(bool interrupted);
 

@@ -13,8 +13,8 @@ TEST(LoadConfig, MinimalConfigGetsTheDefaults) {
   const RenderConfig config = load_config(folder.write_config(""));
   const RenderConfig defaults;
   EXPECT_EQ(config.config_path, folder.path("render.toml"));
-  EXPECT_EQ(config.backend, "auto");
-  EXPECT_EQ(config.precision, "fp32");
+  EXPECT_EQ(config.backend, BackendChoice::Auto);
+  EXPECT_EQ(config.precision, Precision::Fp32);
   EXPECT_EQ(config.threads, 0);
   EXPECT_EQ(config.seed, 1u);
   EXPECT_EQ(config.image_size, 512);
@@ -30,18 +30,18 @@ TEST(LoadConfig, MinimalConfigGetsTheDefaults) {
   EXPECT_FLOAT_EQ(config.style_weight, 100.0f);
   EXPECT_FLOAT_EQ(config.tv_weight, 1e-3f);
   EXPECT_FALSE(config.normalize_gradients);
-  EXPECT_EQ(config.init_kind, "random");
+  EXPECT_EQ(config.init_kind, InitKind::Random);
   EXPECT_EQ(config.init_image, "");
-  EXPECT_EQ(config.optimizer, "lbfgs");
+  EXPECT_EQ(config.optimizer, OptimizerKind::Lbfgs);
   EXPECT_EQ(config.iterations, 1000);
   EXPECT_FLOAT_EQ(config.learning_rate, 1.0f);
   EXPECT_EQ(config.history, 100);
   EXPECT_FLOAT_EQ(config.beta1, 0.9f);
   EXPECT_FLOAT_EQ(config.beta2, 0.999f);
   EXPECT_FLOAT_EQ(config.epsilon, 1e-8f);
-  EXPECT_EQ(config.pooling, "max");
+  EXPECT_EQ(config.pooling, PoolKind::Max);
   EXPECT_EQ(config.output_path, folder.path("out/out.png"));
-  EXPECT_EQ(config.levels, "minmax");
+  EXPECT_EQ(config.levels, LevelsMode::MinMax);
   EXPECT_FLOAT_EQ(config.levels_low_percentile, 0.5f);
   EXPECT_FLOAT_EQ(config.levels_high_percentile, 99.5f);
   EXPECT_FALSE(config.original_colors);
@@ -49,10 +49,10 @@ TEST(LoadConfig, MinimalConfigGetsTheDefaults) {
   EXPECT_EQ(config.save_iter, 100);
   EXPECT_FALSE(config.save_raw);
   EXPECT_TRUE(config.contact_sheet);
-  EXPECT_EQ(config.randomize.mode, "none");
+  EXPECT_EQ(config.randomize.mode, RandomizeMode::None);
   EXPECT_FLOAT_EQ(config.randomize.range_lo, 0.1f);
   EXPECT_FLOAT_EQ(config.randomize.range_hi, 1.9f);
-  EXPECT_EQ(config.randomize.distribution, "uniform");
+  EXPECT_EQ(config.randomize.distribution, RandomDistribution::Uniform);
   EXPECT_FLOAT_EQ(config.randomize.mix, 1.0f);
   EXPECT_EQ(config.variants, 1);
   EXPECT_TRUE(config.randomize_layers.empty());
@@ -118,8 +118,8 @@ mode = "replace_eigenvectors"
 style_layers = ["relu2_1", "relu4_1"]
 )");
   const RenderConfig config = load_config(path);
-  EXPECT_EQ(config.backend, "cpu");
-  EXPECT_EQ(config.precision, "tf32");
+  EXPECT_EQ(config.backend, BackendChoice::Cpu);
+  EXPECT_EQ(config.precision, Precision::Tf32);
   EXPECT_EQ(config.threads, 3);
   EXPECT_EQ(config.seed, 12345678901u);
   EXPECT_EQ(config.image_size, 256);
@@ -136,18 +136,18 @@ style_layers = ["relu2_1", "relu4_1"]
   EXPECT_FLOAT_EQ(config.style_weight, 250.5f);
   EXPECT_FLOAT_EQ(config.tv_weight, 0.01f);
   EXPECT_TRUE(config.normalize_gradients);
-  EXPECT_EQ(config.init_kind, "image");
+  EXPECT_EQ(config.init_kind, InitKind::Image);
   EXPECT_EQ(config.init_image, folder.path("init.png"));
-  EXPECT_EQ(config.optimizer, "adam");
+  EXPECT_EQ(config.optimizer, OptimizerKind::Adam);
   EXPECT_EQ(config.iterations, 42);
   EXPECT_FLOAT_EQ(config.learning_rate, 2.5f);
   EXPECT_EQ(config.history, 7);
   EXPECT_FLOAT_EQ(config.beta1, 0.8f);
   EXPECT_FLOAT_EQ(config.beta2, 0.99f);
   EXPECT_FLOAT_EQ(config.epsilon, 1e-6f);
-  EXPECT_EQ(config.pooling, "avg");
+  EXPECT_EQ(config.pooling, PoolKind::Average);
   EXPECT_EQ(config.output_path, folder.path("renders/final.jpg"));
-  EXPECT_EQ(config.levels, "clamp");
+  EXPECT_EQ(config.levels, LevelsMode::Clamp);
   EXPECT_FLOAT_EQ(config.levels_low_percentile, 1.0f);
   EXPECT_FLOAT_EQ(config.levels_high_percentile, 98.5f);
   EXPECT_TRUE(config.original_colors);
@@ -155,14 +155,14 @@ style_layers = ["relu2_1", "relu4_1"]
   EXPECT_EQ(config.save_iter, 25);
   EXPECT_TRUE(config.save_raw);
   EXPECT_FALSE(config.contact_sheet);
-  EXPECT_EQ(config.randomize.mode, "scale_eigenvectors");
+  EXPECT_EQ(config.randomize.mode, RandomizeMode::ScaleEigenvectors);
   EXPECT_FLOAT_EQ(config.randomize.range_lo, 0.5f);
   EXPECT_FLOAT_EQ(config.randomize.range_hi, 1.5f);
-  EXPECT_EQ(config.randomize.distribution, "normal");
+  EXPECT_EQ(config.randomize.distribution, RandomDistribution::Normal);
   EXPECT_FLOAT_EQ(config.randomize.mix, 0.25f);
   EXPECT_EQ(config.variants, 8);
   ASSERT_EQ(config.randomize_layers.count("relu3_1"), 1u);
-  EXPECT_EQ(config.randomize_layers.at("relu3_1").mode, "replace_eigenvectors");
+  EXPECT_EQ(config.randomize_layers.at("relu3_1").mode, RandomizeMode::ReplaceEigenvectors);
   EXPECT_EQ(config.sweep_style_layers, (std::vector<std::string>{"relu2_1", "relu4_1"}));
 }
 
@@ -240,7 +240,7 @@ TEST(LoadConfig, EmptyInitImageMeansTheContentImage) {
   ConfigFolder folder;
   const RenderConfig config =
       load_config(folder.write_config("[init]\nkind = \"image\"\nimage = \"\""));
-  EXPECT_EQ(config.init_kind, "image");
+  EXPECT_EQ(config.init_kind, InitKind::Image);
   EXPECT_EQ(config.init_image, "");
 }
 

@@ -31,9 +31,9 @@ TEST(ConfigOverrides, BareWordsAreStrings) {
   const RenderConfig config =
       load_config(folder.write_config(""), {"backend=cpu", "output.path=renders/y.jpg",
                                             "network.pooling=avg", "model=builtin:vgg19-random"});
-  EXPECT_EQ(config.backend, "cpu");
+  EXPECT_EQ(config.backend, BackendChoice::Cpu);
   EXPECT_EQ(config.output_path, folder.path("renders/y.jpg"));
-  EXPECT_EQ(config.pooling, "avg");
+  EXPECT_EQ(config.pooling, PoolKind::Average);
   EXPECT_EQ(config.model, "builtin:vgg19-random");
 }
 
@@ -42,7 +42,7 @@ TEST(ConfigOverrides, WhitespaceAroundKeyAndValueIsIgnored) {
   const RenderConfig config =
       load_config(folder.write_config(""), {" optimizer.iterations = 30 ", "backend= cuda"});
   EXPECT_EQ(config.iterations, 30);
-  EXPECT_EQ(config.backend, "cuda");
+  EXPECT_EQ(config.backend, BackendChoice::Cuda);
 }
 
 TEST(ConfigOverrides, MissingTablesAreCreated) {
@@ -51,11 +51,11 @@ TEST(ConfigOverrides, MissingTablesAreCreated) {
       load_config(folder.write_config(""),
                   {"randomize.mode=scale_eigenvectors", "randomize.layers.relu2_1.mix=0.5",
                    "randomize.layers.relu1_1={mode = \"random_gram\"}"});
-  EXPECT_EQ(config.randomize.mode, "scale_eigenvectors");
+  EXPECT_EQ(config.randomize.mode, RandomizeMode::ScaleEigenvectors);
   ASSERT_EQ(config.randomize_layers.size(), 2u);
   EXPECT_FLOAT_EQ(config.randomize_layers.at("relu2_1").mix, 0.5f);
-  EXPECT_EQ(config.randomize_layers.at("relu2_1").mode, "scale_eigenvectors");
-  EXPECT_EQ(config.randomize_layers.at("relu1_1").mode, "random_gram");
+  EXPECT_EQ(config.randomize_layers.at("relu2_1").mode, RandomizeMode::ScaleEigenvectors);
+  EXPECT_EQ(config.randomize_layers.at("relu1_1").mode, RandomizeMode::RandomGram);
 }
 
 TEST(ConfigOverrides, LaterOverridesWin) {
@@ -64,7 +64,7 @@ TEST(ConfigOverrides, LaterOverridesWin) {
       load_config(folder.write_config("[optimizer]\nkind = \"adam\""),
                   {"optimizer.iterations=5", "optimizer.iterations=6", "optimizer.kind=lbfgs"});
   EXPECT_EQ(config.iterations, 6);
-  EXPECT_EQ(config.optimizer, "lbfgs");
+  EXPECT_EQ(config.optimizer, OptimizerKind::Lbfgs);
   EXPECT_FLOAT_EQ(config.learning_rate, 1.0f);
 }
 

@@ -29,24 +29,24 @@ mode = "none"
   ASSERT_EQ(config.randomize_layers.size(), 3u);
 
   const LayerRandomization relu3 = config.randomization_for("relu3_1");
-  EXPECT_EQ(relu3.mode, "replace_eigenvectors");
+  EXPECT_EQ(relu3.mode, RandomizeMode::ReplaceEigenvectors);
   EXPECT_FLOAT_EQ(relu3.range_lo, 0.2f);
   EXPECT_FLOAT_EQ(relu3.range_hi, 1.4f);
-  EXPECT_EQ(relu3.distribution, "normal");
+  EXPECT_EQ(relu3.distribution, RandomDistribution::Normal);
   EXPECT_FLOAT_EQ(relu3.mix, 0.75f);
 
   const LayerRandomization relu4 = config.randomization_for("relu4_1");
-  EXPECT_EQ(relu4.mode, "scale_eigenvectors");
+  EXPECT_EQ(relu4.mode, RandomizeMode::ScaleEigenvectors);
   EXPECT_FLOAT_EQ(relu4.range_lo, 0.9f);
   EXPECT_FLOAT_EQ(relu4.range_hi, 1.1f);
-  EXPECT_EQ(relu4.distribution, "normal");
+  EXPECT_EQ(relu4.distribution, RandomDistribution::Normal);
   EXPECT_FLOAT_EQ(relu4.mix, 0.5f);
 
-  EXPECT_EQ(config.randomization_for("relu5_1").mode, "none");
+  EXPECT_EQ(config.randomization_for("relu5_1").mode, RandomizeMode::None);
 
   // A layer without its own table gets the section's settings.
   const LayerRandomization relu1 = config.randomization_for("relu1_1");
-  EXPECT_EQ(relu1.mode, "scale_eigenvectors");
+  EXPECT_EQ(relu1.mode, RandomizeMode::ScaleEigenvectors);
   EXPECT_FLOAT_EQ(relu1.range_lo, 0.2f);
   EXPECT_FLOAT_EQ(relu1.mix, 0.75f);
   EXPECT_TRUE(config.any_randomization());
@@ -55,31 +55,32 @@ mode = "none"
 TEST(ConfigRandomize, AnyRandomizationLooksAtEveryLayer) {
   RenderConfig config;
   EXPECT_FALSE(config.any_randomization());
-  config.randomize_layers["relu2_1"].mode = "none";
+  config.randomize_layers["relu2_1"].mode = RandomizeMode::None;
   EXPECT_FALSE(config.any_randomization());
-  config.randomize_layers["relu3_1"].mode = "random_gram";
+  config.randomize_layers["relu3_1"].mode = RandomizeMode::RandomGram;
   EXPECT_TRUE(config.any_randomization());
-  EXPECT_EQ(config.randomization_for("relu3_1").mode, "random_gram");
-  EXPECT_EQ(config.randomization_for("relu4_1").mode, "none");
+  EXPECT_EQ(config.randomization_for("relu3_1").mode, RandomizeMode::RandomGram);
+  EXPECT_EQ(config.randomization_for("relu4_1").mode, RandomizeMode::None);
 }
 
 TEST(ConfigRandomize, LevelsDefaultSwitchesToAutoWhenRandomized) {
   ConfigFolder folder;
-  EXPECT_EQ(load_config(folder.write_config("")).levels, "minmax");
-  EXPECT_EQ(load_config(folder.write_config("[randomize]\nmode = \"none\"")).levels, "minmax");
+  EXPECT_EQ(load_config(folder.write_config("")).levels, LevelsMode::MinMax);
+  EXPECT_EQ(load_config(folder.write_config("[randomize]\nmode = \"none\"")).levels,
+            LevelsMode::MinMax);
   EXPECT_EQ(load_config(folder.write_config("[randomize]\nmode = \"scale_eigenvalues\"")).levels,
-            "auto");
+            LevelsMode::Auto);
   EXPECT_EQ(
       load_config(folder.write_config("[randomize.layers.relu2_1]\nmode = \"random_gram\"")).levels,
-      "auto");
+      LevelsMode::Auto);
   // Explicit levels win.
   EXPECT_EQ(load_config(folder.write_config(
                             "[output]\nlevels = \"clamp\"\n[randomize]\nmode = \"random_gram\""))
                 .levels,
-            "clamp");
+            LevelsMode::Clamp);
   // A layer table without a mode inherits "none", so the default stays.
   EXPECT_EQ(load_config(folder.write_config("[randomize.layers.relu2_1]\nmix = 0.5")).levels,
-            "minmax");
+            LevelsMode::MinMax);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "kernels/philox.h"
+#include "engine/core/philox.h"
 
 namespace nsrg {
 namespace {

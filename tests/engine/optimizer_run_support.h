@@ -13,11 +13,11 @@
 
 #include "engine/core/random_fill.h"
 #include "engine/image/image.h"
+#include "engine/image/image_output.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
 #include "engine/optim/optimizer.h"
-#include "engine/render/image_output.h"
 #include "weights/model.h"
 
 namespace nsrg::testing {
@@ -37,7 +37,7 @@ inline std::vector<double> optimizer_loss_history(Backend& backend, const Model&
                                                   const OptimizerSettings& settings, int steps,
                                                   double relative_perturbation = 0.0) {
   const int size = 64;
-  Network network(backend, model, "max");
+  Network network(backend, model, PoolKind::Max);
   const Image content_image = resize_longest_side(
       read_image(std::string(NSRG_SOURCE_DIR) + "/examples/images/chelsea.png"), size);
   const Image style_image = resize_longest_side(

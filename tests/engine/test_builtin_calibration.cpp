@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/cpu/cpu_backend.h"
+#include "engine/image/image_output.h"
 #include "engine/net/network.h"
-#include "engine/render/image_output.h"
 #include "weights/builtin_vgg19.h"
 
 namespace nsrg {
@@ -13,7 +13,7 @@ namespace {
 TEST(BuiltinCalibration, EveryReluAveragesTheTargetLevel) {
   auto backend = make_cpu_backend();
   const Model model = make_builtin_vgg19(BuiltinVggRecipe{}, "relu5_4");
-  Network network(*backend, model, "max");
+  Network network(*backend, model, PoolKind::Max);
   const std::string dir = std::string(NSRG_SOURCE_DIR) + "/examples/images/";
   const std::vector<std::string> images{"brick.png", "chelsea.png", "coffee.png", "gravel.png",
                                         "hubble_deep_field.jpg"};

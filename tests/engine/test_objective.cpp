@@ -5,11 +5,11 @@
 
 #include <cmath>
 
+#include "engine/core/philox.h"
 #include "engine/cpu/cpu_backend.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
-#include "kernels/philox.h"
 
 namespace nsrg {
 namespace {
@@ -61,7 +61,7 @@ class ObjectiveGradient : public ::testing::TestWithParam<Case> {};
 TEST_P(ObjectiveGradient, MatchesFiniteDifferences) {
   auto backend = make_cpu_backend();
   const Model model = small_model(GetParam().pool);
-  Network network(*backend, model, "max");
+  Network network(*backend, model, PoolKind::Max);
   const Shape shape{1, 3, 9, 11};  // odd sizes exercise ceil pooling
   const HostTensor content = random_host({1, 3, 9, 11}, 10, 1.0f);
   const HostTensor style = random_host({1, 3, 12, 10}, 11, 1.0f);
@@ -127,7 +127,7 @@ INSTANTIATE_TEST_SUITE_P(Pools, ObjectiveGradient,
 TEST(Objective, LossValuesMatchDefinitions) {
   auto backend = make_cpu_backend();
   const Model model = small_model(LayerType::MaxPool);
-  Network network(*backend, model, "max");
+  Network network(*backend, model, PoolKind::Max);
   const Shape shape{1, 3, 8, 8};
   const HostTensor content = random_host({1, 3, 8, 8}, 30, 1.0f);
   Tensor content_t = backend->from_host(shape, content.data.data());

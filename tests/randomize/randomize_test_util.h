@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "engine/core/backend.h"
+#include "engine/core/philox.h"
 #include "engine/cpu/cpu_backend.h"
-#include "kernels/philox.h"
 
 namespace nsrg::test {
 

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "kernels/philox.h"
+#include "engine/core/philox.h"
 #include "tests/support/vgg19_layer_names.h"
 #include "weights/builtin_vgg19.h"
 #include "weights/model.h"

@@ -12,8 +12,8 @@
 #include "engine/core/command_main.h"
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend.h"
+#include "engine/image/image_output.h"
 #include "engine/net/network.h"
-#include "engine/render/image_output.h"
 #include "weights/builtin_vgg19.h"
 
 namespace {
@@ -39,7 +39,7 @@ int run(int argc, char** argv) {
   for (size_t i = 0; i + 1 < layers.size(); ++i) {
     if (layers[i].type != nsrg::LayerType::Conv) continue;
     const nsrg::Model model = nsrg::make_builtin_vgg19(recipe, layers[i + 1].name);
-    nsrg::Network network(*backend, model, "max");
+    nsrg::Network network(*backend, model, nsrg::PoolKind::Max);
     double mean = 0;
     for (const std::string& path : images) {
       const nsrg::Image image = nsrg::load_image_at_size(path, size);

@@ -1,6 +1,6 @@
 // The whole caffemodel -> weights-file conversion: read (and hash) the caffemodel, complete
 // layer parameters from an optional prototxt, find the sequential chain, write the
-// safetensors weights file (DESIGN.md format) atomically.
+// safetensors weights file (docs/design.md, "File formats") atomically.
 #pragma once
 
 #include <cstdint>

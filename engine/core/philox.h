@@ -8,13 +8,11 @@
 #pragma once
 
 #include <cstdint>
-
-#if defined(__CUDACC__)
-#define NSRG_HOST_DEVICE __host__ __device__ __forceinline__
-#else
-#define NSRG_HOST_DEVICE inline
+#if !defined(__CUDACC__)
 #include <cmath>
 #endif
+
+#include "engine/core/host_device.h"
 
 namespace nsrg {
 

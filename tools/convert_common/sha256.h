@@ -1,4 +1,4 @@
-// SHA-256, incremental, on OpenSSL's EVP digest API: the converter hashes a caffemodel while
+// SHA-256, incremental, on OpenSSL's EVP digest API: a converter hashes its input file while
 // it reads it, so the weights file can name exactly which file it came from.
 #pragma once
 

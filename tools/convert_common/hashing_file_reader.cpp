@@ -1,5 +1,5 @@
-// HashingFileInput: POSIX reads of a whole file, hashed on the way through.
-#include "tools/convert_caffe/hashing_file_input.h"
+// HashingFileReader: POSIX reads of a whole file, hashed on the way through.
+#include "tools/convert_common/hashing_file_reader.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 
 namespace nsrg {
 
-HashingFileInput::HashingFileInput(const std::string& path) {
+HashingFileReader::HashingFileReader(const std::string& path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) throw UserError(msg(path, ": cannot open: ", std::strerror(errno)));
   struct stat info {};
@@ -24,11 +24,11 @@ HashingFileInput::HashingFileInput(const std::string& path) {
   file_size_ = uint64_t(info.st_size);
 }
 
-HashingFileInput::~HashingFileInput() {
+HashingFileReader::~HashingFileReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-int HashingFileInput::Read(void* buffer, int size) {
+int HashingFileReader::read(void* buffer, int size) {
   ssize_t got;
   do {
     got = ::read(fd_, buffer, size_t(size));

@@ -1,5 +1,5 @@
-// Backend selection: maps "cpu" | "cuda" | "auto" to a Backend instance.
-#include "engine/backend_factory.h"
+// Backend selection: makes the Backend a BackendChoice asks for.
+#include "engine/backends/backend_factory.h"
 
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend.h"
@@ -17,10 +17,9 @@ bool cuda_available() {
 #endif
 }
 
-std::unique_ptr<Backend> create_backend(const std::string& requested,
-                                        const BackendOptions& options) {
-  if (requested == "cpu") return make_cpu_backend(options);
-  if (requested == "cuda") {
+std::unique_ptr<Backend> create_backend(BackendChoice requested, const BackendOptions& options) {
+  if (requested == BackendChoice::Cpu) return make_cpu_backend(options);
+  if (requested == BackendChoice::Cuda) {
 #ifdef NSRG_HAVE_CUDA
     NSRG_REQUIRE(cuda_device_count() > 0,
                  "backend \"cuda\": no CUDA device is present (use backend = \"cpu\" or \"auto\")");
@@ -31,7 +30,6 @@ std::unique_ptr<Backend> create_backend(const std::string& requested,
         "backend = \"cpu\")");
 #endif
   }
-  NSRG_REQUIRE(requested == "auto", "backend \"", requested, "\": expected cpu, cuda or auto");
   if (cuda_available()) {
 #ifdef NSRG_HAVE_CUDA
     return make_cuda_backend(options);

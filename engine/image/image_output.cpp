@@ -1,5 +1,5 @@
 // Image <-> tensor conversion at the edges of a render, and the final picture's look.
-#include "engine/render/image_output.h"
+#include "engine/image/image_output.h"
 
 #include <algorithm>
 

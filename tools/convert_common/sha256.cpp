@@ -1,5 +1,5 @@
 // SHA-256 through OpenSSL's EVP interface (libcrypto), wrapped in RAII.
-#include "tools/convert_caffe/sha256.h"
+#include "tools/convert_common/sha256.h"
 
 #include <openssl/evp.h>
 
