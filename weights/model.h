@@ -47,6 +47,15 @@ std::string preprocess_to_json(const Preprocess& preprocess);
 // Errors are UserErrors naming the file and the tensor or layer.
 Model load_model(const std::string& spec);
 
+// Writes a weights file (DESIGN.md): the nsrg.* metadata (format "1", the architecture, the
+// preprocess and the source note) and the tensors in the order given, F32, atomically
+// (temporary file + rename). Every conv layer must have its "<layer>.weight" [K,C,kh,kw] and
+// "<layer>.bias" [K] among `tensors` (InternalError otherwise: writers build them); other
+// tensors (e.g. fully-connected layers) are written too and ignored by load_model.
+void write_model(const std::string& path, const std::vector<LayerSpec>& layers,
+                 const Preprocess& preprocess, const std::string& source,
+                 const std::vector<TensorView>& tensors);
+
 // Only the architecture of `spec` (in_channels filled in): the built-in one, or a weights
 // file's validated header without its tensor data. For checking layer names cheaply.
 std::vector<LayerSpec> load_architecture(const std::string& spec);

@@ -10,7 +10,6 @@
 #include "tools/convert_caffe/prototxt_reader.h"
 #include "tools/convert_caffe/sequential_network.h"
 #include "weights/model.h"
-#include "weights/safetensors.h"
 
 namespace nsrg {
 namespace {
@@ -117,17 +116,11 @@ ConversionSummary convert_caffe(const ConvertOptions& options) {
         "if that is wrong)"));
   }
 
-  const std::map<std::string, std::string> metadata = {
-      {"nsrg.format", "1"},
-      {"nsrg.architecture", architecture_to_json(network.layers)},
-      {"nsrg.preprocess", preprocess_to_json(options.preprocess)},
-      {"nsrg.source", summary.source},
-  };
   std::vector<TensorView> views;
   views.reserve(network.tensors.size());
   for (const auto& tensor : network.tensors)
     views.push_back({tensor.name, tensor.shape, tensor.data});
-  write_safetensors(options.output_path, metadata, views);
+  write_model(options.output_path, network.layers, options.preprocess, summary.source, views);
   return summary;
 }
 

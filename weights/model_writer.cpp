@@ -1,0 +1,49 @@
+// write_model: the one place that builds a weights file's nsrg.* metadata (converters and
+// nsrg-bench's export call it), after checking that the tensors fit the architecture.
+#include <map>
+#include <set>
+
+#include "engine/core/error.h"
+#include "weights/model.h"
+
+namespace nsrg {
+namespace {
+
+constexpr int kInputChannels = 3;
+
+void check_conv_tensors(std::vector<LayerSpec> layers, const std::vector<TensorView>& tensors) {
+  assign_input_channels(layers, kInputChannels);
+  std::map<std::string, const TensorView*> by_name;
+  for (const TensorView& tensor : tensors) by_name[tensor.name] = &tensor;
+  for (const LayerSpec& layer : layers) {
+    if (layer.type != LayerType::Conv) continue;
+    const ConvGeometry& conv = layer.conv;
+    const std::pair<std::string, std::vector<int64_t>> expected[2] = {
+        {layer.name + ".weight",
+         {conv.out_channels, conv.in_channels, conv.kernel_h, conv.kernel_w}},
+        {layer.name + ".bias", {conv.out_channels}}};
+    for (const auto& [name, shape] : expected) {
+      const auto found = by_name.find(name);
+      NSRG_CHECK(found != by_name.end(), "write_model: no tensor '", name, "'");
+      NSRG_CHECK(found->second->shape == shape, "write_model: tensor '", name,
+                 "' does not fit layer ", layer.name);
+    }
+  }
+}
+
+}  // namespace
+
+void write_model(const std::string& path, const std::vector<LayerSpec>& layers,
+                 const Preprocess& preprocess, const std::string& source,
+                 const std::vector<TensorView>& tensors) {
+  check_conv_tensors(layers, tensors);
+  const std::map<std::string, std::string> metadata = {
+      {"nsrg.format", "1"},
+      {"nsrg.architecture", architecture_to_json(layers)},
+      {"nsrg.preprocess", preprocess_to_json(preprocess)},
+      {"nsrg.source", source},
+  };
+  write_safetensors(path, metadata, tensors);
+}
+
+}  // namespace nsrg
