@@ -28,7 +28,9 @@ ZipArchive::ZipArchive(const std::string& path) : path_(path) {
   int code = 0;
   archive_ = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
   if (archive_ == nullptr) {
-    if (code == ZIP_ER_NOZIP) throw UserError(msg(path, ": not a zip file"));
+    if (code == ZIP_ER_NOZIP)
+      throw UserError(
+          msg(path, ": not a zip file, or a truncated one (no zip directory at its end)"));
     if (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN || code == ZIP_ER_READ)
       throw UserError(msg(path, ": cannot read the file: ", libzip_reason(code)));
     throw UserError(msg(path, ": the zip archive is damaged: ", libzip_reason(code)));
@@ -89,8 +91,12 @@ std::vector<uint8_t> ZipArchive::read(const std::string& name, uint64_t expected
     if (got == 0) throw UserError(msg(path_, ": ", entry, " ends after ", done, " bytes"));
     done += uint64_t(got);
   }
+  // Reading past the end makes libzip compare the CRC.
   char extra;
-  if (zip_fread(file.get(), &extra, 1) != 0)
+  const zip_int64_t more = zip_fread(file.get(), &extra, 1);
+  if (more < 0)
+    throw UserError(msg(path_, ": ", entry, " is damaged: ", zip_file_strerror(file.get())));
+  if (more > 0)
     throw UserError(msg(path_, ": ", entry, " holds more than its stated ", actual, " bytes"));
   return bytes;
 }
