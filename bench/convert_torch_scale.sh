@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Scale check of tools/convert_torch on a checkpoint of the real VGG-19 size (torchvision's
+# vgg19-dcbb9e9d.pth is 548 MiB): writes a synthetic VGG-19 in torchvision's layout (zip
+# format, features.N and classifier.0/3/6, float32) into /tmp, converts it twice under
+# /usr/bin/time -v, and writes wall time, max RSS and RSS / file size (limits: 60 s, 2x) to
+# bench/results/convert_torch_scale.json.
+#
+#   bench/convert_torch_scale.sh [BUILD_DIR]      (default: build; needs the targets
+#                                                  convert_torch and make_synthetic_pth)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+tools=$build/tools/convert_torch
+for binary in convert_torch make_synthetic_pth; do
+  if [ ! -x "$tools/$binary" ]; then
+    echo "convert_torch_scale: $tools/$binary is missing; build it first:" \
+         "cmake --build $build --target convert_torch make_synthetic_pth" >&2
+    exit 2
+  fi
+done
+[ -x /usr/bin/time ] || { echo "convert_torch_scale: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/nsrg_convert_torch_scale.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+# torchvision's name, so the preset is detected as in real use.
+model=$work/vgg19-dcbb9e9d.pth
+"$tools/make_synthetic_pth" -o "$model" --seed 1 >/dev/null
+file_bytes=$(stat -c %s "$model")
+
+# Runs one conversion; prints "wall_s max_rss_kb output_bytes".
+measure() {
+  local output=$work/out.safetensors log=$work/time.log
+  rm -f "$output"
+  /usr/bin/time -v "$tools/convert_torch" "$model" -o "$output" "$@" >"$work/summary.txt" 2>"$log"
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\) time/ {
+           n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log")
+  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")
+  echo "$wall $rss $(stat -c %s "$output")"
+}
+
+read -r first_wall first_rss first_bytes < <(measure)
+read -r second_wall second_rss second_bytes < <(measure)
+summary=$(cat "$work/summary.txt")
+
+ratio() { awk -v rss="$1" -v bytes="$file_bytes" 'BEGIN { printf "%.3f", rss * 1024 / bytes }'; }
+first_ratio=$(ratio "$first_rss")
+second_ratio=$(ratio "$second_rss")
+pass=$(awk -v a="$first_wall" -v b="$second_wall" -v c="$first_ratio" -v d="$second_ratio" \
+         'BEGIN { print (a < 60 && b < 60 && c <= 2 && d <= 2) ? "true" : "false" }')
+cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+memory_gib=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
+machine="$cpu, $(nproc) cores, $memory_gib GiB RAM, $(uname -sr)"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+mkdir -p bench/results
+cat >bench/results/convert_torch_scale.json <<JSON
+{
+  "benchmark": "convert_torch_scale",
+  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "commit": "$commit",
+  "machine": "$machine",
+  "input": {"kind": "synthetic VGG-19, torchvision layout, zip format, with the classifier",
+            "bytes": $file_bytes},
+  "summary": "${summary//\"/\\\"}",
+  "limits": {"wall_s": 60, "rss_over_file_size": 2},
+  "runs": [
+    {"wall_s": $first_wall, "max_rss_kb": $first_rss,
+     "rss_over_file_size": $first_ratio, "output_bytes": $first_bytes},
+    {"wall_s": $second_wall, "max_rss_kb": $second_rss,
+     "rss_over_file_size": $second_ratio, "output_bytes": $second_bytes}
+  ],
+  "pass": $pass
+}
+JSON
+echo "wrote bench/results/convert_torch_scale.json"
+echo "For bench/README.md:"
+echo "| $(date -u +%F) | convert_torch, ${file_bytes}-byte VGG-19 (.pth, zip) | ${first_wall} s, RSS $((first_rss / 1024)) MiB (${first_ratio}x) | again: ${second_wall} s, RSS $((second_rss / 1024)) MiB (${second_ratio}x) | $machine |"
+[ "$pass" = true ]
