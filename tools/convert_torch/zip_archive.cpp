@@ -4,6 +4,8 @@
 
 #include <zip.h>
 
+#include <filesystem>
+
 #include "engine/core/error.h"
 #include "engine/core/utf8.h"
 
@@ -25,6 +27,9 @@ struct ZipFileCloser {
 }  // namespace
 
 ZipArchive::ZipArchive(const std::string& path) : path_(path) {
+  std::error_code size_error;
+  file_size_ = std::filesystem::file_size(path, size_error);
+  if (size_error) throw UserError(msg(path, ": cannot read the file: ", size_error.message()));
   int code = 0;
   archive_ = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
   if (archive_ == nullptr) {
@@ -79,6 +84,17 @@ std::vector<uint8_t> ZipArchive::read(const std::string& name, uint64_t expected
     throw UserError(msg(path_, ": ", entry, " holds ", actual, " bytes, expected ", expected_size));
   if (actual > max_size)
     throw UserError(msg(path_, ": ", entry, " holds ", actual, " bytes, more than ", max_size));
+  // Before allocating: the sizes the directory states must be possible for this file (a few
+  // bytes could otherwise ask for terabytes). Deflate expands at most 1032-fold.
+  zip_stat_t stat;
+  zip_stat_init(&stat);
+  if (zip_stat_index(archive_, zip_uint64_t(index_of(name)), 0, &stat) != 0 ||
+      !(stat.valid & ZIP_STAT_COMP_SIZE) || !(stat.valid & ZIP_STAT_COMP_METHOD))
+    throw UserError(msg(path_, ": cannot read the sizes of ", entry));
+  const uint64_t ratio = stat.comp_method == ZIP_CM_STORE ? 1 : 1032;
+  if (stat.comp_size > file_size_ || actual / ratio > stat.comp_size)
+    throw UserError(msg(path_, ": ", entry, " states ", actual, " bytes (", stat.comp_size,
+                        " compressed) in a file of ", file_size_, " bytes"));
   std::unique_ptr<zip_file_t, ZipFileCloser> file(
       zip_fopen_index(archive_, zip_uint64_t(index_of(name)), 0));
   if (!file) throw UserError(msg(path_, ": cannot open ", entry, ": ", zip_strerror(archive_)));

@@ -32,6 +32,7 @@ class ZipArchive {
  private:
   int64_t index_of(const std::string& name) const;
   std::string path_;
+  uint64_t file_size_ = 0;
   struct zip* archive_ = nullptr;
 };
 
