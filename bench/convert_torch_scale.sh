@@ -9,6 +9,8 @@
 #                                                  convert_torch and make_synthetic_pth)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/conversion_measure.sh
+source bench/conversion_measure.sh
 build=${1:-build}
 tools=$build/tools/convert_torch
 for binary in convert_torch make_synthetic_pth; do
@@ -27,30 +29,15 @@ model=$work/vgg19-dcbb9e9d.pth
 "$tools/make_synthetic_pth" -o "$model" --seed 1 >/dev/null
 file_bytes=$(stat -c %s "$model")
 
-# Runs one conversion; prints "wall_s max_rss_kb output_bytes".
-measure() {
-  local output=$work/out.safetensors log=$work/time.log
-  rm -f "$output"
-  /usr/bin/time -v "$tools/convert_torch" "$model" -o "$output" "$@" >"$work/summary.txt" 2>"$log"
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\) time/ {
-           n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")
-  echo "$wall $rss $(stat -c %s "$output")"
-}
-
-read -r first_wall first_rss first_bytes < <(measure)
-read -r second_wall second_rss second_bytes < <(measure)
+read -r first_wall first_rss first_bytes < <(measure_conversion "$work" "$tools/convert_torch" "$model")
+read -r second_wall second_rss second_bytes < <(measure_conversion "$work" "$tools/convert_torch" "$model")
 summary=$(cat "$work/summary.txt")
 
-ratio() { awk -v rss="$1" -v bytes="$file_bytes" 'BEGIN { printf "%.3f", rss * 1024 / bytes }'; }
-first_ratio=$(ratio "$first_rss")
-second_ratio=$(ratio "$second_rss")
+first_ratio=$(rss_ratio "$first_rss" "$file_bytes")
+second_ratio=$(rss_ratio "$second_rss" "$file_bytes")
 pass=$(awk -v a="$first_wall" -v b="$second_wall" -v c="$first_ratio" -v d="$second_ratio" \
          'BEGIN { print (a < 60 && b < 60 && c <= 2 && d <= 2) ? "true" : "false" }')
-cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
-memory_gib=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
-machine="$cpu, $(nproc) cores, $memory_gib GiB RAM, $(uname -sr)"
+machine=$(machine_description)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 mkdir -p bench/results

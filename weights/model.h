@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/geometry.h"
@@ -64,6 +65,11 @@ std::vector<LayerSpec> load_architecture(const std::string& spec);
 // when it has none); an empty `last_layer` keeps every layer. Tensors of the dropped layers
 // are not kept (and, for the built-in model, not even generated).
 Model load_model(const std::string& spec, const std::string& last_layer);
+
+// The tensors a conv layer needs: {"<name>.weight", [K, C, kh, kw]} and {"<name>.bias", [K]}
+// (in_channels must be filled in).
+std::vector<std::pair<std::string, std::vector<int64_t>>> conv_tensor_shapes(
+    const LayerSpec& layer);
 
 // Sets each conv layer's in_channels from the channels its input has, starting from
 // `input_channels` (convs change the count, ReLU and pooling keep it).

@@ -17,12 +17,7 @@ void check_conv_tensors(std::vector<LayerSpec> layers, const std::vector<TensorV
   for (const TensorView& tensor : tensors) by_name[tensor.name] = &tensor;
   for (const LayerSpec& layer : layers) {
     if (layer.type != LayerType::Conv) continue;
-    const ConvGeometry& conv = layer.conv;
-    const std::pair<std::string, std::vector<int64_t>> expected[2] = {
-        {layer.name + ".weight",
-         {conv.out_channels, conv.in_channels, conv.kernel_h, conv.kernel_w}},
-        {layer.name + ".bias", {conv.out_channels}}};
-    for (const auto& [name, shape] : expected) {
+    for (const auto& [name, shape] : conv_tensor_shapes(layer)) {
       const auto found = by_name.find(name);
       NSRG_CHECK(found != by_name.end(), "write_model: no tensor '", name, "'");
       NSRG_CHECK(found->second->shape == shape, "write_model: tensor '", name,

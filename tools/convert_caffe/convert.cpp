@@ -1,8 +1,6 @@
 // convert_caffe: reader + chain + safetensors writer, and the source note.
 #include "tools/convert_caffe/convert.h"
 
-#include <filesystem>
-
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
 #include "engine/core/utf8.h"
@@ -51,15 +49,10 @@ std::string source_note(const CaffeNet& net, const ConvertOptions& options,
 // Before any reading: the output is a .safetensors file that is neither input (however the
 // path is spelled) and lies in a writable folder.
 void check_output_path(const ConvertOptions& options) {
-  const std::string& output = options.output_path;
-  if (output.empty()) throw UserError("convert_caffe: no output path given (-o)");
-  if (std::filesystem::path(output).extension() != ".safetensors")
-    throw UserError(msg(output, ": the output must end in .safetensors (nsrg-engine weights)"));
   InputFiles inputs;
   inputs.add(options.caffemodel_path);
   if (!options.prototxt_path.empty()) inputs.add(options.prototxt_path);
-  require_not_an_input("convert_caffe -o", output, inputs);
-  require_writable_location("convert_caffe -o", output);
+  require_weights_output("convert_caffe", options.output_path, inputs);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 #include "tools/convert_torch/convert.h"
 
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 
 #include "engine/core/error.h"
@@ -26,14 +25,9 @@ std::string file_name(const std::string& path) {
 // Before any reading: the output is a .safetensors file that is not the input (however the
 // path is spelled) and lies in a writable folder.
 void check_output_path(const TorchConvertOptions& options) {
-  const std::string& output = options.output_path;
-  if (output.empty()) throw UserError("convert_torch: no output path given (-o)");
-  if (std::filesystem::path(output).extension() != ".safetensors")
-    throw UserError(msg(output, ": the output must end in .safetensors (nsrg-engine weights)"));
   InputFiles inputs;
   inputs.add(options.input_path);
-  require_not_an_input("convert_torch -o", output, inputs);
-  require_writable_location("convert_torch -o", output);
+  require_weights_output("convert_torch", options.output_path, inputs);
 }
 
 struct FileHash {
