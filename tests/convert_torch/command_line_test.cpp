@@ -47,29 +47,23 @@ std::string fixture(const std::string& name) {
   return std::string(NSRG_SOURCE_DIR) + "/tests/convert_torch/fixtures/" + name;
 }
 
-// One full-size checkpoint for the whole suite (it takes a second or two to write).
+// ctest runs each test in its own process: each writes the checkpoint it needs (torchvision's
+// published name, so the preset is detected from it), the 548 MB one only where it matters.
 class ConvertTorchCommand : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    // torchvision's published name, so the preset is detected from it.
-    checkpoint_ = new std::string(dir_->file("vgg19-dcbb9e9d.pth"));
-    write_synthetic_pth(*checkpoint_, torchvision_vgg19_tensors(true), kSeed);
+  void write_checkpoint(bool classifier) {
+    checkpoint_ = dir_.file("vgg19-dcbb9e9d.pth");
+    write_synthetic_pth(checkpoint_, torchvision_vgg19_tensors(classifier), kSeed);
   }
-  static void TearDownTestSuite() {
-    delete checkpoint_;
-    delete dir_;
-  }
-  static test::TempDir* dir_;
-  static std::string* checkpoint_;
+  test::TempDir dir_;
+  std::string checkpoint_;
 };
-test::TempDir* ConvertTorchCommand::dir_ = nullptr;
-std::string* ConvertTorchCommand::checkpoint_ = nullptr;
 
 TEST_F(ConvertTorchCommand, FullSizeVgg19ConvertsLoadsAndRenders) {
-  EXPECT_GT(std::filesystem::file_size(*checkpoint_), 570000000u);
-  const std::string weights = dir_->file("vgg19.safetensors");
-  const CommandResult result = convert_torch(*checkpoint_ + " -o " + weights);
+  write_checkpoint(true);
+  EXPECT_GT(std::filesystem::file_size(checkpoint_), 570000000u);
+  const std::string weights = dir_.file("vgg19.safetensors");
+  const CommandResult result = convert_torch(checkpoint_ + " -o " + weights);
   ASSERT_EQ(result.status, 0) << result.output;
   EXPECT_TRUE(contains(result.output,
                        "vgg19, 37 layers (16 convolution), 20024384 parameters; "
@@ -94,14 +88,14 @@ TEST_F(ConvertTorchCommand, FullSizeVgg19ConvertsLoadsAndRenders) {
   EXPECT_EQ(model.tensors.at("conv4_2.bias").data[3], synthetic_value(kSeed, 19, {512}, 3));
 
   const std::string images = std::string(NSRG_SOURCE_DIR) + "/examples/images/";
-  const std::string config_path = dir_->file("config.toml");
+  const std::string config_path = dir_.file("config.toml");
   {
     std::ofstream config(config_path);
     config << "backend = \"cpu\"\nimage_size = 32\nmodel = \"" << weights << "\"\n"
            << "[content]\nimage = \"" << images << "chelsea.png\"\nlayers = [\"relu4_2\"]\n"
            << "[style]\nimages = [\"" << images << "brick.png\"]\n"
            << "layers = [\"relu1_1\", \"relu2_1\", \"relu3_1\", \"relu4_1\", \"relu5_1\"]\n"
-           << "[optimizer]\niterations = 5\n[output]\npath = \"" << dir_->file("out.png")
+           << "[optimizer]\niterations = 5\n[output]\npath = \"" << dir_.file("out.png")
            << "\"\nprint_iter = 1\n";
   }
   std::ostringstream log;
@@ -110,31 +104,33 @@ TEST_F(ConvertTorchCommand, FullSizeVgg19ConvertsLoadsAndRenders) {
   ASSERT_EQ(session.images().size(), 1u);
   EXPECT_EQ(session.images()[0].evaluations, 5);
   EXPECT_TRUE(std::isfinite(session.images()[0].final_losses.total));
-  EXPECT_EQ(std::max(read_image(dir_->file("out.png")).width, 1), 32);
+  EXPECT_EQ(std::max(read_image(dir_.file("out.png")).width, 1), 32);
 }
 
 TEST_F(ConvertTorchCommand, ArchAndPresetOptions) {
-  const std::string weights = dir_->file("caffe.safetensors");
-  CommandResult result = convert_torch(*checkpoint_ + " --preset caffe --arch vgg19 -o " + weights);
+  write_checkpoint(false);
+  const std::string weights = dir_.file("caffe.safetensors");
+  CommandResult result = convert_torch(checkpoint_ + " --preset caffe --arch vgg19 -o " + weights);
   ASSERT_EQ(result.status, 0) << result.output;
   EXPECT_TRUE(load_model(weights).preprocess.bgr);
-  result = convert_torch(*checkpoint_ + " --arch vgg16 -o " + weights);
+  result = convert_torch(checkpoint_ + " --arch vgg16 -o " + weights);
   EXPECT_EQ(result.status, 2);
   EXPECT_TRUE(contains(result.output, "not VGG-16 (--arch vgg16)")) << result.output;
 }
 
 // Each bad input: exit status 2 and one line naming the file and what is wrong.
 TEST_F(ConvertTorchCommand, BadInputsEndWithOneLineAndStatus2) {
-  const std::string bytes = test::read_bytes(*checkpoint_);
-  const std::string truncated = dir_->file("truncated.pth");
+  write_checkpoint(false);
+  const std::string bytes = test::read_bytes(checkpoint_);
+  const std::string truncated = dir_.file("truncated.pth");
   test::write_bytes(truncated, bytes.substr(0, bytes.size() / 2));
-  const std::string damaged = dir_->file("damaged.pth");
+  const std::string damaged = dir_.file("damaged.pth");
   std::string flipped = bytes;
   flipped[20000] ^= 0x5a;  // inside conv1_1's weights (after the pickle)
   test::write_bytes(damaged, flipped);
-  const std::string text = dir_->file("notes.pth");
+  const std::string text = dir_.file("notes.pth");
   test::write_bytes(text, "these are not weights\n");
-  const std::string empty = dir_->file("empty.pth");
+  const std::string empty = dir_.file("empty.pth");
   test::write_bytes(empty, "");
 
   const struct {
@@ -146,11 +142,11 @@ TEST_F(ConvertTorchCommand, BadInputsEndWithOneLineAndStatus2) {
       {empty, "not a PyTorch checkpoint"},
       {fixture("foreign_global.pth"), "the Python global 'posix.system'"},
       {fixture("tiny_features.pth"), "not a VGG-11/13/16/19 state_dict"},
-      {dir_->file("missing.pth"), "cannot open the file"},
+      {dir_.file("missing.pth"), "cannot open the file"},
   };
   for (const auto& bad : cases) {
     SCOPED_TRACE(bad.input);
-    const std::string output = dir_->file("bad.safetensors");
+    const std::string output = dir_.file("bad.safetensors");
     const CommandResult result = convert_torch(bad.input + " --preset torchvision -o " + output);
     EXPECT_EQ(result.status, 2) << result.output;
     EXPECT_TRUE(contains(result.output, bad.input + ": ")) << result.output;
@@ -161,18 +157,19 @@ TEST_F(ConvertTorchCommand, BadInputsEndWithOneLineAndStatus2) {
 }
 
 TEST_F(ConvertTorchCommand, RefusesBadOutputs) {
+  write_checkpoint(false);
   const std::string input = fixture("tiny_features.pth");
-  CommandResult result = convert_torch(input + " -o " + dir_->file("out.bin"));
+  CommandResult result = convert_torch(input + " -o " + dir_.file("out.bin"));
   EXPECT_EQ(result.status, 2);
   EXPECT_TRUE(contains(result.output, "the output must end in .safetensors")) << result.output;
   // The input itself, spelled differently (a link named .safetensors).
-  const std::string link = dir_->file("same.safetensors");
-  std::filesystem::create_symlink(*checkpoint_, link);
-  result = convert_torch(*checkpoint_ + " -o " + link);
+  const std::string link = dir_.file("same.safetensors");
+  std::filesystem::create_symlink(checkpoint_, link);
+  result = convert_torch(checkpoint_ + " -o " + link);
   EXPECT_EQ(result.status, 2);
   EXPECT_TRUE(contains(result.output, "is the input file")) << result.output;
-  EXPECT_GT(std::filesystem::file_size(*checkpoint_), 570000000u);
-  result = convert_torch(input + " --preset nonsense -o " + dir_->file("x.safetensors"));
+  EXPECT_GT(std::filesystem::file_size(checkpoint_), 80000000u);
+  result = convert_torch(input + " --preset nonsense -o " + dir_.file("x.safetensors"));
   EXPECT_EQ(result.status, 2) << result.output;
 }
 
