@@ -132,6 +132,8 @@ TEST_F(ConvertTorchCommand, BadInputsEndWithOneLineAndStatus2) {
   test::write_bytes(text, "these are not weights\n");
   const std::string empty = dir_.file("empty.pth");
   test::write_bytes(empty, "");
+  const std::string tar = dir_.file("old_tar.pth");  // a tar header: "ustar" at byte 257
+  test::write_bytes(tar, std::string(257, '\0') + "ustar" + std::string(250, '\0'));
 
   const struct {
     std::string input, expected;
@@ -140,6 +142,7 @@ TEST_F(ConvertTorchCommand, BadInputsEndWithOneLineAndStatus2) {
       {damaged, "is damaged: CRC error"},
       {text, "not a PyTorch checkpoint"},
       {empty, "not a PyTorch checkpoint"},
+      {tar, "a tar archive (the checkpoint format of early PyTorch, 0.1.x) is not supported"},
       {fixture("foreign_global.pth"), "the Python global 'posix.system'"},
       {fixture("tiny_features.pth"), "not a VGG-11/13/16/19 state_dict"},
       {dir_.file("missing.pth"), "cannot open the file"},

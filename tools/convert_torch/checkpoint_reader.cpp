@@ -63,7 +63,7 @@ std::unique_ptr<CheckpointReader> CheckpointReader::open(const std::string& path
     return open_legacy_checkpoint(path);
   if (got >= 262 && std::memcmp(start + 257, "ustar", 5) == 0)
     throw UserError(msg(path,
-                        ": a tar archive (the checkpoint format of PyTorch before 0.1.10) "
+                        ": a tar archive (the checkpoint format of early PyTorch, 0.1.x) "
                         "is not supported; load it and torch.save it again with a newer "
                         "PyTorch"));
   throw UserError(msg(path,
