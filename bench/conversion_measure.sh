@@ -1,6 +1,20 @@
 # Shared by bench/convert_caffe_scale.sh and bench/convert_torch_scale.sh (sourced, not run):
 # one converter run under /usr/bin/time -v, and the machine's description.
 
+# require_conversion_tools SCRIPT BUILD TOOLS BINARY...: exits 2 with a hint when a binary
+# in TOOLS or /usr/bin/time is missing.
+require_conversion_tools() {
+  local script=$1 build=$2 tools=$3 binary
+  shift 3
+  for binary in "$@"; do
+    if [ ! -x "$tools/$binary" ]; then
+      echo "$script: $tools/$binary is missing; build it first: cmake --build $build --target $*" >&2
+      exit 2
+    fi
+  done
+  [ -x /usr/bin/time ] || { echo "$script: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+}
+
 # measure_conversion WORK CONVERTER INPUT [ARGS...]: converts INPUT to WORK/out.safetensors;
 # prints "wall_s max_rss_kb output_bytes"; the summary line is left in WORK/summary.txt.
 measure_conversion() {

@@ -12,14 +12,7 @@ cd "$(dirname "$0")/.."
 source bench/conversion_measure.sh
 build=${1:-build}
 tools=$build/tools/convert_caffe
-for binary in convert_caffe make_synthetic_caffemodel; do
-  if [ ! -x "$tools/$binary" ]; then
-    echo "convert_caffe_scale: $tools/$binary is missing; build it first:" \
-         "cmake --build $build --target convert_caffe make_synthetic_caffemodel" >&2
-    exit 2
-  fi
-done
-[ -x /usr/bin/time ] || { echo "convert_caffe_scale: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+require_conversion_tools convert_caffe_scale "$build" "$tools" convert_caffe make_synthetic_caffemodel
 
 work=$(mktemp -d /tmp/nsrg_convert_caffe_scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT

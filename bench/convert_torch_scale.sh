@@ -13,14 +13,7 @@ cd "$(dirname "$0")/.."
 source bench/conversion_measure.sh
 build=${1:-build}
 tools=$build/tools/convert_torch
-for binary in convert_torch make_synthetic_pth; do
-  if [ ! -x "$tools/$binary" ]; then
-    echo "convert_torch_scale: $tools/$binary is missing; build it first:" \
-         "cmake --build $build --target convert_torch make_synthetic_pth" >&2
-    exit 2
-  fi
-done
-[ -x /usr/bin/time ] || { echo "convert_torch_scale: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+require_conversion_tools convert_torch_scale "$build" "$tools" convert_torch make_synthetic_pth
 
 work=$(mktemp -d /tmp/nsrg_convert_torch_scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT
