@@ -8,16 +8,11 @@
 #                                                  convert_caffe and make_synthetic_caffemodel)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/conversion_measure.sh
+source bench/conversion_measure.sh
 build=${1:-build}
 tools=$build/tools/convert_caffe
-for binary in convert_caffe make_synthetic_caffemodel; do
-  if [ ! -x "$tools/$binary" ]; then
-    echo "convert_caffe_scale: $tools/$binary is missing; build it first:" \
-         "cmake --build $build --target convert_caffe make_synthetic_caffemodel" >&2
-    exit 2
-  fi
-done
-[ -x /usr/bin/time ] || { echo "convert_caffe_scale: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+require_conversion_tools convert_caffe_scale "$build" "$tools" convert_caffe make_synthetic_caffemodel
 
 work=$(mktemp -d /tmp/nsrg_convert_caffe_scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -25,29 +20,14 @@ model=$work/VGG_ILSVRC_19_layers_synthetic.caffemodel
 "$tools/make_synthetic_caffemodel" vgg19 "$model" --fc --format v1 --seed 1 >/dev/null
 file_bytes=$(stat -c %s "$model")
 
-# Runs one conversion; prints "wall_s max_rss_kb output_bytes".
-measure() {
-  local output=$work/out.safetensors log=$work/time.log
-  rm -f "$output"
-  /usr/bin/time -v "$tools/convert_caffe" "$model" -o "$output" "$@" >"$work/summary.txt" 2>"$log"
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\) time/ {
-           n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$log")
-  echo "$wall $rss $(stat -c %s "$output")"
-}
+read -r plain_wall plain_rss plain_bytes < <(measure_conversion "$work" "$tools/convert_caffe" "$model")
+read -r fc_wall fc_rss fc_bytes < <(measure_conversion "$work" "$tools/convert_caffe" "$model" --keep-fc)
 
-read -r plain_wall plain_rss plain_bytes < <(measure)
-read -r fc_wall fc_rss fc_bytes < <(measure --keep-fc)
-
-ratio() { awk -v rss="$1" -v bytes="$file_bytes" 'BEGIN { printf "%.3f", rss * 1024 / bytes }'; }
-plain_ratio=$(ratio "$plain_rss")
-fc_ratio=$(ratio "$fc_rss")
+plain_ratio=$(rss_ratio "$plain_rss" "$file_bytes")
+fc_ratio=$(rss_ratio "$fc_rss" "$file_bytes")
 pass=$(awk -v a="$plain_wall" -v b="$fc_wall" -v c="$plain_ratio" -v d="$fc_ratio" \
          'BEGIN { print (a < 60 && b < 60 && c <= 2.5 && d <= 2.5) ? "true" : "false" }')
-cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
-memory_gib=$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
-machine="$cpu, $(nproc) cores, $memory_gib GiB RAM, $(uname -sr)"
+machine=$(machine_description)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 mkdir -p bench/results

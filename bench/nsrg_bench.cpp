@@ -63,12 +63,7 @@ void export_model(const Model& model, const std::string& path) {
       views.push_back({layer.name + part, t.shape, t.data.data()});
     }
   }
-  const std::map<std::string, std::string> metadata{
-      {"nsrg.format", "1"},
-      {"nsrg.architecture", architecture_to_json(model.layers)},
-      {"nsrg.preprocess", preprocess_to_json(model.preprocess)},
-      {"nsrg.source", model.source}};
-  write_safetensors(path, metadata, views);
+  write_model(path, model.layers, model.preprocess, model.source, views);
 }
 
 Tensor random_tensor(Backend& backend, const Shape& shape, uint32_t layer, float scale) {

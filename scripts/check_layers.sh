@@ -22,6 +22,7 @@ declare -A may_use=(
   [engine]="engine/core engine/config engine/render"
   [tools/convert_common]="engine/core"
   [tools/convert_caffe]="engine/core weights tools/convert_common"
+  [tools/convert_torch]="engine/core weights tools/convert_common"
   [tools/calibrate_builtin_vgg]="engine/core engine/image weights engine/cpu engine/net"
   [bench]="engine/core engine/image weights engine/cpu engine/backends engine/net engine/optim"
 )

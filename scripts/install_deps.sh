@@ -16,6 +16,7 @@ packages=(
   libcli11-dev                                  # find_package(CLI11)
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
   libssl-dev                                    # find_package(OpenSSL) (convert_caffe)
+  libzip-dev                                    # pkg_check_modules(libzip) (convert_torch)
   libgtest-dev                                  # find_package(GTest) (tests)
   python3 python3-numpy                         # bench/peer tests (GPU-check verdicts)
   clang libclang-rt-14-dev libomp-14-dev        # tests/fuzz (libFuzzer, ASan, UBSan)

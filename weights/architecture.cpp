@@ -220,7 +220,8 @@ Preprocess parse_preprocess(const std::string& json_text, const std::string& ori
   const json object = parse_json(json_text, what);
   if (!object.is_object()) throw UserError(what + " is not a JSON object");
   for (const auto& item : object.items())
-    if (item.key() != "order" && item.key() != "scale" && item.key() != "mean")
+    if (item.key() != "order" && item.key() != "scale" && item.key() != "mean" &&
+        item.key() != "std")
       throw UserError(what + " has an unknown key '" + short_quote(item.key()) + "'");
   const auto order = object.find("order");
   const auto scale = object.find("scale");
@@ -240,6 +241,16 @@ Preprocess parse_preprocess(const std::string& json_text, const std::string& ori
   if (!mean->is_array() || mean->size() != 3)
     throw UserError(what + " 'mean' must be an array of 3 numbers");
   for (int c = 0; c < 3; ++c) preprocess.mean[c] = finite_float((*mean)[c], what + " 'mean'");
+  // Optional (files written before it existed divide by nothing): 1 for every channel.
+  const auto std = object.find("std");
+  if (std != object.end()) {
+    if (!std->is_array() || std->size() != 3)
+      throw UserError(what + " 'std' must be an array of 3 numbers");
+    for (int c = 0; c < 3; ++c) {
+      preprocess.std[c] = finite_float((*std)[c], what + " 'std'");
+      if (!(preprocess.std[c] > 0)) throw UserError(what + " 'std' values must be positive");
+    }
+  }
   return preprocess;
 }
 
@@ -249,6 +260,10 @@ std::string preprocess_to_json(const Preprocess& preprocess) {
   result["scale"] = shortest_double(preprocess.scale);
   result["mean"] = {shortest_double(preprocess.mean[0]), shortest_double(preprocess.mean[1]),
                     shortest_double(preprocess.mean[2])};
+  // Written only when it is not the default, so Caffe-style files keep their old form.
+  if (preprocess.std != Preprocess{}.std)
+    result["std"] = {shortest_double(preprocess.std[0]), shortest_double(preprocess.std[1]),
+                     shortest_double(preprocess.std[2])};
   return result.dump();
 }
 

@@ -43,12 +43,7 @@ void take_conv_tensors(const std::vector<LayerSpec>& layers, const std::string& 
                        std::map<std::string, HostTensor>& kept) {
   for (const LayerSpec& layer : layers) {
     if (layer.type != LayerType::Conv) continue;
-    const ConvGeometry& conv = layer.conv;
-    const std::pair<std::string, std::vector<int64_t>> expected[2] = {
-        {layer.name + ".weight",
-         {conv.out_channels, conv.in_channels, conv.kernel_h, conv.kernel_w}},
-        {layer.name + ".bias", {conv.out_channels}}};
-    for (const auto& [name, shape] : expected) {
+    for (const auto& [name, shape] : conv_tensor_shapes(layer)) {
       const auto found = tensors.find(name);
       if (found == tensors.end())
         throw UserError(msg(path, ": tensor '", name, "' of layer ", layer.name, " is missing"));
@@ -115,6 +110,14 @@ const LayerSpec& Model::layer(const std::string& name) const {
   for (const LayerSpec& spec : layers)
     if (spec.name == name) return spec;
   throw UserError(msg("no layer '", name, "' in the network (layers: ", layer_names(layers), ")"));
+}
+
+std::vector<std::pair<std::string, std::vector<int64_t>>> conv_tensor_shapes(
+    const LayerSpec& layer) {
+  const ConvGeometry& conv = layer.conv;
+  return {
+      {layer.name + ".weight", {conv.out_channels, conv.in_channels, conv.kernel_h, conv.kernel_w}},
+      {layer.name + ".bias", {conv.out_channels}}};
 }
 
 void assign_input_channels(std::vector<LayerSpec>& layers, int input_channels) {

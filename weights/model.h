@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/geometry.h"
@@ -47,6 +48,15 @@ std::string preprocess_to_json(const Preprocess& preprocess);
 // Errors are UserErrors naming the file and the tensor or layer.
 Model load_model(const std::string& spec);
 
+// Writes a weights file (DESIGN.md): the nsrg.* metadata (format "1", the architecture, the
+// preprocess and the source note) and the tensors in the order given, F32, atomically
+// (temporary file + rename). Every conv layer must have its "<layer>.weight" [K,C,kh,kw] and
+// "<layer>.bias" [K] among `tensors` (InternalError otherwise: writers build them); other
+// tensors (e.g. fully-connected layers) are written too and ignored by load_model.
+void write_model(const std::string& path, const std::vector<LayerSpec>& layers,
+                 const Preprocess& preprocess, const std::string& source,
+                 const std::vector<TensorView>& tensors);
+
 // Only the architecture of `spec` (in_channels filled in): the built-in one, or a weights
 // file's validated header without its tensor data. For checking layer names cheaply.
 std::vector<LayerSpec> load_architecture(const std::string& spec);
@@ -55,6 +65,11 @@ std::vector<LayerSpec> load_architecture(const std::string& spec);
 // when it has none); an empty `last_layer` keeps every layer. Tensors of the dropped layers
 // are not kept (and, for the built-in model, not even generated).
 Model load_model(const std::string& spec, const std::string& last_layer);
+
+// The tensors a conv layer needs: {"<name>.weight", [K, C, kh, kw]} and {"<name>.bias", [K]}
+// (in_channels must be filled in).
+std::vector<std::pair<std::string, std::vector<int64_t>>> conv_tensor_shapes(
+    const LayerSpec& layer);
 
 // Sets each conv layer's in_channels from the channels its input has, starting from
 // `input_channels` (convs change the count, ReLU and pooling keep it).

@@ -18,6 +18,7 @@ def preprocess_image(rgb, preprocess, device):
     if preprocess["bgr"]:
         x = x[:, :, [2, 1, 0]]
     x = x * preprocess["scale"] - torch.tensor(preprocess["mean"], dtype=torch.float32)
+    x = x / torch.tensor(preprocess.get("std", [1.0, 1.0, 1.0]), dtype=torch.float32)
     return x.permute(2, 0, 1).unsqueeze(0).contiguous().to(device)
 
 

@@ -113,6 +113,7 @@ class WeightsFileTest(unittest.TestCase):
         self.assertFalse(layers[2]["ceil"])
         self.assertTrue(preprocess["bgr"])
         self.assertEqual(preprocess["mean"], [103.939, 116.779, 123.68])
+        self.assertEqual(preprocess["std"], [1.0, 1.0, 1.0])
         self.assertEqual(source, "test")
         self.assertEqual(tensors["conv2_1.weight"].shape, (5, 4, 3, 3))
         kept = weights_file.truncate_after(self.path, layers, ["relu1_1"])
@@ -330,7 +331,8 @@ def numpy_preprocess(rgb, preprocess):
     x = rgb.astype(np.float64) / 255
     if preprocess["bgr"]:
         x = x[:, :, ::-1]
-    return (x * preprocess["scale"] - np.array(preprocess["mean"])).transpose(2, 0, 1)
+    x = (x * preprocess["scale"] - np.array(preprocess["mean"])) / np.array(preprocess["std"])
+    return x.transpose(2, 0, 1)
 
 
 def numpy_features(layers, tensors, x, wanted):

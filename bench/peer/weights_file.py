@@ -151,7 +151,8 @@ def parse_architecture(path, text):
 
 
 def parse_preprocess(path, text):
-    """nsrg.preprocess JSON -> {"bgr": bool, "scale": float, "mean": [3 floats]}."""
+    """nsrg.preprocess JSON -> {"bgr": bool, "scale": float, "mean": [3 floats],
+    "std": [3 floats]} (std is optional in the file: 1 for every channel)."""
     try:
         p = json.loads(text)
     except json.JSONDecodeError as e:
@@ -160,8 +161,11 @@ def parse_preprocess(path, text):
     mean = p.get("mean") if isinstance(p, dict) else None
     if order not in ("bgr", "rgb") or not isinstance(mean, list) or len(mean) != 3:
         raise WeightsError(f"{path}: nsrg.preprocess needs order bgr|rgb and three means")
+    std = p.get("std", [1.0, 1.0, 1.0])
+    if not isinstance(std, list) or len(std) != 3 or not all(float(s) > 0 for s in std):
+        raise WeightsError(f"{path}: nsrg.preprocess 'std' must be three positive numbers")
     return {"bgr": order == "bgr", "scale": float(p.get("scale", 255.0)),
-            "mean": [float(m) for m in mean]}
+            "mean": [float(m) for m in mean], "std": [float(s) for s in std]}
 
 
 def load_model(path):

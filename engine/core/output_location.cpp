@@ -58,4 +58,13 @@ void require_writable_location(const std::string& what, const std::string& path)
   }
 }
 
+void require_weights_output(const std::string& tool, const std::string& output,
+                            const InputFiles& inputs) {
+  if (output.empty()) throw UserError(tool + ": no output path given (-o)");
+  if (std::filesystem::path(output).extension() != ".safetensors")
+    throw UserError(msg(output, ": the output must end in .safetensors (nsrg-engine weights)"));
+  require_not_an_input(tool + " -o", output, inputs);
+  require_writable_location(tool + " -o", output);
+}
+
 }  // namespace nsrg

@@ -32,4 +32,9 @@ void require_not_an_input(const std::string& what, const std::string& output,
 // a regular file) that this process may write (access(2), so root passes as its write would).
 void require_writable_location(const std::string& what, const std::string& path);
 
+// The checks of a converter's `-o` (`tool` names the converter in messages): given, ends in
+// .safetensors, is none of `inputs`, and its folder can be written. UserError otherwise.
+void require_weights_output(const std::string& tool, const std::string& output,
+                            const InputFiles& inputs);
+
 }  // namespace nsrg

@@ -72,10 +72,12 @@ void apply_levels(Image& image, LevelsMode mode, double low_percentile = 0.5,
 Image original_colors(const Image& generated, const Image& content);
 
 // Network input, CHW planar (3 x height x width): channel c holds source channel
-// (p.bgr ? 2 - c : c) as value * p.scale - p.mean[c] (mean in network channel order).
+// (p.bgr ? 2 - c : c) as (value * p.scale - p.mean[c]) / p.std[c] (mean and std in network
+// channel order).
 std::vector<float> preprocess_image(const Image& image, const Preprocess& p);
 
-// The exact inverse of preprocess_image for a 3 x height x width planar buffer; no clamping.
+// The inverse of preprocess_image (exact when std is 1) for a 3 x height x width planar
+// buffer; no clamping.
 Image deprocess_image(const float* chw, int width, int height, const Preprocess& p);
 
 // Contact sheet: cells laid out row by row in min(columns, cells.size()) columns, each

@@ -1,5 +1,5 @@
 // Network input conversion: interleaved RGB [0,1] <-> planar CHW in the weights' channel
-// order, scale and mean (engine/core/preprocess.h), and exact inverse.
+// order, scale, mean and std (engine/core/preprocess.h), and the inverse.
 #include <array>
 
 #include "engine/core/error.h"
@@ -18,9 +18,15 @@ std::vector<float> preprocess_image(const Image& image, const Preprocess& p) {
   for (int c = 0; c < 3; ++c) source[c] = p.bgr ? 2 - c : c;
   const float scale = p.scale;
   const std::array<float, 3> mean = p.mean;
+  std::array<float, 3> inverse_std;
+  for (int c = 0; c < 3; ++c) {
+    NSRG_CHECK(p.std[c] > 0.0f, "preprocess std[", c, "] is ", p.std[c]);
+    inverse_std[c] = 1.0f / p.std[c];
+  }
 #pragma omp parallel for schedule(static) if (plane > (1 << 16))
   for (long long i = 0; i < plane; ++i)
-    for (int c = 0; c < 3; ++c) planes[c][i] = rgb[3 * i + source[c]] * scale - mean[c];
+    for (int c = 0; c < 3; ++c)
+      planes[c][i] = (rgb[3 * i + source[c]] * scale - mean[c]) * inverse_std[c];
   return chw;
 }
 
@@ -38,9 +44,11 @@ Image deprocess_image(const float* chw, int width, int height, const Preprocess&
   for (int c = 0; c < 3; ++c) target[c] = p.bgr ? 2 - c : c;
   const float scale = p.scale;
   const std::array<float, 3> mean = p.mean;
+  const std::array<float, 3> std = p.std;
 #pragma omp parallel for schedule(static) if (plane > (1 << 16))
   for (long long i = 0; i < plane; ++i)
-    for (int c = 0; c < 3; ++c) rgb[3 * i + target[c]] = (planes[c][i] + mean[c]) / scale;
+    for (int c = 0; c < 3; ++c)
+      rgb[3 * i + target[c]] = (planes[c][i] * std[c] + mean[c]) / scale;
   return image;
 }
 

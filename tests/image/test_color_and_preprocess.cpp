@@ -95,6 +95,21 @@ TEST(Preprocess, RgbOrderAndOtherScale) {
     for (int i = 0; i < 6; ++i) EXPECT_FLOAT_EQ(chw[c * 6 + i], image.rgb[3 * i + c] - p.mean[c]);
 }
 
+TEST(Preprocess, TorchvisionStdDividesEachChannel) {
+  Image image = random_image(4, 3, 8);
+  Preprocess p;  // torchvision: RGB in [0,1], ImageNet mean and std
+  p.bgr = false;
+  p.scale = 1.0f;
+  p.mean = {0.485f, 0.456f, 0.406f};
+  p.std = {0.229f, 0.224f, 0.225f};
+  const std::vector<float> chw = preprocess_image(image, p);
+  for (int c = 0; c < 3; ++c)
+    for (int i = 0; i < 12; ++i)
+      EXPECT_NEAR(chw[c * 12 + i], (image.rgb[3 * i + c] - p.mean[c]) / p.std[c], 1e-6f);
+  const Image back = deprocess_image(chw.data(), 4, 3, p);
+  for (size_t i = 0; i < image.rgb.size(); ++i) EXPECT_NEAR(back.rgb[i], image.rgb[i], 1e-6f);
+}
+
 TEST(Preprocess, DeprocessIsTheInverse) {
   const Image image = random_image(33, 17, 7);
   for (bool bgr : {true, false}) {

@@ -147,6 +147,21 @@ TEST(Preprocess, WritesAndRoundTrips) {
   EXPECT_EQ(rgb.scale, 1.0f);
   EXPECT_EQ(rgb.mean[1], 0.456f);
   EXPECT_EQ(parse_preprocess(preprocess_to_json(rgb), kOrigin).mean, rgb.mean);
+  // Files without 'std' (all written before it existed) divide by 1.
+  EXPECT_EQ(rgb.std, (std::array<float, 3>{1.0f, 1.0f, 1.0f}));
+}
+
+TEST(Preprocess, StdIsOptionalAndRoundTrips) {
+  const Preprocess torchvision = parse_preprocess(
+      R"({"order":"rgb","scale":1,"mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225]})",
+      kOrigin);
+  EXPECT_EQ(torchvision.std, (std::array<float, 3>{0.229f, 0.224f, 0.225f}));
+  const std::string json = preprocess_to_json(torchvision);
+  EXPECT_EQ(json,
+            R"({"order":"rgb","scale":1.0,"mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225]})");
+  EXPECT_EQ(parse_preprocess(json, kOrigin).std, torchvision.std);
+  // The default std is not written: Caffe-style files keep their form.
+  EXPECT_EQ(preprocess_to_json(Preprocess{}).find("std"), std::string::npos);
 }
 
 TEST(Preprocess, RejectsEachInvalidForm) {
@@ -160,7 +175,12 @@ TEST(Preprocess, RejectsEachInvalidForm) {
       {R"({"order":"bgr","scale":255,"mean":[1,2]})", "'mean' must be an array of 3 numbers"},
       {R"({"order":"bgr","scale":255,"mean":[1,2,"x"]})", "'mean' must be a finite number"},
       {R"({"order":"bgr","scale":255,"mean":[1,2,1e300]})", "'mean' must be a finite number"},
-      {R"({"order":"bgr","scale":255,"mean":[1,2,3],"std":[1,1,1]})", "unknown key 'std'"},
+      {R"({"order":"bgr","scale":255,"mean":[1,2,3],"stdev":[1,1,1]})", "unknown key 'stdev'"},
+      {R"({"order":"bgr","scale":255,"mean":[1,2,3],"std":[1,1]})",
+       "'std' must be an array of 3 numbers"},
+      {R"({"order":"bgr","scale":255,"mean":[1,2,3],"std":[1,0,1]})", "'std' values must be positive"},
+      {R"({"order":"bgr","scale":255,"mean":[1,2,3],"std":[1,-1,1]})", "'std' values must be positive"},
+      {R"({"order":"bgr","scale":255,"mean":[1,2,3],"std":[1,"1",1]})", "'std' must be a finite number"},
   };
   for (const BadArchitecture& bad : cases) {
     SCOPED_TRACE(bad.json);

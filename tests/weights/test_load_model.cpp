@@ -195,21 +195,19 @@ TEST(LoadModel, LayerLookup) {
   EXPECT_TRUE(contains(message, "no layer 'relu6_1'")) << message;
 }
 
-// The built-in model written as a weights file loads back identical.
+// The built-in model written by write_model loads back identical (a non-default std too).
 TEST(LoadModel, BuiltinModelRoundTripsThroughAFile) {
-  const Model builtin = load_model(kBuiltinVgg19Name, "relu2_1");
+  Model builtin = load_model(kBuiltinVgg19Name, "relu2_1");
+  builtin.preprocess.std = {0.5f, 0.25f, 2.0f};
   std::vector<TensorView> views;
   for (const auto& [name, tensor] : builtin.tensors)
     views.push_back({name, tensor.shape, tensor.data.data()});
   TempDir dir;
   const std::string path = dir.file("vgg_part.safetensors");
-  write_safetensors(path,
-                    {{"nsrg.format", "1"},
-                     {"nsrg.architecture", architecture_to_json(builtin.layers)},
-                     {"nsrg.preprocess", preprocess_to_json(builtin.preprocess)},
-                     {"nsrg.source", builtin.source}},
-                    views);
+  write_model(path, builtin.layers, builtin.preprocess, builtin.source, views);
+  EXPECT_EQ(read_safetensors(path).metadata.at("nsrg.format"), "1");
   const Model loaded = load_model(path);
+  EXPECT_EQ(loaded.preprocess.std, builtin.preprocess.std);
   ASSERT_EQ(loaded.layers.size(), builtin.layers.size());
   for (size_t i = 0; i < loaded.layers.size(); ++i) {
     EXPECT_EQ(loaded.layers[i].name, builtin.layers[i].name);
@@ -223,6 +221,23 @@ TEST(LoadModel, BuiltinModelRoundTripsThroughAFile) {
     EXPECT_EQ(loaded.tensors.at(name).shape, tensor.shape) << name;
     EXPECT_EQ(loaded.tensors.at(name).data, tensor.data) << name;
   }
+}
+
+// write_model refuses tensors that do not fit the architecture (a writer's bug).
+TEST(LoadModel, WriteModelChecksTheConvTensors) {
+  const Model builtin = load_model(kBuiltinVgg19Name, "relu1_1");
+  const HostTensor& weight = builtin.tensors.at("conv1_1.weight");
+  TempDir dir;
+  const std::string path = dir.file("bad.safetensors");
+  EXPECT_THROW(write_model(path, builtin.layers, builtin.preprocess, "x",
+                           {{"conv1_1.weight", weight.shape, weight.data.data()}}),
+               InternalError);
+  const HostTensor& bias = builtin.tensors.at("conv1_1.bias");
+  EXPECT_THROW(write_model(path, builtin.layers, builtin.preprocess, "x",
+                           {{"conv1_1.weight", weight.shape, weight.data.data()},
+                            {"conv1_1.bias", {1}, bias.data.data()}}),
+               InternalError);
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace

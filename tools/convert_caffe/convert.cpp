@@ -1,8 +1,6 @@
 // convert_caffe: reader + chain + safetensors writer, and the source note.
 #include "tools/convert_caffe/convert.h"
 
-#include <filesystem>
-
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
 #include "engine/core/utf8.h"
@@ -10,7 +8,6 @@
 #include "tools/convert_caffe/prototxt_reader.h"
 #include "tools/convert_caffe/sequential_network.h"
 #include "weights/model.h"
-#include "weights/safetensors.h"
 
 namespace nsrg {
 namespace {
@@ -52,15 +49,10 @@ std::string source_note(const CaffeNet& net, const ConvertOptions& options,
 // Before any reading: the output is a .safetensors file that is neither input (however the
 // path is spelled) and lies in a writable folder.
 void check_output_path(const ConvertOptions& options) {
-  const std::string& output = options.output_path;
-  if (output.empty()) throw UserError("convert_caffe: no output path given (-o)");
-  if (std::filesystem::path(output).extension() != ".safetensors")
-    throw UserError(msg(output, ": the output must end in .safetensors (nsrg-engine weights)"));
   InputFiles inputs;
   inputs.add(options.caffemodel_path);
   if (!options.prototxt_path.empty()) inputs.add(options.prototxt_path);
-  require_not_an_input("convert_caffe -o", output, inputs);
-  require_writable_location("convert_caffe -o", output);
+  require_weights_output("convert_caffe", options.output_path, inputs);
 }
 
 }  // namespace
@@ -117,17 +109,11 @@ ConversionSummary convert_caffe(const ConvertOptions& options) {
         "if that is wrong)"));
   }
 
-  const std::map<std::string, std::string> metadata = {
-      {"nsrg.format", "1"},
-      {"nsrg.architecture", architecture_to_json(network.layers)},
-      {"nsrg.preprocess", preprocess_to_json(options.preprocess)},
-      {"nsrg.source", summary.source},
-  };
   std::vector<TensorView> views;
   views.reserve(network.tensors.size());
   for (const auto& tensor : network.tensors)
     views.push_back({tensor.name, tensor.shape, tensor.data});
-  write_safetensors(options.output_path, metadata, views);
+  write_model(options.output_path, network.layers, options.preprocess, summary.source, views);
   return summary;
 }
 
