@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tools/convert_caffe/sha256.h"
+#include "weights/sha256.h"
 
 namespace nsrg {
 
