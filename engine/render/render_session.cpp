@@ -11,11 +11,11 @@
 #include "engine/backend_factory.h"
 #include "engine/core/error.h"
 #include "engine/core/random_fill.h"
-#include "engine/core/randomization.h"
 #include "engine/net/network.h"
 #include "engine/net/targets.h"
 #include "engine/optim/optimizer.h"
 #include "engine/render/image_output.h"
+#include "engine/render/image_style_targets.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/output_names.h"
 #include "engine/render/output_plan.h"
@@ -43,6 +43,7 @@ struct RenderSession::State {
   std::map<std::string, Tensor> content_targets;
   std::map<std::string, Tensor> base_grams;
   std::vector<std::vector<std::string>> layer_sets;
+  std::unique_ptr<StyleTargetsWriter> targets_writer;  // when output.save_targets
   double load_seconds = 0, capture_seconds = 0;
 };
 
@@ -98,47 +99,35 @@ void RenderSession::prepare() {
   // Every style layer of every set, captured once (a sweep renders them one at a time).
   std::set<std::string> style_layers;
   for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
-  s.base_grams = capture_grams(*s.backend, *s.network, style_pointers, config_.style_blend_weights,
-                               {style_layers.begin(), style_layers.end()});
+  if (config_.style_targets.empty())
+    s.base_grams =
+        capture_grams(*s.backend, *s.network, style_pointers, config_.style_blend_weights,
+                      {style_layers.begin(), style_layers.end()});
+  else
+    s.base_grams = load_style_targets(*s.backend, *s.network, config_.style_targets,
+                                      {style_layers.begin(), style_layers.end()});
+  if (config_.save_targets) s.targets_writer = std::make_unique<StyleTargetsWriter>(config_);
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);
   log_ << "content " << s.content_image.width << "x" << s.content_image.height << ", "
        << s.style_images.size() << " style image(s), model: " << s.model_source << "\n";
 }
 
-RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant) {
+RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant,
+                                        bool reference) {
   State& s = *state_;
   Backend& backend = *s.backend;
   RenderedImage result;
   result.seed = config_.seed + uint64_t(variant);
   result.variant = variant;
   result.style_layers = style_layers;
-  result.mode = config_.randomization_for(style_layers.front()).mode;
+  result.mode = reference ? "none" : config_.randomization_for(style_layers.front()).mode;
 
-  // Style targets: the captured Gram, or its randomized version for this seed.
-  std::vector<Tensor> randomized;
-  randomized.reserve(style_layers.size());
-  std::map<std::string, const Tensor*> style_targets, content_targets;
-  for (const std::string& layer : style_layers) {
-    const Tensor& base = s.base_grams.at(layer);
-    const LayerRandomization r = config_.randomization_for(layer);
-    if (r.mode == "none") {
-      style_targets[layer] = &base;
-      continue;
-    }
-    GramRandomization params;
-    params.mode = parse_randomize_mode(r.mode);
-    params.lo = r.range_lo;
-    params.hi = r.range_hi;
-    params.distribution = parse_random_distribution(r.distribution);
-    params.mix = r.mix;
-    params.seed = result.seed;
-    params.variant = 0;  // the seed alone names a variant: seed S+v renders variant v anywhere
-    params.layer_index = uint32_t(s.network->index_of(layer));
-    randomized.push_back(backend.empty(base.shape()));
-    randomize_target(backend, base, params, randomized.back());
-    style_targets[layer] = &randomized.back();
-  }
+  // Style targets: the base Gram, or its randomized version for this seed.
+  const ImageStyleTargets targets = make_style_targets(backend, *s.network, config_, s.base_grams,
+                                                       style_layers, result.seed, !reference);
+  const std::map<std::string, const Tensor*>& style_targets = targets.by_layer;
+  std::map<std::string, const Tensor*> content_targets;
   for (const auto& [layer, target] : s.content_targets) content_targets[layer] = &target;
 
   ObjectiveWeights weights;
@@ -176,7 +165,8 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   settings.epsilon = config_.epsilon;
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(backend, settings, shape);
 
-  result.path = image_path(config_, outputs_, style_layers, variant);
+  result.path = reference ? reference_image_path(config_, outputs_, style_layers)
+                          : image_path(config_, outputs_, style_layers, variant);
   OutputLook look;
   look.levels = parse_levels_mode(config_.levels);
   look.low_percentile = config_.levels_low_percentile;
@@ -244,6 +234,10 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
     apply_levels(clamped, LevelsMode::Clamp);
     write_image(result.raw_path, clamped);
   }
+  if (s.targets_writer)
+    s.targets_writer->write(backend, targets, style_layers, result.seed,
+                            reference ? "none" : variant_letters(variant), !reference,
+                            style_targets_path(result.path));
   backend.synchronize();
   result.seconds = seconds_since(start);
   log_ << "saved " << result.path << " (" << result.evaluations << " evaluations, "
@@ -280,6 +274,13 @@ void RenderSession::run() {
   summary_path_ = outputs_.summary;
   prepare();
   for (const auto& layers : state_->layer_sets) {
+    if (sheet_has_reference_column(config_, outputs_)) {
+      references_.push_back(render_one(layers, 0, true));
+      if (references_.back().interrupted) {
+        write_summary(true);
+        throw Interrupted();
+      }
+    }
     for (int variant = 0; variant < config_.variants; ++variant) {
       images_.push_back(render_one(layers, variant));
       if (images_.back().interrupted) {
@@ -292,6 +293,7 @@ void RenderSession::run() {
     contact_sheet_path_ = outputs_.contact_sheet;
     write_contact_sheet();
   }
+  if (!outputs_.gallery.empty()) write_gallery();
   write_summary(false);
 }
 

@@ -2,7 +2,7 @@
 // network, the images and the un-randomized targets are loaded and captured once; then
 // every image of the run (each style-layer set of a sweep times each variant) re-randomizes
 // the style targets, optimizes from its own initial image and is saved; finally the
-// contact sheet and the summary JSON are written.
+// contact sheet, the gallery page and the summary JSON are written.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +49,8 @@ class RenderSession {
   void run();
 
   const std::vector<RenderedImage>& images() const { return images_; }
+  // The un-randomized render of each contact sheet row (mode none), when the sheet has them.
+  const std::vector<RenderedImage>& references() const { return references_; }
   const std::string& summary_path() const { return summary_path_; }
   const std::string& contact_sheet_path() const { return contact_sheet_path_; }
 
@@ -63,14 +65,18 @@ class RenderSession {
   std::string model_source() const;
   double load_seconds() const;
   double capture_seconds() const;
-  RenderedImage render_one(const std::vector<std::string>& style_layers, int variant);
+  // reference: the un-randomized render (mode none, the run's seed) of a contact sheet row.
+  RenderedImage render_one(const std::vector<std::string>& style_layers, int variant,
+                           bool reference = false);
   void write_contact_sheet();
+  void write_gallery();
   void write_summary(bool interrupted);
 
   RenderConfig config_;
   std::ostream& log_;
   std::unique_ptr<State> state_;
   std::vector<RenderedImage> images_;
+  std::vector<RenderedImage> references_;
   RenderOutputs outputs_;
   std::string summary_path_, contact_sheet_path_;
 };
