@@ -144,7 +144,8 @@ void read_blend_weights(const SectionReader& style, RenderConfig& config) {
 }
 
 void read_style(const SectionReader& style, const fs::path& base, RenderConfig& config) {
-  if (style.has("targets")) {
+  if (const std::optional<std::string> targets = style.get_string("targets");
+      targets && !targets->empty()) {
     config_detail::read_style_targets_key(style, base, config);
   } else {
     read_style_images(style, base, config);

@@ -26,11 +26,12 @@ bool is_builtin(const std::string& model) {
 void read_style_targets_key(const SectionReader& style, const std::filesystem::path& base,
                             RenderConfig& config) {
   const std::optional<std::string> targets = style.get_string("targets");
-  for (const char* excluded : {"images", "blend_weights"})
-    if (style.has(excluded))
-      style.fail(excluded,
-                 "cannot be used with style.targets (the targets file replaces the "
-                 "style images)");
+  // Empty lists are allowed: config_to_json writes them for a config with targets.
+  const std::optional<std::vector<std::string>> images = style.get_strings("images");
+  const std::optional<std::vector<double>> blend = style.get_numbers("blend_weights");
+  if ((images && !images->empty()) || (blend && !blend->empty()))
+    style.fail(images && !images->empty() ? "images" : "blend_weights",
+               "cannot be used with style.targets (the targets file replaces the style images)");
   config.style_targets = resolve_config_path(style.errors(), style.key("targets"), base, *targets);
   require_input_file(style.errors(), style.key("targets"), config.style_targets);
   config.style_images.clear();

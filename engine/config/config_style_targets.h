@@ -10,7 +10,8 @@
 namespace nsrg::config_detail {
 
 // Resolves style.targets (which must exist) into config.style_targets; style.images and
-// style.blend_weights are then rejected: the targets file replaces the style images.
+// style.blend_weights, unless empty, are then rejected: the targets file replaces the style
+// images.
 void read_style_targets_key(const SectionReader& style, const std::filesystem::path& base,
                             RenderConfig& config);
 

@@ -20,12 +20,22 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-// Copies `image`, fitted into a size x size square and centred, onto `sheet` at (left, top).
-void place(Image& sheet, const Image& image, int left, int top, int size) {
+// Height of `image` fitted into a size x size square.
+int fitted_height(const Image& image, int size) {
+  if (image.width <= 0 || image.height <= 0) return 0;
+  return image.height >= image.width
+             ? size
+             : std::max(1, int(double(image.height) * size / image.width + 0.5));
+}
+
+// Copies `image`, fitted into a size x size square and centred horizontally (and vertically
+// unless `top_aligned`), onto `sheet` at (left, top).
+void place(Image& sheet, const Image& image, int left, int top, int size,
+           bool top_aligned = false) {
   if (image.width <= 0 || image.height <= 0) return;
   const Image fitted = resize_longest_side(image, size);
   left += (size - fitted.width) / 2;
-  top += (size - fitted.height) / 2;
+  if (!top_aligned) top += (size - fitted.height) / 2;
   for (int y = 0; y < fitted.height; ++y)
     std::copy_n(&fitted.rgb[size_t(y) * fitted.width * 3], size_t(fitted.width) * 3,
                 &sheet.at(left, top + y, 0));
@@ -63,7 +73,11 @@ Image draw_labelled_sheet(const LabelledSheet& sheet, const TextDrawer* text) {
   for (const std::string& label : sheet.column_labels)
     column_label_lines = std::max(column_label_lines, lines_of(label).size());
   const int header_height = int(sheet.header_lines.size()) * line;
-  const int inputs_height = sheet.inputs.empty() ? 0 : cell + 2 * line;
+  // Inputs sit at the top of their cells with the caption right below.
+  int inputs_tallest = 0;
+  for (const Image* input : sheet.inputs)
+    inputs_tallest = std::max(inputs_tallest, fitted_height(*input, cell));
+  const int inputs_height = sheet.inputs.empty() ? 0 : inputs_tallest + line + line / 2 + gap;
   const int labels_height = int(column_label_lines) * line;
   const int grid_top = gap + header_height + gap + inputs_height + labels_height;
   const int height = grid_top + rows * (cell + gap);
@@ -81,10 +95,11 @@ Image draw_labelled_sheet(const LabelledSheet& sheet, const TextDrawer* text) {
   y += gap;
   for (size_t i = 0; i < sheet.inputs.size(); ++i) {
     const int left = grid_left + int(i) * (cell + gap);
-    place(out, *sheet.inputs[i], left, y, cell);
+    place(out, *sheet.inputs[i], left, y, cell, true);
     if (i < sheet.input_captions.size()) {
       const std::string caption = text->fit(sheet.input_captions[i], cell);
-      text->draw(out, left + (cell - text->width(caption)) / 2, y + cell, caption, kInk);
+      text->draw(out, left + (cell - text->width(caption)) / 2,
+                 y + fitted_height(*sheet.inputs[i], cell), caption, kInk);
     }
   }
   y += inputs_height;

@@ -24,7 +24,7 @@ RenderOutputs plan_outputs(const RenderConfig& config) {
   outputs.summary = with_extension(base, ".json");
   const size_t image_count = style_layer_sets(config).size() * size_t(config.variants);
   if (config.contact_sheet && image_count > 1)
-    outputs.contact_sheet = with_stem_suffix(with_extension(base, ".png"), "_sheet");
+    outputs.contact_sheet = with_stem_suffix(base, "_sheet");  // PNG or JPEG, as the images
   if (!outputs.contact_sheet.empty())
     outputs.gallery =
         (std::filesystem::path(outputs.contact_sheet).parent_path() / "index.html").string();

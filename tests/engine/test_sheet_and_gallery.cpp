@@ -151,6 +151,18 @@ TEST(ReferencePaths, NoneTakesThePlaceOfTheVariant) {
   EXPECT_FALSE(sheet_has_reference_column(config, outputs));
 }
 
+TEST(ReferencePaths, TheSheetTakesTheImagesFormat) {
+  RenderConfig config;
+  config.variants = 3;
+  config.output_path = "/o/compos-{layer}{variant}.jpg";
+  config.sweep_style_layers = {"relu3_1", "relu3_3"};
+  const RenderOutputs outputs = plan_outputs(config);
+  EXPECT_EQ(outputs.contact_sheet, "/o/compos_sheet.jpg");
+  EXPECT_EQ(outputs.gallery, "/o/index.html");
+  config.output_path = "/o/x.png";
+  EXPECT_EQ(plan_outputs(config).contact_sheet, "/o/x_sheet.png");
+}
+
 TEST(RerenderCommand, QuotesForTheShell) {
   EXPECT_EQ(shell_quote("seed=8"), "seed=8");
   EXPECT_EQ(shell_quote("style.layers=[\"relu3_1\"]"), "'style.layers=[\"relu3_1\"]'");
