@@ -150,10 +150,15 @@ StyleTargetsInfo parse_info(const std::string& path,
     r.layer = field<std::string>(path, where, entry, "layer");
     r.mode = field<std::string>(path, where, entry, "mode");
     const json range = field<json>(path, where, entry, "range");
-    if (!range.is_array() || range.size() != 2 || !range[0].is_number() || !range[1].is_number())
+    const auto in_float_range = [](const json& value) {
+      return value.is_number() && std::isfinite(value.get<double>()) &&
+             std::fabs(value.get<double>()) <= 3.0e38;
+    };
+    if (!range.is_array() || range.size() != 2 || !in_float_range(range[0]) ||
+        !in_float_range(range[1]))
       throw UserError(msg(path, ": metadata entry ", where, ": field \"range\" is not [lo, hi]"));
-    r.range_lo = range[0].get<float>();
-    r.range_hi = range[1].get<float>();
+    r.range_lo = float(range[0].get<double>());
+    r.range_hi = float(range[1].get<double>());
     r.distribution = field<std::string>(path, where, entry, "distribution");
     r.mix = finite_float(path, where, entry, "mix");
     info.randomization.push_back(r);
@@ -173,7 +178,8 @@ StyleTargetsInfo parse_info(const std::string& path,
     throw UserError(msg(path, ": metadata entry nsrg.image_size is not a positive integer"));
   info.image_size = image_size.get<int>();
   const json style_scale = metadata_json(path, metadata, "nsrg.style_scale");
-  if (!style_scale.is_number() || !std::isfinite(style_scale.get<double>()))
+  if (!style_scale.is_number() || !std::isfinite(style_scale.get<double>()) ||
+      std::fabs(style_scale.get<double>()) > 3.0e38)
     throw UserError(msg(path, ": metadata entry nsrg.style_scale is not a number"));
   info.style_scale = style_scale.get<float>();
   info.levels = metadata_string(path, metadata, "nsrg.levels");
