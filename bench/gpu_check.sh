@@ -227,7 +227,7 @@ run_suite() { # run_suite SUITE WANTED_SECONDS: tests find fixtures relative to 
 run_suite cuda 150
 
 # 2. The default example at 64 px on the CPU and on the GPU, and the two compared (the CLI end
-# to end, 250 L-BFGS steps with the example's own settings).
+# to end, with the example's own settings: 150 Adam steps from the content image).
 render="$outdir/render"
 for backend in cpu cuda; do
   wanted=45

@@ -8,6 +8,8 @@ packages=(
   build-essential cmake ninja-build pkg-config  # compilers, OpenMP (libgomp), Threads
   libpng-dev zlib1g-dev                         # find_package(PNG)
   libjpeg62-turbo-dev                           # find_package(JPEG)
+  libfreetype-dev                               # find_package(Freetype) (sheet labels)
+  fonts-dejavu-core                             # DejaVuSans.ttf, the sheet labels' font
   libdnnl-dev                                   # find_package(dnnl)
   ocl-icd-opencl-dev                            # find_package(OpenCL), inside dnnl's config
   libopenblas-dev liblapacke-dev                # find_package(BLAS), lapacke.h, -llapacke

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fresh Debian 12 machine -> out/default.png: installs the dependencies, builds, renders the
-# default example (a photo in the style of a texture, built-in model, 256 px).
+# default example (the cat in the colours of the coffee cup, built-in model, 256 px).
 # Arguments are passed to nsrg-engine (e.g. --set image_size=128); NSRG_RENDER_ITERATIONS=N
 # renders N iterations instead of the example's (CI's fresh-root check uses it).
 set -euo pipefail

@@ -50,6 +50,7 @@ struct RenderConfig {
   float style_scale = 1.0f;
   std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
   float style_weight = 100.0f;
+  std::string style_targets;  // resolved path of a kept style (output.save_targets), or empty
   // [loss]
   float tv_weight = 1e-3f;
   bool normalize_gradients = false;
@@ -75,6 +76,7 @@ struct RenderConfig {
   int save_iter = 100;  // 0 = never
   bool save_raw = false;
   bool contact_sheet = true;
+  bool save_targets = false;  // write each image's style targets (<image>.style.safetensors)
   // [randomize]
   LayerRandomization randomize;  // the section's own keys
   int variants = 1;
@@ -87,6 +89,8 @@ struct RenderConfig {
   bool any_randomization() const;
   // [sweep]
   std::vector<std::string> sweep_style_layers;  // empty = no sweep
+  // The --set assignments this config was loaded with (for commands that render again).
+  std::vector<std::string> overrides;
 };
 
 // Loads, applies overrides ("section.key=VALUE", VALUE in TOML syntax, e.g.

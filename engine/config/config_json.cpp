@@ -51,7 +51,8 @@ nlohmann::json config_to_json(const RenderConfig& config) {
                    {"blend_weights", numbers(config.style_blend_weights)},
                    {"scale", shortest_decimal(config.style_scale)},
                    {"layers", config.style_layers},
-                   {"weight", shortest_decimal(config.style_weight)}};
+                   {"weight", shortest_decimal(config.style_weight)},
+                   {"targets", config.style_targets}};
   json["loss"] = {{"tv_weight", shortest_decimal(config.tv_weight)},
                   {"normalize_gradients", config.normalize_gradients}};
   json["init"] = {{"kind", name_in(kInitKindNames, config.init_kind)},
@@ -72,7 +73,8 @@ nlohmann::json config_to_json(const RenderConfig& config) {
       {"print_iter", config.print_iter},
       {"save_iter", config.save_iter},
       {"save_raw", config.save_raw},
-      {"contact_sheet", config.contact_sheet}};
+      {"contact_sheet", config.contact_sheet},
+      {"save_targets", config.save_targets}};
   nlohmann::json randomize = layer_randomization_to_json(config.randomize);
   randomize["variants"] = config.variants;
   randomize["layers"] = nlohmann::json::object();

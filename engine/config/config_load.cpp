@@ -15,6 +15,7 @@
 #include "engine/config/config_paths.h"
 #include "engine/config/config_reader.h"
 #include "engine/config/config_schema.h"
+#include "engine/config/config_style_targets.h"
 #include "engine/core/error.h"
 
 namespace nsrg {
@@ -143,8 +144,13 @@ void read_blend_weights(const SectionReader& style, RenderConfig& config) {
 }
 
 void read_style(const SectionReader& style, const fs::path& base, RenderConfig& config) {
-  read_style_images(style, base, config);
-  read_blend_weights(style, config);
+  if (const std::optional<std::string> targets = style.get_string("targets");
+      targets && !targets->empty()) {
+    config_detail::read_style_targets_key(style, base, config);
+  } else {
+    read_style_images(style, base, config);
+    read_blend_weights(style, config);
+  }
   style.read_float("scale", config.style_scale, exclusive(0), inclusive(10));
   style.read_layer_names("layers", config.style_layers, false);
   style.read_float("weight", config.style_weight, inclusive(0), unbounded());
@@ -188,6 +194,7 @@ void read_output(const SectionReader& output, const fs::path& base, RenderConfig
   output.read_int("save_iter", config.save_iter, 0, kIntMax);
   output.read_bool("save_raw", config.save_raw);
   output.read_bool("contact_sheet", config.contact_sheet);
+  output.read_bool("save_targets", config.save_targets);
 }
 
 // The randomization keys of [randomize] or [randomize.layers.<name>], starting from `base`.
@@ -235,8 +242,12 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
   read_output(top.section("output"), base, config);
   read_randomize(top.section("randomize"), config);
   top.section("sweep").read_layer_names("style_layers", config.sweep_style_layers, true);
-  if (!top.section("output").get_string("levels"))
+  const bool levels_given = top.section("output").get_string("levels").has_value();
+  if (!levels_given)
     config.levels = config.any_randomization() ? LevelsMode::Auto : LevelsMode::MinMax;
+  if (!config.style_targets.empty())
+    config_detail::check_style_targets_match(top.section("style"), levels_given, config);
+  config.overrides = overrides;
   return config;
 }
 

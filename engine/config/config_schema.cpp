@@ -18,7 +18,7 @@ const KeySet& top_level_keys() {
 const std::map<std::string, KeySet>& section_keys() {
   static const std::map<std::string, KeySet> sections{
       {"content", {"image", "layers", "weight"}},
-      {"style", {"images", "blend_weights", "scale", "layers", "weight"}},
+      {"style", {"images", "blend_weights", "scale", "layers", "weight", "targets"}},
       {"loss", {"tv_weight", "normalize_gradients"}},
       {"init", {"kind", "image"}},
       {"optimizer",
@@ -26,7 +26,7 @@ const std::map<std::string, KeySet>& section_keys() {
       {"network", {"pooling"}},
       {"output",
        {"path", "levels", "percentiles", "original_colors", "print_iter", "save_iter", "save_raw",
-        "contact_sheet"}},
+        "contact_sheet", "save_targets"}},
       {"randomize", {"mode", "range", "distribution", "mix", "variants", "layers"}},
       {"sweep", {"style_layers"}},
   };

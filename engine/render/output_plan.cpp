@@ -1,6 +1,8 @@
 // The files of a render and their pre-flight checks.
 #include "engine/render/output_plan.h"
 
+#include <filesystem>
+
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
 #include "engine/render/output_names.h"
@@ -22,8 +24,30 @@ RenderOutputs plan_outputs(const RenderConfig& config) {
   outputs.summary = with_extension(base, ".json");
   const size_t image_count = style_layer_sets(config).size() * size_t(config.variants);
   if (config.contact_sheet && image_count > 1)
-    outputs.contact_sheet = with_stem_suffix(with_extension(base, ".png"), "_sheet");
+    outputs.contact_sheet = with_stem_suffix(base, "_sheet");  // PNG or JPEG, as the images
+  if (!outputs.contact_sheet.empty())
+    outputs.gallery =
+        (std::filesystem::path(outputs.contact_sheet).parent_path() / "index.html").string();
   return outputs;
+}
+
+bool sheet_has_reference_column(const RenderConfig& config, const RenderOutputs& outputs) {
+  return !outputs.contact_sheet.empty() && config.any_randomization();
+}
+
+std::string reference_image_path(const RenderConfig& config, const RenderOutputs& outputs,
+                                 const std::vector<std::string>& style_layers) {
+  std::string path_template = outputs.path_template;
+  const OutputFields fields{0, config.seed, style_layers, "none"};
+  const std::string field = "{variant}";
+  size_t at = path_template.find(field);
+  if (at == std::string::npos)
+    return with_stem_suffix(expand_output_template(path_template, fields), "-none");
+  for (; at != std::string::npos; at = path_template.find(field, at)) {
+    const bool joined = at > 0 && (path_template[at - 1] == '-' || path_template[at - 1] == '_');
+    path_template.replace(at, field.size(), joined ? "none" : "-none");
+  }
+  return expand_output_template(path_template, fields);
 }
 
 std::string image_path(const RenderConfig& config, const RenderOutputs& outputs,
@@ -48,6 +72,7 @@ void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
   inputs.add(config.content_image);
   for (const std::string& style : config.style_images) inputs.add(style);
   if (!config.init_image.empty()) inputs.add(config.init_image);
+  if (!config.style_targets.empty()) inputs.add(config.style_targets);
   if (config.model.rfind("builtin:", 0) != 0) inputs.add(config.model);
 
   const std::string what = msg(config.config_path, ": output.path");
@@ -67,10 +92,16 @@ void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
           require_not_an_input(msg(what, " (intermediate save)"), intermediate_path(image, k),
                                inputs);
       if (config.save_raw) require_not_an_input(msg(what, " (raw copy)"), raw_path(image), inputs);
+      if (config.save_targets)
+        require_not_an_input(msg(what, " (style targets)"),
+                             with_extension(image, ".style.safetensors"), inputs);
     }
+    if (sheet_has_reference_column(config, outputs))
+      check(reference_image_path(config, outputs, layers), "un-randomized image");
   }
   check(outputs.summary, "summary");
   if (!outputs.contact_sheet.empty()) check(outputs.contact_sheet, "contact sheet");
+  if (!outputs.gallery.empty()) check(outputs.gallery, "gallery page");
 }
 
 }  // namespace nsrg

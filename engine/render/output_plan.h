@@ -14,7 +14,18 @@ struct RenderOutputs {
   std::string path_template;  // output.path made unique for variants and sweeps
   std::string summary;        // the summary JSON
   std::string contact_sheet;  // empty when the run writes none
+  std::string gallery;        // index.html beside the contact sheet; empty without a sheet
 };
+
+// True when the contact sheet starts each row with the un-randomized render of its layers
+// (a sheet is written and something is randomized).
+bool sheet_has_reference_column(const RenderConfig& config, const RenderOutputs& outputs);
+
+// The un-randomized render of a sheet row: the image path with "none" for the variant
+// ("compos-{layer}{variant}.png" -> "compos-r33-none.png", "out-{variant}.png" ->
+// "out-none.png"; "out-{layer}.png" -> "out-r33-none.png").
+std::string reference_image_path(const RenderConfig& config, const RenderOutputs& outputs,
+                                 const std::vector<std::string>& style_layers);
 
 // The style-layer sets rendered: style.layers, or one set per layer of a sweep.
 std::vector<std::vector<std::string>> style_layer_sets(const RenderConfig& config);

@@ -11,6 +11,7 @@
 #include "engine/core/randomization.h"
 #include "engine/image/image_output.h"
 #include "engine/optim/optimizer.h"
+#include "engine/render/image_style_targets.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/output_names.h"
 #include "engine/render/output_plan.h"
@@ -52,20 +53,6 @@ OutputLook output_look(const RenderConfig& config, const Image& content) {
   return look;
 }
 
-GramRandomization gram_randomization(const LayerRandomization& settings, uint64_t seed,
-                                     int layer_index) {
-  GramRandomization params;
-  params.mode = settings.mode;
-  params.lo = settings.range_lo;
-  params.hi = settings.range_hi;
-  params.distribution = settings.distribution;
-  params.mix = settings.mix;
-  params.seed = seed;
-  params.variant = 0;  // the seed alone names a variant: seed S+v renders variant v anywhere
-  params.layer_index = uint32_t(layer_index);
-  return params;
-}
-
 // Iterations per second between one progress line and the next.
 class IterationRate {
  public:
@@ -86,31 +73,6 @@ class IterationRate {
 };
 
 }  // namespace
-
-// Each style layer's target: the captured Gram, or its randomized version for the seed.
-struct RenderSession::StyleTargets {
-  std::map<std::string, Tensor> randomized;
-  std::map<std::string, const Tensor*> by_layer;
-};
-
-RenderSession::StyleTargets RenderSession::style_targets(
-    const std::vector<std::string>& style_layers, uint64_t seed) const {
-  State& s = *state_;
-  StyleTargets targets;
-  for (const std::string& layer : style_layers) {
-    const Tensor& base = s.base_grams.at(layer);
-    const LayerRandomization settings = config_.randomization_for(layer);
-    if (settings.mode == RandomizeMode::None) {
-      targets.by_layer[layer] = &base;
-      continue;
-    }
-    const GramRandomization params = gram_randomization(settings, seed, s.network->index_of(layer));
-    Tensor& target = targets.randomized[layer] = s.backend->empty(base.shape());
-    randomize_target(*s.backend, base, params, target);
-    targets.by_layer[layer] = &target;
-  }
-  return targets;
-}
 
 Tensor RenderSession::initial_image(uint64_t seed) const {
   State& s = *state_;
@@ -190,16 +152,20 @@ void RenderSession::save_final(StyleObjective& objective, const Tensor& x, const
   }
 }
 
-RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant) {
+RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant,
+                                        bool reference) {
   State& s = *state_;
   Backend& backend = *s.backend;
   RenderedImage result;
   result.seed = config_.seed + uint64_t(variant);
   result.variant = variant;
   result.style_layers = style_layers;
-  result.mode = randomize_mode_name(config_.randomization_for(style_layers.front()).mode);
+  result.mode = reference
+                    ? randomize_mode_name(RandomizeMode::None)
+                    : randomize_mode_name(config_.randomization_for(style_layers.front()).mode);
 
-  const StyleTargets style = style_targets(style_layers, result.seed);
+  const ImageStyleTargets style = make_style_targets(backend, *s.network, config_, s.base_grams,
+                                                     style_layers, result.seed, !reference);
   std::map<std::string, const Tensor*> content_targets;
   for (const auto& [layer, target] : s.content_targets) content_targets[layer] = &target;
   StyleObjective objective(backend, *s.network, objective_weights(config_), content_targets,
@@ -210,7 +176,8 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   const std::unique_ptr<Optimizer> optimizer =
       make_optimizer(backend, optimizer_settings(config_), x.shape());
 
-  result.path = image_path(config_, outputs_, style_layers, variant);
+  result.path = reference ? reference_image_path(config_, outputs_, style_layers)
+                          : image_path(config_, outputs_, style_layers, variant);
   const OutputLook look = output_look(config_, s.content_image);
   log_ << "rendering " << result.path << " (seed " << result.seed << ", style layers "
        << short_layer_names(style_layers) << ", " << result.mode << ", " << optimizer->name()
@@ -218,6 +185,10 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   const auto start = Clock::now();
   optimize(objective, *optimizer, x, grad, look, result);
   save_final(objective, x, look, result);
+  if (s.targets_writer)
+    s.targets_writer->write(backend, style, style_layers, result.seed,
+                            reference ? "none" : variant_letters(variant), !reference,
+                            style_targets_path(result.path));
   backend.synchronize();
   result.seconds = seconds_since(start);
   log_ << "saved " << result.path << " (" << result.evaluations << " evaluations, "

@@ -11,6 +11,7 @@
 #include "engine/core/error.h"
 #include "engine/image/image_output.h"
 #include "engine/net/targets.h"
+#include "engine/render/image_style_targets.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/output_plan.h"
 #include "engine/render/render_clock.h"
@@ -71,8 +72,14 @@ void RenderSession::prepare() {
   // Every style layer of every set, captured once (a sweep renders them one at a time).
   std::set<std::string> style_layers;
   for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
-  s.base_grams = capture_grams(*s.backend, *s.network, style_pointers, config_.style_blend_weights,
-                               {style_layers.begin(), style_layers.end()});
+  if (config_.style_targets.empty())
+    s.base_grams =
+        capture_grams(*s.backend, *s.network, style_pointers, config_.style_blend_weights,
+                      {style_layers.begin(), style_layers.end()});
+  else
+    s.base_grams = load_style_targets(*s.backend, *s.network, config_.style_targets,
+                                      {style_layers.begin(), style_layers.end()});
+  if (config_.save_targets) s.targets_writer = std::make_unique<StyleTargetsWriter>(config_);
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);
   log_ << "content " << s.content_image.width << "x" << s.content_image.height << ", "
@@ -108,6 +115,13 @@ void RenderSession::run() {
   summary_path_ = outputs_.summary;
   prepare();
   for (const auto& layers : state_->layer_sets) {
+    if (sheet_has_reference_column(config_, outputs_)) {
+      references_.push_back(render_one(layers, 0, true));
+      if (references_.back().interrupted) {
+        write_summary(true);
+        throw Interrupted();
+      }
+    }
     for (int variant = 0; variant < config_.variants; ++variant) {
       images_.push_back(render_one(layers, variant));
       if (images_.back().interrupted) {
@@ -120,6 +134,7 @@ void RenderSession::run() {
     contact_sheet_path_ = outputs_.contact_sheet;
     write_contact_sheet();
   }
+  if (!outputs_.gallery.empty()) write_gallery();
   write_summary(false);
 }
 

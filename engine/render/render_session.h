@@ -2,7 +2,7 @@
 // network, the images and the un-randomized targets are loaded and captured once; then
 // every image of the run (each style-layer set of a sweep times each variant) re-randomizes
 // the style targets, optimizes from its own initial image and is saved; finally the
-// contact sheet and the summary JSON are written.
+// contact sheet, the gallery page and the summary JSON are written.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +52,8 @@ class RenderSession {
   void run();
 
   const std::vector<RenderedImage>& images() const { return images_; }
+  // The un-randomized render of each contact sheet row (mode none), when the sheet has them.
+  const std::vector<RenderedImage>& references() const { return references_; }
   const std::string& summary_path() const { return summary_path_; }
   const std::string& contact_sheet_path() const { return contact_sheet_path_; }
 
@@ -67,9 +69,9 @@ class RenderSession {
   double load_seconds() const;
   double capture_seconds() const;
   // One image of the run and its steps (render_image.cpp).
-  RenderedImage render_one(const std::vector<std::string>& style_layers, int variant);
-  struct StyleTargets;
-  StyleTargets style_targets(const std::vector<std::string>& style_layers, uint64_t seed) const;
+  // reference: the un-randomized render (mode none, the run's seed) of a contact sheet row.
+  RenderedImage render_one(const std::vector<std::string>& style_layers, int variant,
+                           bool reference = false);
   Tensor initial_image(uint64_t seed) const;
   void optimize(StyleObjective& objective, Optimizer& optimizer, Tensor& x, Tensor& grad,
                 const OutputLook& look, RenderedImage& result);
@@ -77,12 +79,14 @@ class RenderSession {
   void save_final(StyleObjective& objective, const Tensor& x, const OutputLook& look,
                   RenderedImage& result);
   void write_contact_sheet();
+  void write_gallery();
   void write_summary(bool interrupted);
 
   RenderConfig config_;
   std::ostream& log_;
   std::unique_ptr<State> state_;
   std::vector<RenderedImage> images_;
+  std::vector<RenderedImage> references_;
   RenderOutputs outputs_;
   std::string summary_path_, contact_sheet_path_;
 };

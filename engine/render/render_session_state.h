@@ -11,6 +11,7 @@
 #include "engine/core/preprocess.h"
 #include "engine/image/image.h"
 #include "engine/net/network.h"
+#include "engine/render/image_style_targets.h"
 #include "engine/render/render_session.h"
 
 namespace nsrg {
@@ -26,6 +27,7 @@ struct RenderSession::State {
   std::map<std::string, Tensor> content_targets;
   std::map<std::string, Tensor> base_grams;
   std::vector<std::vector<std::string>> layer_sets;
+  std::unique_ptr<StyleTargetsWriter> targets_writer;  // when output.save_targets
   double load_seconds = 0, capture_seconds = 0;
 };
 

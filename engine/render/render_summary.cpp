@@ -1,5 +1,5 @@
-// The run's contact sheet (content and style images, then one row per style-layer set with
-// one cell per variant) and its summary JSON.
+// The run's summary JSON: the resolved config, timings, every image (and each contact sheet
+// row's un-randomized reference) with its losses and history, and the sheet's layout.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -28,24 +28,6 @@ std::string cell_label(const RenderedImage& image) {
   return short_layer_names(image.style_layers) + variant_letters(image.variant);
 }
 }  // namespace
-
-void RenderSession::write_contact_sheet() {
-  const int variants = config_.variants;
-  const int columns = std::max<int>(variants, 1 + int(config_.style_images.size()));
-  std::vector<Image> finals;
-  finals.reserve(images_.size());
-  for (const RenderedImage& image : images_) finals.push_back(read_image(image.path));
-  std::vector<const Image*> cells(size_t(columns), nullptr);
-  cells[0] = &content_image();
-  for (size_t i = 0; i < config_.style_images.size(); ++i) cells[1 + i] = &style_image(i);
-  size_t index = 0;
-  const size_t rows = images_.size() / size_t(variants);
-  for (size_t row = 0; row < rows; ++row)
-    for (int column = 0; column < columns; ++column)
-      cells.push_back(column < variants ? &finals[index++] : nullptr);
-  const int cell_size = 160;
-  write_image(contact_sheet_path_, compose_grid(cells, columns, cell_size, 4));
-}
 
 void RenderSession::write_summary(bool interrupted) {
   nlohmann::json summary;
@@ -76,6 +58,18 @@ void RenderSession::write_summary(bool interrupted) {
          {"history", history_json(image.history)}});
   }
   summary["images"] = images;
+  nlohmann::json references = nlohmann::json::array();
+  for (const RenderedImage& image : references_)
+    references.push_back({{"file", image.path},
+                          {"seed", image.seed},
+                          {"variant", "none"},
+                          {"layer", short_layer_names(image.style_layers)},
+                          {"style_layers", image.style_layers},
+                          {"mode", image.mode},
+                          {"evaluations", image.evaluations},
+                          {"seconds", image.seconds},
+                          {"final_losses", losses_json(image.final_losses)}});
+  summary["references"] = references;
   if (!images_.empty()) summary["history"] = history_json(images_.front().history);
   if (!contact_sheet_path_.empty()) {
     nlohmann::json rows = nlohmann::json::array();
@@ -86,11 +80,14 @@ void RenderSession::write_summary(bool interrupted) {
     rows.push_back(first_row);
     for (size_t i = 0; i < images_.size(); i += size_t(variants)) {
       nlohmann::json row = nlohmann::json::array();
+      if (i / size_t(variants) < references_.size())
+        row.push_back(short_layer_names(images_[i].style_layers) + "-none");
       for (int v = 0; v < variants && i + v < images_.size(); ++v)
         row.push_back(cell_label(images_[i + v]));
       rows.push_back(row);
     }
-    summary["contact_sheet"] = {{"file", contact_sheet_path_}, {"rows", rows}};
+    summary["contact_sheet"] = {
+        {"file", contact_sheet_path_}, {"rows", rows}, {"gallery", outputs_.gallery}};
   }
   // Paths are bytes on Linux and may not be UTF-8: such bytes are written as U+FFFD rather
   // than failing after the render.

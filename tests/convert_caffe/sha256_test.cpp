@@ -1,5 +1,5 @@
 // SHA-256 against the FIPS 180-4 / NIST example digests, fed whole and in odd pieces.
-#include "tools/convert_common/sha256.h"
+#include "weights/sha256.h"
 
 #include <gtest/gtest.h>
 

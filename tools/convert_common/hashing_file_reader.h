@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tools/convert_common/sha256.h"
+#include "weights/sha256.h"
 
 namespace nsrg {
 

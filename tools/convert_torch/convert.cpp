@@ -7,7 +7,7 @@
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
 #include "engine/core/utf8.h"
-#include "tools/convert_common/sha256.h"
+#include "weights/sha256.h"
 #include "tools/convert_torch/checkpoint_reader.h"
 #include "tools/convert_torch/preset.h"
 #include "tools/convert_torch/tensor_data.h"

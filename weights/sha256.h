@@ -1,5 +1,6 @@
-// SHA-256, incremental, on OpenSSL's EVP digest API: a converter hashes its input file while
-// it reads it, so the weights file can name exactly which file it came from.
+// SHA-256, incremental, on OpenSSL's EVP digest API: the converter hashes a caffemodel while
+// it reads it, so the weights file can name exactly which file it came from; a style targets
+// file names its style images and model by their hashes.
 #pragma once
 
 #include <memory>
@@ -26,5 +27,9 @@ class Sha256 {
 
 // The hash of a byte string, as hex.
 std::string sha256_hex(const std::string& bytes);
+
+// The hash of a file's contents, as hex, read in pieces. UserError naming the file when it
+// cannot be read.
+std::string sha256_file_hex(const std::string& path);
 
 }  // namespace nsrg

@@ -1,7 +1,10 @@
-// SHA-256 through OpenSSL's EVP interface (libcrypto), wrapped in RAII.
-#include "tools/convert_common/sha256.h"
+// SHA-256 through OpenSSL's EVP interface (libcrypto), wrapped in RAII; of strings and files.
+#include "weights/sha256.h"
 
 #include <openssl/evp.h>
+
+#include <fstream>
+#include <vector>
 
 #include "engine/core/error.h"
 
@@ -42,6 +45,19 @@ std::string Sha256::finish_hex() {
 std::string sha256_hex(const std::string& bytes) {
   Sha256 hash;
   hash.update(bytes.data(), bytes.size());
+  return hash.finish_hex();
+}
+
+std::string sha256_file_hex(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(msg(path, ": cannot open the file to hash it"));
+  Sha256 hash;
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), std::streamsize(buffer.size()));
+    hash.update(buffer.data(), size_t(in.gcount()));
+  }
+  if (in.bad()) throw UserError(msg(path, ": read error while hashing the file"));
   return hash.finish_hex();
 }
 

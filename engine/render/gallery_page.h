@@ -1,0 +1,43 @@
+// The gallery page of a run (index.html beside the contact sheet): plain HTML and CSS, no
+// script and nothing fetched from the network; images are referenced by relative paths.
+// Every image is shown with its layer, variant, seed, mode, range, final losses and the
+// command line that renders it again alone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nsrg {
+
+struct GalleryImage {
+  std::string src;  // relative to the page's folder
+  std::string layer, variant, mode, range;
+  uint64_t seed = 0;
+  double total = 0, content = 0, style = 0, tv = 0;  // final losses
+  std::string command;
+};
+
+struct GalleryRow {
+  std::string layer;
+  std::vector<GalleryImage> images;  // the un-randomized reference first, when there is one
+};
+
+struct GalleryPage {
+  std::string title;
+  std::vector<std::string> description;  // the run's header lines
+  std::string sheet_src;                 // the contact sheet, relative
+  std::string model_source;              // the model's own description
+  std::vector<GalleryRow> rows;
+};
+
+// The page as UTF-8 HTML; all text is escaped.
+std::string gallery_html(const GalleryPage& page);
+
+// Escapes & < > " ' for HTML text and attribute values.
+std::string html_escape(const std::string& text);
+
+// A relative file path as a URL path: each byte outside [A-Za-z0-9-._~/] percent-encoded.
+std::string url_path(const std::string& relative_path);
+
+}  // namespace nsrg
