@@ -3,6 +3,7 @@
 #include "kernels/deterministic_reduce.cuh"
 #include "kernels/launch_config.cuh"
 #include "kernels/optimizer.cuh"
+#include "engine/core/ring_values.h"
 
 namespace nsrg::kernels {
 namespace {
@@ -46,8 +47,9 @@ __global__ void sqrt_plus_kernel(const float* x, float addend, float* y, size_t 
 __global__ void ring_store_kernel(const float* x, float* ring, size_t row_size, DeviceRingRow row) {
   const long long r = ring_row(row);
   if (r < 0) return;
-  float* out = ring + size_t(r) * row_size;
-  for (size_t i = first_index(); i < row_size; i += grid_stride()) out[i] = x[i];
+  float* out = ring + size_t(r) * row.row_floats;
+  for (size_t i = first_index(); i < row_size; i += grid_stride())
+    store_ring_value(out, i, x[i], row.bf16);
 }
 
 __global__ void ring_axpy_kernel(DeviceCoef alpha, const float* ring, size_t row_size,
@@ -55,8 +57,9 @@ __global__ void ring_axpy_kernel(DeviceCoef alpha, const float* ring, size_t row
   const long long r = ring_row(row);
   if (r < 0) return;
   const float factor = coef_value(alpha);
-  const float* in = ring + size_t(r) * row_size;
-  for (size_t i = first_index(); i < row_size; i += grid_stride()) y[i] += factor * in[i];
+  const float* in = ring + size_t(r) * row.row_floats;
+  for (size_t i = first_index(); i < row_size; i += grid_stride())
+    y[i] += factor * load_ring_value(in, i, row.bf16);
 }
 
 // Term of ring_dot: 0 for a missing row (its result is then not stored).
@@ -68,7 +71,7 @@ struct RingDotTerm {
   __device__ double operator()(size_t i) const {
     const long long r = ring_row(row);
     if (r < 0) return 0.0;
-    return double(ring[size_t(r) * row_size + i]) * double(x[i]);
+    return double(load_ring_value(ring + size_t(r) * row.row_floats, i, row.bf16)) * double(x[i]);
   }
 };
 

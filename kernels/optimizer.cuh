@@ -29,13 +29,17 @@ void launch_sqrt_plus(const float* x, float addend, float* y, size_t count, cuda
 // A ring-buffer row chosen on the device by engine/core/optimizer_scalars.h's rule:
 // r = int(*counter) + offset, taken mod rows; the ops do nothing when r < 0 (or when
 // *counter is not a valid ring counter, which the CPU backend reports as an error).
+// Each row is row_floats floats of the ring, holding float32 values or, with bf16, bfloat16
+// values two per float (engine/core/ring_values.h).
 struct DeviceRingRow {
   const float* counter = nullptr;
   int offset = 0;
   int rows = 1;
+  size_t row_floats = 0;
+  bool bf16 = false;
 };
 
-// ring[row] = x (rows of row_size floats).
+// ring[row] = x (row_size values; rounded to bf16 for a bf16 ring).
 void launch_ring_store(const float* x, float* ring, size_t row_size, DeviceRingRow row,
                        cudaStream_t stream);
 // *out = ring[row] . x, times row_scales[row] when row_scales is set; *out untouched when

@@ -21,6 +21,7 @@ packages=(
   libzip-dev                                    # pkg_check_modules(libzip) (convert_torch)
   libgtest-dev                                  # find_package(GTest) (tests)
   python3 python3-numpy                         # bench/peer tests (GPU-check verdicts)
+  time                                          # /usr/bin/time -v: bench/multires_chain.py
   clang libclang-rt-14-dev libomp-14-dev        # tests/fuzz (libFuzzer, ASan, UBSan)
 )
 missing=()

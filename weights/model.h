@@ -48,7 +48,7 @@ std::string preprocess_to_json(const Preprocess& preprocess);
 // Errors are UserErrors naming the file and the tensor or layer.
 Model load_model(const std::string& spec);
 
-// Writes a weights file (DESIGN.md): the nsrg.* metadata (format "1", the architecture, the
+// Writes a weights file (docs/design.md): the nsrg.* metadata (format "1", the architecture, the
 // preprocess and the source note) and the tensors in the order given, F32, atomically
 // (temporary file + rename). Every conv layer must have its "<layer>.weight" [K,C,kh,kw] and
 // "<layer>.bias" [K] among `tensors` (InternalError otherwise: writers build them); other

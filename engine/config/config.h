@@ -32,6 +32,18 @@ struct LayerRandomization {
   float mix = 1.0f;
 };
 
+// One [[stages]] table: a size and an iteration count, with the settings a stage may change
+// resolved against the top-level keys (engine/config/config_stages.cpp).
+struct StageConfig {
+  int image_size = 512;
+  int iterations = 100;
+  OptimizerKind optimizer = OptimizerKind::Lbfgs;
+  float learning_rate = 1.0f;
+  int history = 100;
+  float tv_weight = 1e-3f;
+  float style_scale = 1.0f;
+};
+
 struct RenderConfig {
   std::string config_path;  // the file loaded (absolute)
   BackendChoice backend = BackendChoice::Auto;
@@ -62,6 +74,7 @@ struct RenderConfig {
   int iterations = 1000;
   float learning_rate = 1.0f;  // default 1.0 for lbfgs, 10.0 for adam
   int history = 100;
+  HistoryPrecision history_precision = HistoryPrecision::Fp32;  // L-BFGS s, y storage
   float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
   // [network]
   PoolKind pooling = PoolKind::Max;
@@ -77,6 +90,12 @@ struct RenderConfig {
   bool save_raw = false;
   bool contact_sheet = true;
   bool save_targets = false;  // write each image's style targets (<image>.style.safetensors)
+  bool save_stages = false;   // save each [[stages]] result but the last as <stem>_stage<i>
+  // memory_limit_mib: the memory plan's limit; 0 = what the machine (or GPU) has available
+  int64_t memory_limit_mib = 0;
+  // [[stages]]: rendered in order, each from the previous result resized; empty = one
+  // render at image_size with the [optimizer] settings.
+  std::vector<StageConfig> stages;
   // [randomize]
   LayerRandomization randomize;  // the section's own keys
   int variants = 1;

@@ -57,13 +57,15 @@ nlohmann::json config_to_json(const RenderConfig& config) {
                   {"normalize_gradients", config.normalize_gradients}};
   json["init"] = {{"kind", name_in(kInitKindNames, config.init_kind)},
                   {"image", config.init_image}};
-  json["optimizer"] = {{"kind", name_in(kOptimizerKindNames, config.optimizer)},
-                       {"iterations", config.iterations},
-                       {"learning_rate", shortest_decimal(config.learning_rate)},
-                       {"history", config.history},
-                       {"beta1", shortest_decimal(config.beta1)},
-                       {"beta2", shortest_decimal(config.beta2)},
-                       {"epsilon", shortest_decimal(config.epsilon)}};
+  json["optimizer"] = {
+      {"kind", name_in(kOptimizerKindNames, config.optimizer)},
+      {"iterations", config.iterations},
+      {"learning_rate", shortest_decimal(config.learning_rate)},
+      {"history", config.history},
+      {"history_precision", name_in(kHistoryPrecisionNames, config.history_precision)},
+      {"beta1", shortest_decimal(config.beta1)},
+      {"beta2", shortest_decimal(config.beta2)},
+      {"epsilon", shortest_decimal(config.epsilon)}};
   json["network"] = {{"pooling", name_in(kPoolingNames, config.pooling)}};
   json["output"] = {
       {"path", config.output_path},
@@ -74,7 +76,8 @@ nlohmann::json config_to_json(const RenderConfig& config) {
       {"save_iter", config.save_iter},
       {"save_raw", config.save_raw},
       {"contact_sheet", config.contact_sheet},
-      {"save_targets", config.save_targets}};
+      {"save_targets", config.save_targets},
+      {"save_stages", config.save_stages}};
   nlohmann::json randomize = layer_randomization_to_json(config.randomize);
   randomize["variants"] = config.variants;
   randomize["layers"] = nlohmann::json::object();
@@ -82,6 +85,17 @@ nlohmann::json config_to_json(const RenderConfig& config) {
     randomize["layers"][layer] = layer_randomization_to_json(settings);
   json["randomize"] = randomize;
   json["sweep"] = {{"style_layers", config.sweep_style_layers}};
+  json["memory_limit_mib"] = config.memory_limit_mib;
+  if (config.stages.empty()) return json;
+  json["stages"] = nlohmann::json::array();
+  for (const StageConfig& s : config.stages)
+    json["stages"].push_back({{"image_size", s.image_size},
+                              {"iterations", s.iterations},
+                              {"optimizer", name_in(kOptimizerKindNames, s.optimizer)},
+                              {"learning_rate", shortest_decimal(s.learning_rate)},
+                              {"history", s.history},
+                              {"tv_weight", shortest_decimal(s.tv_weight)},
+                              {"style_scale", shortest_decimal(s.style_scale)}});
   return json;
 }
 

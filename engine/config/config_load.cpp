@@ -15,6 +15,7 @@
 #include "engine/config/config_paths.h"
 #include "engine/config/config_reader.h"
 #include "engine/config/config_schema.h"
+#include "engine/config/config_stages.h"
 #include "engine/config/config_style_targets.h"
 #include "engine/core/error.h"
 
@@ -89,6 +90,10 @@ void read_general(const SectionReader& top, const fs::path& base, RenderConfig& 
     config.seed = static_cast<uint64_t>(*seed);
   }
   top.read_int("image_size", config.image_size, 16, 16384);
+  if (std::optional<int64_t> limit = top.get_integer("memory_limit_mib")) {
+    if (*limit < 0) top.fail("memory_limit_mib", msg("must be >= 0 (got ", *limit, ")"));
+    config.memory_limit_mib = *limit;
+  }
   if (std::optional<std::string> model = top.get_string("model")) {
     if (model->rfind(kBuiltinModelPrefix, 0) == 0) {
       if (*model != kBuiltinVgg19Random)
@@ -176,6 +181,7 @@ void read_optimizer(const SectionReader& optimizer, RenderConfig& config) {
   config.learning_rate = config.optimizer == OptimizerKind::Adam ? 10.0f : 1.0f;
   optimizer.read_float("learning_rate", config.learning_rate, exclusive(0), unbounded());
   optimizer.read_int("history", config.history, 1, 1000);
+  optimizer.read_choice("history_precision", config.history_precision, kHistoryPrecisionNames);
   optimizer.read_float("beta1", config.beta1, inclusive(0), exclusive(1));
   optimizer.read_float("beta2", config.beta2, inclusive(0), exclusive(1));
   optimizer.read_float("epsilon", config.epsilon, exclusive(0), unbounded());
@@ -195,6 +201,7 @@ void read_output(const SectionReader& output, const fs::path& base, RenderConfig
   output.read_bool("save_raw", config.save_raw);
   output.read_bool("contact_sheet", config.contact_sheet);
   output.read_bool("save_targets", config.save_targets);
+  output.read_bool("save_stages", config.save_stages);
 }
 
 // The randomization keys of [randomize] or [randomize.layers.<name>], starting from `base`.
@@ -241,6 +248,7 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
   top.section("network").read_choice("pooling", config.pooling, kPoolingNames);
   read_output(top.section("output"), base, config);
   read_randomize(top.section("randomize"), config);
+  config_detail::read_stages(root, errors, config);
   top.section("sweep").read_layer_names("style_layers", config.sweep_style_layers, true);
   const bool levels_given = top.section("output").get_string("levels").has_value();
   if (!levels_given)

@@ -1,6 +1,8 @@
 // The set of keys a config file may hold, and the unknown-key check.
 #include "engine/config/config_schema.h"
 
+#include "engine/config/config_stages.h"
+
 #include <map>
 #include <set>
 #include <string>
@@ -11,7 +13,8 @@ namespace {
 using KeySet = std::set<std::string>;
 
 const KeySet& top_level_keys() {
-  static const KeySet keys{"backend", "precision", "threads", "seed", "image_size", "model"};
+  static const KeySet keys{"backend", "precision", "threads", "seed", "image_size", "model",
+                           "memory_limit_mib"};
   return keys;
 }
 
@@ -22,11 +25,11 @@ const std::map<std::string, KeySet>& section_keys() {
       {"loss", {"tv_weight", "normalize_gradients"}},
       {"init", {"kind", "image"}},
       {"optimizer",
-       {"kind", "iterations", "learning_rate", "history", "beta1", "beta2", "epsilon"}},
+       {"kind", "iterations", "learning_rate", "history", "history_precision", "beta1", "beta2", "epsilon"}},
       {"network", {"pooling"}},
       {"output",
        {"path", "levels", "percentiles", "original_colors", "print_iter", "save_iter", "save_raw",
-        "contact_sheet", "save_targets"}},
+        "contact_sheet", "save_targets", "save_stages"}},
       {"randomize", {"mode", "range", "distribution", "mix", "variants", "layers"}},
       {"sweep", {"style_layers"}},
   };
@@ -51,6 +54,10 @@ void check_known_keys(const toml::table& root, const ConfigErrors& errors) {
   for (auto&& [key_view, node] : root) {
     const std::string key(key_view.str());
     if (top_level_keys().count(key)) continue;
+    if (key == "stages") {
+      check_stage_keys(node, errors);
+      continue;
+    }
     auto section = section_keys().find(key);
     if (section == section_keys().end()) errors.fail_unknown_key(key);
     if (!node.is_table()) continue;  // reported as a type error when read

@@ -50,10 +50,16 @@ struct Coef {
 // is n rows of c*h*w floats. The row is r = int(counter[slot]) + offset taken mod n, where
 // counter[slot] holds a non-negative whole number; an op given a row with r < 0 (a row that
 // does not exist yet) does nothing at all.
+//
+// bf16: the ring's rows hold bfloat16 values (engine/core/ring_values.h), two per float of the
+// ring Tensor, whose n rows are then ring.numel() / n floats each, at least half the row's
+// values rounded up. ring_store rounds to bf16; ring_dot and ring_axpy read the rounded
+// values and compute in float as for float32 rows.
 struct RingRow {
   const Tensor* counter = nullptr;
   int slot = 0;
   int offset = 0;
+  bool bf16 = false;
 };
 
 class Backend {
@@ -74,6 +80,10 @@ class Backend {
   virtual float read_scalar(const Tensor& scalars, int index) = 0;  // waits for the device
   virtual void synchronize() = 0;
   virtual size_t peak_memory_bytes() const = 0;  // high-water mark of Tensor memory
+  // Memory this process may use in all (for the memory plan): CPU, MemAvailable of
+  // /proc/meminfo plus the process's resident memory (VmRSS); CUDA, the device's free memory
+  // (cudaMemGetInfo) plus what the backend's pool holds. 0 when unknown.
+  virtual size_t available_memory_bytes() const = 0;
 
   // Runs `work` and returns how long the backend took for it, in milliseconds, waiting for
   // the device before and after (CUDA backends time with events). For benchmarks.

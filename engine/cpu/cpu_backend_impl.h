@@ -44,6 +44,7 @@ class CpuBackend final : public Backend {
   void fill(Tensor& dst, float value) override;
   float read_scalar(const Tensor& scalars, int index) override;
   void synchronize() override {}
+  size_t available_memory_bytes() const override;
   size_t peak_memory_bytes() const override { return peak_bytes_.load(); }
 
   // ---- network layers ------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include "engine/core/shape_checks.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
+#include "engine/core/ring_values.h"
 
 namespace nsrg {
 
@@ -22,11 +23,14 @@ std::ptrdiff_t resolve_row(const Tensor& ring, const RingRow& row) {
   return std::ptrdiff_t(ring_row_index(count, row.offset, ring.shape().n));
 }
 
-// Offset of row `index` in ring, whose rows must have row_numel floats each.
-size_t row_offset(const Tensor& ring, std::ptrdiff_t index, size_t row_numel) {
-  NSRG_CHECK(size_t(ring.shape().n) * row_numel == ring.numel(), "ring ", ring.shape().str(),
-             " has no rows of ", row_numel, " floats");
-  return size_t(index) * row_numel;
+// Start of row `index` of ring, whose rows must hold row_numel values (float32, or bf16
+// packed two per float: RingRow::bf16).
+void* row_start(const Tensor& ring, std::ptrdiff_t index, size_t row_numel, bool bf16) {
+  const size_t rows = size_t(ring.shape().n);
+  const size_t row_floats = bf16 ? (row_numel + 1) / 2 : row_numel;
+  NSRG_CHECK(rows * row_floats == ring.numel(), "ring ", ring.shape().str(), " has no rows of ",
+             row_numel, bf16 ? " bf16 values" : " floats");
+  return const_cast<float*>(ring.data()) + size_t(index) * row_floats;
 }
 
 }  // namespace
@@ -73,9 +77,11 @@ void CpuBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
   NSRG_CHECK(!x.empty() && !ring.empty(), "ring_store: empty tensor");
   const std::ptrdiff_t index = resolve_row(ring, row);
   if (index < 0) return;
-  float* out = ring.data() + row_offset(ring, index, x.numel());
+  void* out = row_start(ring, index, x.numel(), row.bf16);
   const float* in = x.data();
-  cpu::parallel_for(std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) { out[i] = in[i]; });
+  const bool bf16 = row.bf16;
+  cpu::parallel_for(std::ptrdiff_t(x.numel()),
+                    [&](std::ptrdiff_t i) { store_ring_value(out, size_t(i), in[i], bf16); });
 }
 
 void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
@@ -86,10 +92,12 @@ void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
                row_scales->shape().str(), " for ring ", ring.shape().str());
   const std::ptrdiff_t index = resolve_row(ring, row);
   if (index < 0) return;
-  const float* a = ring.data() + row_offset(ring, index, x.numel());
+  const void* a = row_start(ring, index, x.numel(), row.bf16);
   const float* b = x.data();
-  double sum = cpu::parallel_sum(std::ptrdiff_t(x.numel()),
-                                 [&](std::ptrdiff_t i) { return double(a[i]) * b[i]; });
+  const bool bf16 = row.bf16;
+  double sum = cpu::parallel_sum(std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) {
+    return double(load_ring_value(a, size_t(i), bf16)) * b[i];
+  });
   if (row_scales != nullptr) sum *= double(row_scales->data()[index]);
   store_scalar(out, sum);
 }
@@ -99,9 +107,12 @@ void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& 
   const std::ptrdiff_t index = resolve_row(ring, row);
   if (index < 0) return;
   const float factor = coef_value(alpha);
-  const float* in = ring.data() + row_offset(ring, index, y.numel());
+  const void* in = row_start(ring, index, y.numel(), row.bf16);
   float* out = y.data();
-  cpu::parallel_for(std::ptrdiff_t(y.numel()), [&](std::ptrdiff_t i) { out[i] += factor * in[i]; });
+  const bool bf16 = row.bf16;
+  cpu::parallel_for(std::ptrdiff_t(y.numel()), [&](std::ptrdiff_t i) {
+    out[i] += factor * load_ring_value(in, size_t(i), bf16);
+  });
 }
 
 }  // namespace nsrg

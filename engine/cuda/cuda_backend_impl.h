@@ -40,6 +40,7 @@ class CudaBackend final : public Backend {
   void fill(Tensor& dst, float value) override;
   float read_scalar(const Tensor& scalars, int index) override;
   void synchronize() override;
+  size_t available_memory_bytes() const override;
   size_t peak_memory_bytes() const override { return pool_->peak_tensor_bytes(); }
   double time_ms(const std::function<void()>& work) override;
 

@@ -106,6 +106,12 @@ size_t DevicePool::peak_total_bytes() const {
   return peak_total_bytes_;
 }
 
+size_t DevicePool::reserved_bytes() const {
+  std::uint64_t reserved = 0;
+  NSRG_CUDA_CHECK(cudaMemPoolGetAttribute(pool_, cudaMemPoolAttrReservedMemCurrent, &reserved));
+  return size_t(reserved);
+}
+
 DeviceBuffer::DeviceBuffer(DevicePool& pool, size_t bytes)
     : pool_(&pool), data_(pool.allocate(bytes, MemoryUse::Scratch)), bytes_(bytes) {}
 

@@ -30,6 +30,7 @@ class DevicePool {
   size_t tensor_bytes() const;
   size_t peak_tensor_bytes() const;
   size_t peak_total_bytes() const;
+  size_t reserved_bytes() const;  // what the pool holds from the driver (live and cached)
   cudaStream_t stream() const { return stream_; }
 
  private:

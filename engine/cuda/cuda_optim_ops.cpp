@@ -16,12 +16,15 @@ kernels::DeviceRingRow device_row(const Tensor& ring, const RingRow& row, size_t
   NSRG_CHECK(row.counter != nullptr && !row.counter->empty(), "ring row without a counter");
   NSRG_CHECK(row.slot >= 0 && size_t(row.slot) < row.counter->numel(), "ring counter slot ",
              row.slot, " of ", row.counter->shape().str());
-  NSRG_CHECK(size_t(ring.shape().n) * row_numel == ring.numel(), "ring ", ring.shape().str(),
-             " has no rows of ", row_numel, " floats");
+  const size_t row_floats = row.bf16 ? (row_numel + 1) / 2 : row_numel;
+  NSRG_CHECK(size_t(ring.shape().n) * row_floats == ring.numel(), "ring ", ring.shape().str(),
+             " has no rows of ", row_numel, row.bf16 ? " bf16 values" : " floats");
   kernels::DeviceRingRow result;
   result.counter = row.counter->data() + row.slot;
   result.offset = row.offset;
   result.rows = ring.shape().n;
+  result.row_floats = row_floats;
+  result.bf16 = row.bf16;
   return result;
 }
 

@@ -42,6 +42,10 @@ class Network {
   void backward(int last, const std::function<void(int, Tensor&)>& add_loss_gradient,
                 Tensor& input_grad);
 
+  // UserError naming the layer when `in` (layer's input, for an image of `image`) is smaller
+  // than the layer's window; used by allocate() and by the memory plan.
+  static void require_window_fits(const LayerSpec& layer, const Shape& in, const Shape& image);
+
   // FLOPs of one forward pass to `last` at the current shapes (convolutions only).
   double forward_flops(int last) const;
 
@@ -50,7 +54,6 @@ class Network {
     Tensor weight, bias;
   };
   void allocate(const Shape& input_shape, int last);
-  static void require_window_fits(const LayerSpec& layer, const Shape& in, const Shape& image);
   bool relu_in_place(int index) const;
 
   Backend& backend_;

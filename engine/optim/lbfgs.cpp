@@ -43,10 +43,13 @@ LbfgsOptimizer::LbfgsOptimizer(Backend& backend, const OptimizerSettings& settin
       learning_rate_(settings.learning_rate),
       history_(settings.history),
       tol_x_(settings.tol_x),
+      bf16_history_(settings.history_precision == HistoryPrecision::Bf16),
       variable_shape_(variable_shape) {
   NSRG_CHECK(history_ >= 1, "L-BFGS history ", history_);
   const Shape& v = variable_shape;
-  const Shape ring{history_ + 1, v.n * v.c, v.h, v.w};
+  // bf16 history: two values per float of the ring (optimizer.history_precision).
+  const Shape ring = bf16_history_ ? Shape{history_ + 1, 1, 1, int((v.numel() + 1) / 2)}
+                                   : Shape{history_ + 1, v.n * v.c, v.h, v.w};
   // Ring rows are read only after they were written, so they need no clearing.
   s_ring_ = backend.empty(ring);
   y_ring_ = backend.empty(ring);
@@ -61,6 +64,10 @@ LbfgsOptimizer::LbfgsOptimizer(Backend& backend, const OptimizerSettings& settin
 
 RingRow LbfgsOptimizer::ring_row(int offset) const {
   return RingRow{&scalars_, kCount, offset};
+}
+
+RingRow LbfgsOptimizer::history_row(int offset) const {
+  return RingRow{&scalars_, kCount, offset, bf16_history_};
 }
 
 void LbfgsOptimizer::step(Tensor& x, const Tensor& grad, ScalarSlot /*loss*/) {
@@ -110,8 +117,8 @@ void LbfgsOptimizer::update_history(const Tensor& grad) {
   b.dot(g_old_, g_old_, out(kYy));
 
   // The candidate goes into the free row count mod (m+1) whether or not it is kept.
-  b.ring_store(g_old_, y_ring_, ring_row(0));
-  b.ring_store(d_, s_ring_, ring_row(0));
+  b.ring_store(g_old_, y_ring_, history_row(0));
+  b.ring_store(d_, s_ring_, history_row(0));
   b.scalar_op(ScalarOp::Divide, Coef(1.0f), slot(kYs), ScalarSlot{&ro_new_, 0});
   b.ring_store(ro_new_, ro_ring_, ring_row(0));
 
@@ -129,14 +136,14 @@ void LbfgsOptimizer::two_loop_direction(const Tensor& grad) {
   b.scale(-1.0f, d_);
   // Newest to oldest: al_i = ro_i (s_i . q); q -= al_i y_i.
   for (int age = 0; age < history_; ++age) {
-    const RingRow row = ring_row(-1 - age);
+    const RingRow row = history_row(-1 - age);
     b.ring_dot(s_ring_, row, d_, &ro_ring_, ScalarSlot{&alpha_, age});
     b.ring_axpy(Coef(-1.0f, alpha_, age), y_ring_, row, d_);
   }
   b.scale(slot(kHdiag), d_);  // r = Hdiag q
   // Oldest to newest: be_i = ro_i (y_i . r); r += (al_i - be_i) s_i.
   for (int age = history_ - 1; age >= 0; --age) {
-    const RingRow row = ring_row(-1 - age);
+    const RingRow row = history_row(-1 - age);
     b.ring_dot(y_ring_, row, d_, &ro_ring_, out(kBeta));
     b.scalar_op(ScalarOp::Subtract, Coef(1.0f, alpha_, age), slot(kBeta), out(kTemp));
     b.ring_axpy(slot(kTemp), s_ring_, row, d_);

@@ -30,16 +30,18 @@ class LbfgsOptimizer final : public Optimizer {
 
   Coef slot(int index, float factor = 1.0f) const { return Coef(factor, scalars_, index); }
   ScalarSlot out(int index) { return ScalarSlot{&scalars_, index}; }
-  RingRow ring_row(int offset) const;
+  RingRow ring_row(int offset) const;     // a row of ro_ring_ (float32)
+  RingRow history_row(int offset) const;  // a row of s_ring_ / y_ring_ (float32 or bf16)
 
   Backend& backend_;
   float learning_rate_;
   int history_;
   float tol_x_;
+  bool bf16_history_;
   Shape variable_shape_;
   int iteration_ = 0;  // step() calls so far (the host's k)
 
-  Tensor s_ring_;   // [m+1, ...]: s = t d of each pair
+  Tensor s_ring_;   // [m+1, ...]: s = t d of each pair (bf16: [m+1,1,1,ceil(numel/2)])
   Tensor y_ring_;   // [m+1, ...]: y = g - g_old of each pair
   Tensor ro_ring_;  // [m+1]: 1 / (y . s) of each pair
   Tensor g_old_;    // gradient of the previous step; y of the candidate while it is built

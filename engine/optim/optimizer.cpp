@@ -29,6 +29,10 @@ void validate(const OptimizerSettings& s) {
 
 }  // namespace
 
+size_t history_value_bytes(HistoryPrecision precision) {
+  return precision == HistoryPrecision::Fp32 ? 4 : 2;
+}
+
 std::unique_ptr<Optimizer> make_optimizer(Backend& backend, const OptimizerSettings& settings,
                                           const Shape& variable_shape) {
   validate(settings);

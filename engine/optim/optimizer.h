@@ -20,11 +20,22 @@ enum class OptimizerKind { Lbfgs, Adam };
 inline constexpr NamedValue<OptimizerKind> kOptimizerKindNames[] = {{OptimizerKind::Lbfgs, "lbfgs"},
                                                                     {OptimizerKind::Adam, "adam"}};
 
+// How L-BFGS stores its history of (s, y) pairs: float32, or bfloat16 (rounded to nearest
+// even; half the memory; float32's range). Everything else stays float32. IEEE half is not
+// offered: its largest value, 65504, is far below the gradients of typical style losses.
+enum class HistoryPrecision { Fp32, Bf16 };
+
+// The names of optimizer.history_precision.
+inline constexpr NamedValue<HistoryPrecision> kHistoryPrecisionNames[] = {
+    {HistoryPrecision::Fp32, "fp32"}, {HistoryPrecision::Bf16, "bf16"}};
+size_t history_value_bytes(HistoryPrecision precision);  // 4 or 2
+
 struct OptimizerSettings {
   using Kind = OptimizerKind;
   Kind kind = Kind::Lbfgs;
   float learning_rate = 1.0f;
-  int history = 100;    // L-BFGS m: (s, y) pairs kept
+  int history = 100;  // L-BFGS m: (s, y) pairs kept
+  HistoryPrecision history_precision = HistoryPrecision::Fp32;
   float tol_x = -1.0f;  // L-BFGS: stop when g.d > -tol_x (checked before each step)
   float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;  // Adam
 };

@@ -6,6 +6,7 @@
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
 #include "engine/render/output_names.h"
+#include "engine/render/stages.h"
 
 namespace nsrg {
 
@@ -95,6 +96,8 @@ void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
       if (config.save_targets)
         require_not_an_input(msg(what, " (style targets)"),
                              with_extension(image, ".style.safetensors"), inputs);
+      for (const std::string& path : stage_output_paths(config, image))
+        require_not_an_input(msg(what, " (stage save)"), path, inputs);
     }
     if (sheet_has_reference_column(config, outputs))
       check(reference_image_path(config, outputs, layers), "un-randomized image");

@@ -18,29 +18,19 @@
 #include "engine/render/progress.h"
 #include "engine/render/render_clock.h"
 #include "engine/render/render_session_state.h"
+#include "engine/render/stages.h"
 
 namespace nsrg {
 
 namespace {
 
-ObjectiveWeights objective_weights(const RenderConfig& config) {
+ObjectiveWeights objective_weights(const RenderConfig& config, const RenderStage& stage) {
   ObjectiveWeights weights;
   weights.content = config.content_weight;
   weights.style = config.style_weight;
-  weights.tv = config.tv_weight;
+  weights.tv = stage.tv_weight;
   weights.normalize_gradients = config.normalize_gradients;
   return weights;
-}
-
-OptimizerSettings optimizer_settings(const RenderConfig& config) {
-  OptimizerSettings settings;
-  settings.kind = config.optimizer;
-  settings.learning_rate = config.learning_rate;
-  settings.history = config.history;
-  settings.beta1 = config.beta1;
-  settings.beta2 = config.beta2;
-  settings.epsilon = config.epsilon;
-  return settings;
 }
 
 // How the saved pictures look: output.levels, its percentiles and output.original_colors.
@@ -77,11 +67,12 @@ class IterationRate {
 Tensor RenderSession::initial_image(uint64_t seed) const {
   State& s = *state_;
   Backend& backend = *s.backend;
-  const Shape shape = s.content_tensor.shape();
+  const Tensor& content = s.inputs.front().content_tensor;
+  const Shape shape = content.shape();
   Tensor x = backend.empty(shape);
   if (config_.init_kind == InitKind::Image) {
     if (config_.init_image.empty()) {
-      backend.copy(s.content_tensor, x);
+      backend.copy(content, x);
     } else {
       const Image init = resize(read_image(config_.init_image), shape.w, shape.h);
       x = image_to_tensor(backend, init, s.preprocess);
@@ -103,47 +94,109 @@ Image RenderSession::save_image(const Tensor& x, const OutputLook& look,
 }
 
 void RenderSession::optimize(StyleObjective& objective, Optimizer& optimizer, Tensor& x,
-                             Tensor& grad, const OutputLook& look, RenderedImage& result) {
-  const int iterations = config_.iterations;
+                             Tensor& grad, const OutputLook& look, const std::string& save_base,
+                             RenderedImage& result, StageResult& stage) {
+  const int iterations = stage.iterations;
   IterationRate rate;
   for (int k = 1; k <= iterations; ++k) {
     objective.evaluate(x, grad);
-    result.evaluations = k;
+    stage.evaluations = k;
     const bool print = config_.print_iter > 0 && k % config_.print_iter == 0;
     if (print || k == 1 || k == iterations) {
       const LossValues losses = objective.read_losses();
       NSRG_REQUIRE(std::isfinite(losses.total), "the optimization diverged: the loss is ",
                    losses.total, " at iteration ", k,
                    " (lower optimizer.learning_rate or the loss weights, or use adam)");
-      result.history.push_back({k, losses});
-      result.final_losses = losses;
+      stage.history.push_back({k, losses});
+      stage.final_losses = losses;
       if (print || k == 1)
         log_ << format_progress(k, iterations, losses, rate.next(k)) << std::endl;
     }
     if (config_.save_iter > 0 && k % config_.save_iter == 0 && k < iterations)
-      save_image(x, look, intermediate_path(result.path, k));
+      save_image(x, look, intermediate_path(save_base, k));
     if (interrupt_requested()) {
       result.interrupted = true;
       return;
     }
     optimizer.step(x, grad, objective.total_slot());
     if (print && optimizer.stopped()) {
-      result.stopped_early = true;
+      stage.stopped_early = true;
       log_ << "optimizer stopped: no further progress possible (g.d > -tolX)" << std::endl;
       return;
     }
   }
 }
 
-void RenderSession::save_final(StyleObjective& objective, const Tensor& x, const OutputLook& look,
-                               RenderedImage& result) {
-  if (!result.interrupted && !result.history.empty() &&
-      result.history.back().iteration != result.evaluations) {
-    result.final_losses = objective.read_losses();
-    result.history.push_back({result.evaluations, result.final_losses});
+void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x, bool reference) {
+  State& s = *state_;
+  Backend& backend = *s.backend;
+  const RenderStage& settings = s.stages[index];
+  const StageInputs& inputs = s.inputs[index];
+  const size_t stage_count = s.stages.size();
+
+  const ImageStyleTargets style =
+      make_style_targets(backend, *s.network, config_, inputs.base_grams, result.style_layers,
+                         result.seed, !reference);
+  std::map<std::string, const Tensor*> content_targets;
+  for (const auto& [layer, target] : inputs.content_targets) content_targets[layer] = &target;
+  StyleObjective objective(backend, *s.network, objective_weights(config_, settings),
+                           content_targets, style.by_layer);
+
+  // The configured init for the first stage, else the previous stage's result resized.
+  const Shape shape = inputs.content_tensor.shape();
+  x = index == 0 ? initial_image(result.seed)
+                 : resize_for_stage(backend, x, s.preprocess, shape.w, shape.h);
+  Tensor grad = backend.empty(shape);
+  const std::unique_ptr<Optimizer> optimizer = make_optimizer(backend, settings.optimizer, shape);
+
+  StageResult stage;
+  stage.image_size = settings.image_size;
+  stage.width = shape.w;
+  stage.height = shape.h;
+  stage.iterations = settings.iterations;
+  stage.optimizer = optimizer->name();
+  const std::string stage_path = stage_image_path(result.path, index, stage_count);
+  const OutputLook look = output_look(config_, inputs.content_image);
+  if (index == 0)
+    log_ << "rendering " << result.path << " (seed " << result.seed << ", style layers "
+         << short_layer_names(result.style_layers) << ", " << result.mode << ", "
+         << optimizer->name() << ")\n";
+  if (stage_count > 1)
+    log_ << "stage " << index + 1 << "/" << stage_count << ": " << shape.w << "x" << shape.h << ", "
+         << settings.iterations << " iterations, " << optimizer->name() << std::endl;
+  const auto start = Clock::now();
+  optimize(objective, *optimizer, x, grad, look, stage_path, result, stage);
+  if (!result.interrupted && !stage.history.empty() &&
+      stage.history.back().iteration != stage.evaluations) {
+    stage.final_losses = objective.read_losses();
+    stage.history.push_back({stage.evaluations, stage.final_losses});
   }
-  if (result.interrupted) result.final_losses = objective.read_losses();
+  if (result.interrupted) stage.final_losses = objective.read_losses();
+  if (index + 1 < stage_count && config_.save_stages && !result.interrupted) {
+    save_image(x, look, stage_path);
+    stage.path = stage_path;
+  }
+  // A kept style holds the targets of the last stage (the final image's size).
+  if (s.targets_writer && index + 1 == stage_count)
+    s.targets_writer->write(backend, style, result.style_layers, result.seed,
+                            reference ? "none" : variant_letters(result.variant), !reference,
+                            style_targets_path(result.path));
+  backend.synchronize();
+  stage.seconds = seconds_since(start);
+  stage.peak_rss_bytes = process_peak_rss_bytes();
+  if (stage_count > 1)
+    log_ << "stage " << index + 1 << "/" << stage_count << " done (" << stage.evaluations
+         << " evaluations, " << format_duration(stage.seconds) << ")" << std::endl;
+  result.evaluations += stage.evaluations;
+  result.stopped_early = stage.stopped_early;
+  result.final_losses = stage.final_losses;
+  result.history = stage.history;
+  result.stages.push_back(std::move(stage));
+}
+
+void RenderSession::save_final(const Tensor& x, const OutputLook& look, RenderedImage& result) {
   const Image raw = save_image(x, look, result.path);
+  result.stages.back().path = result.path;
   if (config_.save_raw) {
     result.raw_path = raw_path(result.path);
     Image clamped = raw;
@@ -155,7 +208,6 @@ void RenderSession::save_final(StyleObjective& objective, const Tensor& x, const
 RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant,
                                         bool reference) {
   State& s = *state_;
-  Backend& backend = *s.backend;
   RenderedImage result;
   result.seed = config_.seed + uint64_t(variant);
   result.variant = variant;
@@ -163,33 +215,15 @@ RenderedImage RenderSession::render_one(const std::vector<std::string>& style_la
   result.mode = reference
                     ? randomize_mode_name(RandomizeMode::None)
                     : randomize_mode_name(config_.randomization_for(style_layers.front()).mode);
-
-  const ImageStyleTargets style = make_style_targets(backend, *s.network, config_, s.base_grams,
-                                                     style_layers, result.seed, !reference);
-  std::map<std::string, const Tensor*> content_targets;
-  for (const auto& [layer, target] : s.content_targets) content_targets[layer] = &target;
-  StyleObjective objective(backend, *s.network, objective_weights(config_), content_targets,
-                           style.by_layer);
-
-  Tensor x = initial_image(result.seed);
-  Tensor grad = backend.empty(x.shape());
-  const std::unique_ptr<Optimizer> optimizer =
-      make_optimizer(backend, optimizer_settings(config_), x.shape());
-
   result.path = reference ? reference_image_path(config_, outputs_, style_layers)
                           : image_path(config_, outputs_, style_layers, variant);
-  const OutputLook look = output_look(config_, s.content_image);
-  log_ << "rendering " << result.path << " (seed " << result.seed << ", style layers "
-       << short_layer_names(style_layers) << ", " << result.mode << ", " << optimizer->name()
-       << ")\n";
+
   const auto start = Clock::now();
-  optimize(objective, *optimizer, x, grad, look, result);
-  save_final(objective, x, look, result);
-  if (s.targets_writer)
-    s.targets_writer->write(backend, style, style_layers, result.seed,
-                            reference ? "none" : variant_letters(variant), !reference,
-                            style_targets_path(result.path));
-  backend.synchronize();
+  Tensor x;
+  for (size_t index = 0; index < s.stages.size() && !result.interrupted; ++index)
+    render_stage(index, result, x, reference);
+  save_final(x, output_look(config_, s.inputs[result.stages.size() - 1].content_image), result);
+  s.backend->synchronize();
   result.seconds = seconds_since(start);
   log_ << "saved " << result.path << " (" << result.evaluations << " evaluations, "
        << format_duration(result.seconds) << ")" << std::endl;

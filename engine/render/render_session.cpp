@@ -13,9 +13,11 @@
 #include "engine/net/targets.h"
 #include "engine/render/image_style_targets.h"
 #include "engine/render/interrupt.h"
+#include "engine/render/memory_check.h"
 #include "engine/render/output_plan.h"
 #include "engine/render/render_clock.h"
 #include "engine/render/render_session_state.h"
+#include "engine/render/stages.h"
 #include "weights/model.h"
 
 namespace nsrg {
@@ -54,43 +56,48 @@ void RenderSession::prepare() {
   s.model_source = model.source;
   s.network = std::make_unique<Network>(*s.backend, model, config_.pooling);
 
-  s.content_image = load_image_at_size(config_.content_image, config_.image_size);
-  const int style_size = int(std::ceil(config_.style_scale * config_.image_size));
-  for (const std::string& path : config_.style_images)
-    s.style_images.push_back(load_image_at_size(path, style_size));
+  s.stages = render_stages(config_);
+  for (const RenderStage& stage : s.stages) s.inputs.push_back(load_stage_images(config_, stage));
   s.load_seconds = seconds_since(start);
+  check_memory(model.layers);
 
   const auto capture_start = Clock::now();
-  s.content_tensor = image_to_tensor(*s.backend, s.content_image, s.preprocess);
-  s.content_targets =
-      capture_features(*s.backend, *s.network, s.content_tensor, config_.content_layers);
-  std::vector<Tensor> style_tensors;
-  std::vector<const Tensor*> style_pointers;
-  for (const Image& image : s.style_images)
-    style_tensors.push_back(image_to_tensor(*s.backend, image, s.preprocess));
-  for (const Tensor& t : style_tensors) style_pointers.push_back(&t);
-  // Every style layer of every set, captured once (a sweep renders them one at a time).
+  // Every style layer of every set, captured once per stage (a sweep renders them one at a
+  // time).
   std::set<std::string> style_layers;
   for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
-  if (config_.style_targets.empty())
-    s.base_grams =
-        capture_grams(*s.backend, *s.network, style_pointers, config_.style_blend_weights,
-                      {style_layers.begin(), style_layers.end()});
-  else
-    s.base_grams = load_style_targets(*s.backend, *s.network, config_.style_targets,
-                                      {style_layers.begin(), style_layers.end()});
+  for (StageInputs& inputs : s.inputs)
+    capture_stage_targets(*s.backend, *s.network, s.preprocess, config_,
+                          {style_layers.begin(), style_layers.end()}, inputs);
   if (config_.save_targets) s.targets_writer = std::make_unique<StyleTargetsWriter>(config_);
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);
-  log_ << "content " << s.content_image.width << "x" << s.content_image.height << ", "
-       << s.style_images.size() << " style image(s), model: " << s.model_source << "\n";
+  const Image& content = s.inputs.back().content_image;
+  log_ << "content " << content.width << "x" << content.height << ", "
+       << s.inputs.back().style_images.size() << " style image(s), model: " << s.model_source
+       << "\n";
+}
+
+void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {
+  State& s = *state_;
+  MemoryPlanInput input =
+      memory_plan_input(config_, layers, s.layer_sets, s.stages, s.inputs, s.backend->kind());
+  const bool configured = config_.memory_limit_mib > 0;
+  const size_t limit =
+      configured ? size_t(config_.memory_limit_mib) << 20 : s.backend->available_memory_bytes();
+  const char* source = configured                              ? "memory_limit_mib"
+                       : s.backend->kind() == BackendKind::Cpu ? "the available memory"
+                                                               : "the GPU's free memory";
+  memory_plan_ = check_memory_plan(input, limit, source, log_);
+  for (size_t i = 0; i < s.stages.size(); ++i)
+    s.stages[i].optimizer.history = input.stages[i].optimizer.history;
 }
 
 const Image& RenderSession::content_image() const {
-  return state_->content_image;
+  return state_->inputs.back().content_image;
 }
 const Image& RenderSession::style_image(size_t index) const {
-  return state_->style_images[index];
+  return state_->inputs.back().style_images[index];
 }
 std::string RenderSession::backend_description() const {
   return state_->backend ? state_->backend->description() : "";

@@ -14,7 +14,9 @@
 #include "engine/config/config.h"
 #include "engine/core/backend.h"
 #include "engine/image/image.h"
+#include "engine/image/image_output.h"
 #include "engine/net/objective.h"
+#include "engine/render/memory_plan.h"
 #include "engine/render/output_plan.h"
 
 namespace nsrg {
@@ -27,6 +29,19 @@ struct HistoryEntry {
   LossValues losses;
 };
 
+// One [[stages]] stage of an image (a render without stages has one).
+struct StageResult {
+  int image_size = 0, width = 0, height = 0;
+  int iterations = 0, evaluations = 0;
+  std::string optimizer;
+  std::string path;  // the stage's saved image (output.save_stages, or the final one), else ""
+  bool stopped_early = false;
+  double seconds = 0;
+  size_t peak_rss_bytes = 0;  // the process's peak resident memory by the stage's end
+  LossValues final_losses;
+  std::vector<HistoryEntry> history;
+};
+
 struct RenderedImage {
   std::string path;      // the final image
   std::string raw_path;  // unlevelled copy when output.save_raw, else empty
@@ -34,12 +49,14 @@ struct RenderedImage {
   int variant = 0;
   std::vector<std::string> style_layers;
   std::string mode;
-  int evaluations = 0;  // evaluations done (== iterations unless stopped or interrupted)
+  int evaluations =
+      0;  // evaluations done, all stages (== iterations unless stopped or interrupted)
   bool stopped_early = false;
   bool interrupted = false;
   double seconds = 0;
-  LossValues final_losses;  // of the last evaluation
-  std::vector<HistoryEntry> history;
+  LossValues final_losses;            // of the last evaluation
+  std::vector<HistoryEntry> history;  // of the last stage
+  std::vector<StageResult> stages;
 };
 
 class RenderSession {
@@ -60,6 +77,8 @@ class RenderSession {
  private:
   struct State;
   void prepare();
+  // Plans the memory before the first iteration (engine/render/memory_check.h).
+  void check_memory(const std::vector<LayerSpec>& layers);
   // Views of the prepared state for the contact sheet and the summary.
   const Image& content_image() const;
   const Image& style_image(size_t index) const;
@@ -72,12 +91,17 @@ class RenderSession {
   // reference: the un-randomized render (mode none, the run's seed) of a contact sheet row.
   RenderedImage render_one(const std::vector<std::string>& style_layers, int variant,
                            bool reference = false);
+  // Optimizes stage `index` of one image from x (the configured init for stage 0, else the
+  // previous stage's result, resized here) and records it in result.stages.
+  void render_stage(size_t index, RenderedImage& result, Tensor& x, bool reference);
   Tensor initial_image(uint64_t seed) const;
+  // The evaluations and steps of one stage, with progress lines and intermediate saves named
+  // after `save_base`; stops early when the optimizer does, or on Ctrl-C (result.interrupted).
   void optimize(StyleObjective& objective, Optimizer& optimizer, Tensor& x, Tensor& grad,
-                const OutputLook& look, RenderedImage& result);
+                const OutputLook& look, const std::string& save_base, RenderedImage& result,
+                StageResult& stage);
   Image save_image(const Tensor& x, const OutputLook& look, const std::string& path) const;
-  void save_final(StyleObjective& objective, const Tensor& x, const OutputLook& look,
-                  RenderedImage& result);
+  void save_final(const Tensor& x, const OutputLook& look, RenderedImage& result);
   void write_contact_sheet();
   void write_gallery();
   void write_summary(bool interrupted);
@@ -89,6 +113,7 @@ class RenderSession {
   std::vector<RenderedImage> references_;
   RenderOutputs outputs_;
   std::string summary_path_, contact_sheet_path_;
+  MemoryPlan memory_plan_;
 };
 
 }  // namespace nsrg

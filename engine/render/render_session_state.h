@@ -13,6 +13,7 @@
 #include "engine/net/network.h"
 #include "engine/render/image_style_targets.h"
 #include "engine/render/render_session.h"
+#include "engine/render/stages.h"
 
 namespace nsrg {
 
@@ -21,11 +22,8 @@ struct RenderSession::State {
   std::unique_ptr<Network> network;
   Preprocess preprocess;
   std::string model_source;
-  Image content_image;
-  std::vector<Image> style_images;
-  Tensor content_tensor;
-  std::map<std::string, Tensor> content_targets;
-  std::map<std::string, Tensor> base_grams;
+  std::vector<RenderStage> stages;  // [[stages]], or one stage of the top-level keys
+  std::vector<StageInputs> inputs;  // per stage: images, content features, base Grams
   std::vector<std::vector<std::string>> layer_sets;
   std::unique_ptr<StyleTargetsWriter> targets_writer;  // when output.save_targets
   double load_seconds = 0, capture_seconds = 0;

@@ -24,6 +24,25 @@ nlohmann::json history_json(const std::vector<HistoryEntry>& history) {
   return entries;
 }
 
+// Every [[stages]] stage of an image: size, iterations, time, final losses.
+nlohmann::json stages_json(const std::vector<StageResult>& stages) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const StageResult& s : stages)
+    entries.push_back({{"image_size", s.image_size},
+                       {"width", s.width},
+                       {"height", s.height},
+                       {"iterations", s.iterations},
+                       {"evaluations", s.evaluations},
+                       {"optimizer", s.optimizer},
+                       {"file", s.path},
+                       {"stopped_early", s.stopped_early},
+                       {"seconds", s.seconds},
+                       {"peak_rss_bytes", s.peak_rss_bytes},
+                       {"final_losses", losses_json(s.final_losses)},
+                       {"history", history_json(s.history)}});
+  return entries;
+}
+
 std::string cell_label(const RenderedImage& image) {
   return short_layer_names(image.style_layers) + variant_letters(image.variant);
 }
@@ -35,6 +54,15 @@ void RenderSession::write_summary(bool interrupted) {
   summary["config"] = config_to_json(config_);
   summary["backend"] = backend_description();
   summary["peak_memory_bytes"] = peak_memory_bytes();
+  summary["memory_plan"] = {{"total_bytes", memory_plan_.total},
+                            {"tensor_peak_bytes", memory_plan_.tensor_peak},
+                            {"activations_bytes", memory_plan_.activations},
+                            {"gradients_bytes", memory_plan_.gradients},
+                            {"targets_bytes", memory_plan_.targets},
+                            {"optimizer_bytes", memory_plan_.optimizer},
+                            {"weights_bytes", memory_plan_.weights},
+                            {"workspace_bytes", memory_plan_.workspace},
+                            {"process_bytes", memory_plan_.process}};
   summary["model_source"] = model_source();
   summary["interrupted"] = interrupted;
   summary["timings"] = {{"load_seconds", load_seconds()}, {"capture_seconds", capture_seconds()}};
@@ -56,6 +84,7 @@ void RenderSession::write_summary(bool interrupted) {
          {"seconds_per_iteration", image.evaluations > 0 ? image.seconds / image.evaluations : 0.0},
          {"final_losses", losses_json(image.final_losses)},
          {"history", history_json(image.history)}});
+    if (!config_.stages.empty()) images.back()["stages"] = stages_json(image.stages);
   }
   summary["images"] = images;
   nlohmann::json references = nlohmann::json::array();

@@ -1,6 +1,6 @@
 // The whole .pth -> weights-file conversion: hash the checkpoint, read its state_dict,
 // recognize the VGG, choose the preprocessing, gather the conv tensors as float32, and write
-// the safetensors weights file (DESIGN.md format) atomically with write_model.
+// the safetensors weights file (docs/design.md format) atomically with write_model.
 #pragma once
 
 #include <cstdint>
