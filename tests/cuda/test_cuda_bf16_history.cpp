@@ -51,7 +51,7 @@ TEST_F(CudaBf16History, LbfgsRunMatchesTheCpu) {
       optimizer_loss_history(*cpu, model, settings, kOptimizerRunSteps);
   const std::vector<double> actual =
       optimizer_loss_history(*cuda, model, settings, kOptimizerRunSteps);
-  const double difference = largest_relative_difference(actual, expected);
+  const double difference = run_difference(actual, expected);
   std::printf(
       "bf16 lbfgs: cpu loss %.6g -> %.6g, cuda %.6g -> %.6g; largest relative "
       "difference %.3g\n",

@@ -28,7 +28,7 @@ TEST_P(Fp32Sensitivity, RoundingLevelSpreadIsWellInsideTheParityTolerance) {
       optimizer_loss_history(*backend, model, settings, kOptimizerRunSteps);
   const std::vector<double> perturbed =
       optimizer_loss_history(*backend, model, settings, kOptimizerRunSteps, 1e-6);
-  const double spread = largest_relative_difference(perturbed, reference);
+  const double spread = run_difference(perturbed, reference);
   std::printf("%s: loss %.6g -> %.6g in %d steps; rounding-level spread %.3g (tolerance %.3g)\n",
               settings.kind == OptimizerSettings::Kind::Adam ? "adam" : "lbfgs", reference.front(),
               reference.back(), kOptimizerRunSteps, spread, kOptimizerRunTolerance);
