@@ -58,7 +58,8 @@ template <typename Term>
 void reduce(size_t count, Term term, const ReduceScratch& scratch, double multiplier, float* out,
             double* total_out, cudaStream_t stream) {
   const unsigned blocks = reduce_blocks(count);
-  reduce_partials_kernel<<<blocks, kThreads, 0, stream>>>(count, term, scratch.partials);
+  launch_checked(reduce_partials_kernel<Term>, blocks, kThreads, stream, count, term,
+                 scratch.partials);
   launch_reduce_final(scratch.partials, blocks, multiplier, out, total_out, stream);
 }
 

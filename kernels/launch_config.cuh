@@ -1,11 +1,13 @@
 // Launch-shape helpers shared by the kernel files: the thread-block size, a bounded grid
-// for grid-stride loops, the grid-stride index range, and the one launcher of grid-stride
-// kernels. Included by .cu files only.
+// for grid-stride loops, the grid-stride index range, and the two launchers every kernel
+// goes through (each checks its launch). Included by .cu files only.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <cstddef>
+
+#include "kernels/cuda_runtime_check.h"
 
 namespace nsrg::kernels {
 
@@ -28,14 +30,22 @@ __device__ __forceinline__ size_t grid_stride() {
   return size_t(gridDim.x) * blockDim.x;
 }
 
-// Launches grid-stride `kernel` over `count` elements on `stream` with `args`; nothing for
-// an empty range (a launch of zero blocks is an error). The backend checks every launcher
-// it calls with NSRG_CUDA_CHECK_LAUNCH (engine/cuda/cuda_check.h).
+// Launches `kernel` on `blocks` x `threads` on `stream` with `args` and checks the launch
+// (NSRG_CUDA_CHECK_LAUNCH: a bad configuration or an earlier asynchronous failure throws).
+template <typename... Params, typename... Args>
+void launch_checked(void (*kernel)(Params...), unsigned blocks, unsigned threads,
+                    cudaStream_t stream, Args... args) {
+  kernel<<<blocks, threads, 0, stream>>>(args...);
+  NSRG_CUDA_CHECK_LAUNCH();
+}
+
+// Launches grid-stride `kernel` over `count` elements on `stream` with `args`, checked;
+// nothing for an empty range (a launch of zero blocks is an error).
 template <typename... Params, typename... Args>
 void launch_grid_stride(void (*kernel)(Params...), size_t count, cudaStream_t stream,
                         Args... args) {
   if (count == 0) return;
-  kernel<<<grid_for(count), kThreads, 0, stream>>>(args...);
+  launch_checked(kernel, grid_for(count), kThreads, stream, args...);
 }
 
 }  // namespace nsrg::kernels

@@ -1,9 +1,9 @@
 // Optimizer kernels (see optimizer.cuh): scalar arithmetic, Adam's element-wise helpers,
 // and the ring-buffer row ops of the L-BFGS history.
+#include "engine/core/ring_values.h"
 #include "kernels/deterministic_reduce.cuh"
 #include "kernels/launch_config.cuh"
 #include "kernels/optimizer.cuh"
-#include "engine/core/ring_values.h"
 
 namespace nsrg::kernels {
 namespace {
@@ -91,12 +91,12 @@ __global__ void ring_dot_final_kernel(const double* partials, unsigned count, De
 }  // namespace
 
 void launch_scalar_op(ScalarOp op, DeviceCoef a, DeviceCoef b, float* out, cudaStream_t stream) {
-  scalar_op_kernel<<<1, 1, 0, stream>>>(op, a, b, out);
+  launch_checked(scalar_op_kernel, 1, 1, stream, op, a, b, out);
 }
 
 void launch_scalar_select(DeviceCoef condition, DeviceCoef if_nonzero, DeviceCoef if_zero,
                           float* out, cudaStream_t stream) {
-  scalar_select_kernel<<<1, 1, 0, stream>>>(condition, if_nonzero, if_zero, out);
+  launch_checked(scalar_select_kernel, 1, 1, stream, condition, if_nonzero, if_zero, out);
 }
 
 void launch_add_product(DeviceCoef alpha, const float* a, const float* b, float* y, size_t count,
@@ -122,9 +122,10 @@ void launch_ring_dot(const float* ring, size_t row_size, DeviceRingRow row, cons
                      const float* row_scales, const ReduceScratch& scratch, float* out,
                      cudaStream_t stream) {
   const unsigned blocks = reduce_blocks(row_size);
-  reduce_partials_kernel<<<blocks, kThreads, 0, stream>>>(
-      row_size, RingDotTerm{ring, row_size, row, x}, scratch.partials);
-  ring_dot_final_kernel<<<1, kThreads, 0, stream>>>(scratch.partials, blocks, row, row_scales, out);
+  launch_checked(reduce_partials_kernel<RingDotTerm>, blocks, kThreads, stream, row_size,
+                 RingDotTerm{ring, row_size, row, x}, scratch.partials);
+  launch_checked(ring_dot_final_kernel, 1, kThreads, stream, scratch.partials, blocks, row,
+                 row_scales, out);
 }
 
 void launch_ring_axpy(DeviceCoef alpha, const float* ring, size_t row_size, DeviceRingRow row,

@@ -173,10 +173,11 @@ void launch_max_pool_backward(const PoolShape& shape, const float* x, const floa
   const size_t outputs = output_count(shape), inputs = input_count(shape);
   if (inputs == 0) return;
   if (outputs > 0) {
-    max_pool_argmax_kernel<<<grid_for(outputs), kThreads, 0, stream>>>(shape, x, argmax_scratch);
+    launch_checked(max_pool_argmax_kernel, grid_for(outputs), kThreads, stream, shape, x,
+                   argmax_scratch);
   }
-  max_pool_backward_kernel<<<grid_for(inputs), kThreads, 0, stream>>>(shape, argmax_scratch, dy,
-                                                                      dx);
+  launch_checked(max_pool_backward_kernel, grid_for(inputs), kThreads, stream, shape,
+                 argmax_scratch, dy, dx);
 }
 
 void launch_avg_pool_backward(const PoolShape& shape, const float* dy, float* dx,

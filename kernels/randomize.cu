@@ -120,8 +120,8 @@ void launch_random_gram(const GramRandomization& params, const float* gram, int 
   if (count == 0) return;
   reduce(count, AbsTerm{gram}, scratch, 1.0, nullptr, totals, stream);
   reduce(count, RandomEntryTerm{params, size}, scratch, 1.0, nullptr, totals + 1, stream);
-  random_gram_mix_kernel<<<grid_for(count), kThreads, 0, stream>>>(params, gram, size, totals,
-                                                                   target);
+  launch_checked(random_gram_mix_kernel, grid_for(count), kThreads, stream, params, gram, size,
+                 totals, target);
 }
 
 }  // namespace nsrg::kernels

@@ -37,7 +37,8 @@ struct ValueTerm {
 
 void launch_reduce_final(const double* partials, unsigned count, double multiplier, float* out,
                          double* total_out, cudaStream_t stream) {
-  reduce_final_kernel<<<1, kThreads, 0, stream>>>(partials, count, multiplier, out, total_out);
+  launch_checked(reduce_final_kernel, 1, kThreads, stream, partials, count, multiplier, out,
+                 total_out);
 }
 
 void launch_dot(const float* a, const float* b, size_t count, const ReduceScratch& scratch,

@@ -155,7 +155,6 @@ void CudaBackend::copy(const Tensor& src, Tensor& dst) {
 void CudaBackend::fill(Tensor& dst, float value) {
   NSRG_CHECK(!dst.empty(), "fill of an empty tensor");
   kernels::launch_fill(dst.data(), dst.numel(), value, stream_.get());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 float CudaBackend::read_scalar(const Tensor& scalars, int index) {

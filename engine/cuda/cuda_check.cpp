@@ -1,11 +1,8 @@
-// Error descriptions for the CUDA check macros (engine/cuda/cuda_check.h).
+// Error descriptions of cuDNN, cuBLAS and cuSOLVER for the check macros
+// (engine/cuda/cuda_check.h).
 #include "engine/cuda/cuda_check.h"
 
 namespace nsrg::cuda_detail {
-
-std::string describe(cudaError_t status) {
-  return msg(cudaGetErrorName(status), " (", cudaGetErrorString(status), ")");
-}
 
 std::string describe(cudnnStatus_t status) {
   return msg("cuDNN status ", int(status), " (", cudnnGetErrorString(status), ")");

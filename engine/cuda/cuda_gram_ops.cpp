@@ -26,7 +26,6 @@ void CudaBackend::gram(const Tensor& features, float scale, Tensor& gram) {
                                 pixels, &scale, features.data(), pixels, &zero, gram.data(),
                                 channels));
   kernels::launch_mirror_upper_to_lower(gram.data(), channels, stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::gram_backward(const Tensor& features, const Tensor& dgram, float scale,
@@ -39,7 +38,6 @@ void CudaBackend::gram_backward(const Tensor& features, const Tensor& dgram, flo
   const int pixels = features.shape().h * features.shape().w;
   DeviceBuffer symmetric(*pool_, size_t(channels) * size_t(channels) * sizeof(float));
   kernels::launch_add_transpose(dgram.data(), symmetric.as<float>(), channels, stream());
-  NSRG_CUDA_CHECK_LAUNCH();
   const float zero = 0.0f;
   NSRG_CUBLAS_CHECK(cublasSgemm(cublas_.get(), CUBLAS_OP_N, CUBLAS_OP_N, pixels, channels, channels,
                                 &scale, features.data(), pixels, symmetric.as<float>(), channels,

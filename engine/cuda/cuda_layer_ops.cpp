@@ -46,7 +46,6 @@ void CudaBackend::conv_forward(const ConvGeometry& geometry, const Tensor& x, co
   const Shape& out = y.shape();
   kernels::launch_bias_add(y.data(), bias.data(), out.n, out.c, size_t(out.h) * size_t(out.w),
                            stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& dy,
@@ -58,14 +57,12 @@ void CudaBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor&
 void CudaBackend::relu_forward(const Tensor& x, Tensor& y) {
   NSRG_CHECK(x.numel() == y.numel(), "relu_forward ", x.shape().str(), " to ", y.shape().str());
   kernels::launch_relu_forward(x.data(), y.data(), x.numel(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::relu_backward(const Tensor& y, const Tensor& dy, Tensor& dx) {
   NSRG_CHECK(y.numel() == dy.numel() && y.numel() == dx.numel(), "relu_backward y ",
              y.shape().str(), " dy ", dy.shape().str(), " dx ", dx.shape().str());
   kernels::launch_relu_backward(y.data(), dy.data(), dx.data(), y.numel(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::pool_forward(const PoolGeometry& geometry, const Tensor& x, Tensor& y) {
@@ -77,7 +74,6 @@ void CudaBackend::pool_forward(const PoolGeometry& geometry, const Tensor& x, Te
   } else {
     kernels::launch_avg_pool_forward(shape, x.data(), y.data(), stream());
   }
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::pool_backward(const PoolGeometry& geometry, const Tensor& x, const Tensor& y,
@@ -95,7 +91,6 @@ void CudaBackend::pool_backward(const PoolGeometry& geometry, const Tensor& x, c
   } else {
     kernels::launch_avg_pool_backward(shape, dy.data(), dx.data(), stream());
   }
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace nsrg

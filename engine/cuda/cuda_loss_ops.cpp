@@ -13,7 +13,6 @@ void CudaBackend::mse_loss(const Tensor& x, const Tensor& target, float weight, 
              x.shape().str(), " target ", target.shape().str(), " grad ", grad.shape().str());
   kernels::launch_mse_loss(x.data(), target.data(), x.numel(), weight, reduce_scratch(),
                            slot_pointer(loss), grad.data(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::add_weighted_gradient(const Tensor& grad, float weight, bool normalize,
@@ -24,7 +23,6 @@ void CudaBackend::add_weighted_gradient(const Tensor& grad, float weight, bool n
   kernels::launch_add_weighted_gradient(grad.data(), grad.numel(), weight, normalize,
                                         reduce_scratch(), scalar_scratch(), accumulate.data(),
                                         stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::tv_loss(const Tensor& image, float weight, ScalarSlot loss, Tensor& grad) {
@@ -34,7 +32,6 @@ void CudaBackend::tv_loss(const Tensor& image, float weight, ScalarSlot loss, Te
   const Shape& s = image.shape();
   kernels::launch_tv_loss(image.data(), s.n * s.c, s.h, s.w, weight, reduce_scratch(),
                           slot_pointer(loss), grad.data(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace nsrg

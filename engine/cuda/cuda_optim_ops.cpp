@@ -32,13 +32,11 @@ kernels::DeviceRingRow device_row(const Tensor& ring, const RingRow& row, size_t
 
 void CudaBackend::scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) {
   kernels::launch_scalar_op(op, device_coef(a), device_coef(b), slot_pointer(out), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) {
   kernels::launch_scalar_select(device_coef(condition), device_coef(if_nonzero),
                                 device_coef(if_zero), slot_pointer(out), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
@@ -48,7 +46,6 @@ void CudaBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tens
              "add_product: the coefficient lives in the tensor being updated");
   kernels::launch_add_product(device_coef(alpha), a.data(), b.data(), y.data(), y.numel(),
                               stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
@@ -58,13 +55,11 @@ void CudaBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Ten
              "add_quotient: the coefficient lives in the tensor being updated");
   kernels::launch_add_quotient(device_coef(alpha), a.data(), b.data(), y.data(), y.numel(),
                                stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
   check_same_numel(x, y, "sqrt_plus");
   kernels::launch_sqrt_plus(x.data(), addend, y.data(), y.numel(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
@@ -73,7 +68,6 @@ void CudaBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
              "ring_store: the counter lives in the ring");
   kernels::launch_ring_store(x.data(), ring.data(), x.numel(), device_row(ring, row, x.numel()),
                              stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
@@ -86,7 +80,6 @@ void CudaBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
   kernels::launch_ring_dot(ring.data(), x.numel(), device_row(ring, row, x.numel()), x.data(),
                            row_scales != nullptr ? row_scales->data() : nullptr, reduce_scratch(),
                            slot_pointer(out), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) {
@@ -97,7 +90,6 @@ void CudaBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor&
              "ring_axpy: the counter lives in the tensor being updated");
   kernels::launch_ring_axpy(device_coef(alpha), ring.data(), y.numel(),
                             device_row(ring, row, y.numel()), y.data(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace nsrg

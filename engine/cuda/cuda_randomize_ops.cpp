@@ -42,7 +42,6 @@ void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Ten
   NSRG_CUDA_CHECK(cudaMemsetAsync(flags.data(), 0, 2 * sizeof(int), stream()));
   kernels::launch_widen_matrix(matrix.data(), work_matrix.as<double>(), channels, flags.as<int>(),
                                stream());
-  NSRG_CUDA_CHECK_LAUNCH();
   // Once per style layer, at setup: the host checks the input before solving and the
   // solver's status after.
   NSRG_CHECK(read_flag(flags.as<int>()) == 0, "symmetric_eigen: the matrix has a non-finite entry");
@@ -61,7 +60,6 @@ void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Ten
   NSRG_CHECK(info == 0, "cusolverDnDsyevd returned info ", info, " for a ", c, "x", c, " matrix");
   kernels::launch_narrow_eigen(work_matrix.as<double>(), values.as<double>(), channels,
                                eigenvectors.data(), eigenvalues.data(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
@@ -77,7 +75,6 @@ void CudaBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
   if (params.mode == RandomizeMode::RandomGram) {
     kernels::launch_random_gram(params, gram.data(), channels, reduce_scratch(), scalar_scratch(),
                                 target.data(), stream());
-    NSRG_CUDA_CHECK_LAUNCH();
     return;
   }
   NSRG_CHECK(eigenvalues.numel() == c && eigenvectors.shape() == gram.shape(),
@@ -91,14 +88,12 @@ void CudaBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
   DeviceBuffer rebuilt(*pool_, c * c * sizeof(double));
   kernels::launch_randomize_eigen(params, eigenvalues.data(), eigenvectors.data(), channels,
                                   vectors.as<double>(), scaled.as<double>(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
   const double one = 1.0, zero = 0.0;
   NSRG_CUBLAS_CHECK(cublasDgemm(cublas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, channels, channels,
                                 channels, &one, vectors.as<double>(), channels, scaled.as<double>(),
                                 channels, &zero, rebuilt.as<double>(), channels));
   kernels::launch_mix_rebuilt(gram.data(), rebuilt.as<double>(), channels, double(params.mix),
                               target.data(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace nsrg

@@ -11,12 +11,10 @@ namespace nsrg {
 void CudaBackend::dot(const Tensor& a, const Tensor& b, ScalarSlot out) {
   NSRG_CHECK(a.numel() == b.numel(), "dot ", a.shape().str(), " . ", b.shape().str());
   kernels::launch_dot(a.data(), b.data(), a.numel(), reduce_scratch(), slot_pointer(out), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::asum(const Tensor& a, ScalarSlot out) {
   kernels::launch_asum(a.data(), a.numel(), reduce_scratch(), slot_pointer(out), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::axpy(Coef alpha, const Tensor& x, Tensor& y) {
@@ -24,14 +22,12 @@ void CudaBackend::axpy(Coef alpha, const Tensor& x, Tensor& y) {
   NSRG_CHECK(alpha.array == nullptr || alpha.array->data() != y.data(),
              "axpy: the coefficient lives in the tensor being updated");
   kernels::launch_axpy(device_coef(alpha), x.data(), y.data(), x.numel(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::scale(Coef alpha, Tensor& x) {
   NSRG_CHECK(alpha.array == nullptr || alpha.array->data() != x.data(),
              "scale: the coefficient lives in the tensor being scaled");
   kernels::launch_scale(device_coef(alpha), x.data(), x.numel(), stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 void CudaBackend::sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) {
@@ -39,7 +35,6 @@ void CudaBackend::sum_scalars(const Tensor& scalars, int first, int count, Scala
              "sum_scalars [", first, ", ", first + count, ") of ", scalars.shape().str());
   kernels::launch_sum(scalars.data() + first, size_t(count), reduce_scratch(), slot_pointer(out),
                       stream());
-  NSRG_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace nsrg
