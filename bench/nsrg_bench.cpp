@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "bench/bench_timing.h"
+#include "bench/bench_size.h"
 #include "engine/backends/backend_factory.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/command_main.h"
@@ -46,9 +46,8 @@ struct BenchOptions {
   std::string precision = "fp32";
   std::string model = "builtin:vgg19-random";
   std::vector<int> sizes{256, 512};
-  int warmup = 1, runs = 5;
+  MeasureSettings measure;
   std::string json_path;
-  bool skip_layers = false;
   std::string export_weights;
 };
 
@@ -66,132 +65,6 @@ void export_model(const Model& model, const std::string& path) {
   write_model(path, model.layers, model.preprocess, model.source, views);
 }
 
-Tensor random_tensor(Backend& backend, const Shape& shape, uint32_t layer, float scale) {
-  std::vector<float> host(shape.numel());
-  fill_normals(RandomStream{12345, 0, layer, RandomPurpose::Test}, scale, host.data(), host.size());
-  return backend.from_host(shape, host.data());
-}
-
-nlohmann::json bench_size(Backend& backend, Network& network, int size, const BenchOptions& o) {
-  nlohmann::json result;
-  result["image_size"] = size;
-  const std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1",
-                                              "relu5_1"};
-  const std::vector<std::string> content_layers{"relu4_2"};
-  const Shape input_shape{1, 3, size, size};
-  Tensor image = random_tensor(backend, input_shape, 0, 50.0f);
-  const int last = network.index_of("relu5_1");
-  network.forward(image, last);
-
-  // Per conv layer.
-  nlohmann::json layers = nlohmann::json::array();
-  double conv_sum_ms = 0;
-  if (!o.skip_layers) {
-    std::printf("\n%d px: per layer (median of %d)\n%-9s %-16s %10s %10s %9s %10s %9s\n", size,
-                o.runs, "layer", "input", "GFLOP", "fwd ms", "GFLOP/s", "bwd ms", "GFLOP/s");
-  }
-  Shape in_shape = input_shape;
-  for (int i = 0; i <= last; ++i) {
-    const LayerSpec& layer = network.layer(i);
-    const Shape out_shape = network.activation_shape(i);
-    if (layer.type == LayerType::Conv && !o.skip_layers) {
-      const double flops = layer.conv.flops(in_shape);
-      Tensor x = random_tensor(backend, in_shape, 1, 1.0f);
-      Tensor y = backend.empty(out_shape);
-      Tensor dy = random_tensor(backend, out_shape, 2, 1.0f);
-      Tensor dx = backend.empty(in_shape);
-      Tensor w = random_tensor(backend, layer.conv.weight_shape(), 3, 0.05f);
-      Tensor b = backend.zeros(layer.conv.bias_shape());
-      const Timing fwd = time_median(backend, o.warmup, o.runs,
-                                     [&] { backend.conv_forward(layer.conv, x, w, b, y); });
-      const Timing bwd = time_median(backend, o.warmup, o.runs,
-                                     [&] { backend.conv_backward_data(layer.conv, dy, w, dx); });
-      conv_sum_ms += fwd.median_ms + bwd.median_ms;
-      std::printf("%-9s %-16s %10.2f %10.3f %9.1f %10.3f %9.1f\n", layer.name.c_str(),
-                  in_shape.str().c_str(), flops / 1e9, fwd.median_ms, flops / fwd.median_ms / 1e6,
-                  bwd.median_ms, flops / bwd.median_ms / 1e6);
-      layers.push_back({{"layer", layer.name},
-                        {"input", in_shape.str()},
-                        {"flops", flops},
-                        {"forward_ms", fwd.median_ms},
-                        {"forward_gflops", flops / fwd.median_ms / 1e6},
-                        {"backward_data_ms", bwd.median_ms},
-                        {"backward_data_gflops", flops / bwd.median_ms / 1e6}});
-    }
-    in_shape = out_shape;
-  }
-  result["conv_layers"] = layers;
-  result["conv_forward_plus_backward_sum_ms"] = conv_sum_ms;
-
-  // Gram and eigendecomposition per style layer.
-  nlohmann::json grams = nlohmann::json::array();
-  std::printf("\n%-9s %-18s %10s %9s\n", "gram", "features", "ms", "GFLOP/s");
-  // The Gram of random features is full rank, like a real style Gram at these sizes.
-  for (const std::string& name : style_layers) {
-    const Shape f = network.activation_shape(network.index_of(name));
-    Tensor features = random_tensor(backend, f, 4, 1.0f);
-    Tensor gram = backend.empty({1, 1, f.c, f.c});
-    const float scale = 1.0f / float(f.numel());
-    const Timing t =
-        time_median(backend, o.warmup, o.runs, [&] { backend.gram(features, scale, gram); });
-    // SYRK: C(C+1)/2 dot products of length HW, 2 flops each.
-    const double flops = double(f.c) * (f.c + 1) * double(f.h) * f.w;
-    Tensor values = backend.empty({1, 1, 1, f.c});
-    Tensor vectors = backend.empty({1, 1, f.c, f.c});
-    const Timing eig = time_median(backend, o.warmup, o.runs,
-                                   [&] { backend.symmetric_eigen(gram, values, vectors); });
-    std::printf("%-9s %-18s %10.3f %9.1f   eigen (syevd) %dx%d: %.3f ms\n", name.c_str(),
-                f.str().c_str(), t.median_ms, flops / t.median_ms / 1e6, f.c, f.c, eig.median_ms);
-    grams.push_back({{"layer", name},
-                     {"features", f.str()},
-                     {"ms", t.median_ms},
-                     {"flops", flops},
-                     {"eigen_ms", eig.median_ms}});
-  }
-  result["gram"] = grams;
-
-  // One full evaluation with the default layers.
-  std::map<std::string, Tensor> content = capture_features(backend, network, image, content_layers);
-  Tensor style_image = random_tensor(backend, input_shape, 5, 50.0f);
-  std::map<std::string, Tensor> targets =
-      capture_grams(backend, network, {&style_image}, {1.0f}, style_layers);
-  std::map<std::string, const Tensor*> content_ptr, style_ptr;
-  for (auto& [k, v] : content) content_ptr[k] = &v;
-  for (auto& [k, v] : targets) style_ptr[k] = &v;
-  StyleObjective objective(backend, network, ObjectiveWeights{}, content_ptr, style_ptr);
-  Tensor x = random_tensor(backend, input_shape, 6, 1.0f);
-  Tensor grad = backend.empty(input_shape);
-  const Timing eval = time_median(backend, o.warmup, o.runs, [&] { objective.evaluate(x, grad); });
-  const double eval_flops = 2.0 * network.forward_flops(last);  // forward + backward-data
-  std::printf(
-      "\nfull evaluation: %.1f ms  (conv FLOPs fwd+bwd %.1f GFLOP, %.1f GFLOP/s; "
-      "sum of per-layer conv times %.1f ms, ratio %.2f)\n",
-      eval.median_ms, eval_flops / 1e9, eval_flops / eval.median_ms / 1e6, conv_sum_ms,
-      conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0);
-  result["evaluation"] = {
-      {"ms", eval.median_ms},
-      {"conv_flops", eval_flops},
-      {"gflops", eval_flops / eval.median_ms / 1e6},
-      {"ratio_to_conv_sum", conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0}};
-
-  // One L-BFGS step with a full history (m = 100, all pairs in use).
-  OptimizerSettings settings;
-  auto optimizer = make_optimizer(backend, settings, input_shape);
-  Tensor loss = backend.zeros({1, 1, 1, 1});
-  for (int k = 0; k < 101; ++k) {
-    Tensor g = random_tensor(backend, input_shape, 100 + k, 1.0f);
-    backend.axpy(0.01f, x, g);  // a gradient correlated with x keeps y.s > 0
-    optimizer->step(x, g, {&loss, 0});
-  }
-  Tensor g = random_tensor(backend, input_shape, 99, 1.0f);
-  const Timing step = time_median(backend, 0, o.runs, [&] { optimizer->step(x, g, {&loss, 0}); });
-  std::printf("L-BFGS step (history 100, %zu values): %.2f ms\n", input_shape.numel(),
-              step.median_ms);
-  result["lbfgs_step_ms"] = step.median_ms;
-  result["peak_memory_bytes"] = backend.peak_memory_bytes();
-  return result;
-}
-
 int run(int argc, char** argv) {
   CLI::App app{"nsrg-bench: per-layer, Gram, L-BFGS and full-evaluation costs of nsrg-engine"};
   BenchOptions o;
@@ -201,11 +74,11 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember(names_in(kPrecisionNames)));
   app.add_option("--model", o.model, "weights file or builtin:vgg19-random");
   app.add_option("--sizes", o.sizes, "image sizes (square), e.g. --sizes 256 512")->expected(1, 16);
-  app.add_option("--warmup", o.warmup, "warm-up runs per measurement");
-  app.add_option("--runs", o.runs, "timed runs per measurement (median reported)")
+  app.add_option("--warmup", o.measure.warmup, "warm-up runs per measurement");
+  app.add_option("--runs", o.measure.runs, "timed runs per measurement (median reported)")
       ->check(CLI::PositiveNumber);
   app.add_option("--json", o.json_path, "write the results as JSON here");
-  app.add_flag("--skip-layers", o.skip_layers, "skip the per-layer table");
+  app.add_flag("--skip-layers", o.measure.skip_layers, "skip the per-layer table");
   app.add_option("--export-weights", o.export_weights,
                  "write the model (to relu5_1) as a .safetensors weights file and exit");
   CLI11_PARSE(app, argc, argv);
@@ -234,7 +107,7 @@ int run(int argc, char** argv) {
   // Written after each size, so a run stopped by a timeout keeps the sizes it finished.
   results["sizes"] = nlohmann::json::array();
   for (int size : o.sizes) {
-    results["sizes"].push_back(bench_size(*backend, network, size, o));
+    results["sizes"].push_back(bench_size(*backend, network, size, o.measure));
     if (!o.json_path.empty()) write_bytes_atomically(o.json_path, results.dump(2) + "\n");
   }
   return 0;
