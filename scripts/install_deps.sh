@@ -23,6 +23,8 @@ packages=(
   python3 python3-numpy                         # bench/peer tests (GPU-check verdicts)
   time                                          # /usr/bin/time -v: bench/multires_chain.py
   clang libclang-rt-14-dev libomp-14-dev        # tests/fuzz (libFuzzer, ASan, UBSan)
+  munge slurmctld slurmd slurm-client           # tests/cluster: a one-node Slurm cluster that
+                                                # runs a job array of shards (docs/cluster.md)
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -31,6 +33,16 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  # The munge and Slurm packages start their daemons when installed; the test starts its
+  # own, so a policy-rc.d that refuses every start (exit 101) is in place while apt runs,
+  # unless the machine has one of its own (containers usually do).
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# nsrg-engine install_deps.sh: no service starts while it installs\nexit 101\n' |
+      $sudo_cmd tee "$policy" >/dev/null
+    $sudo_cmd chmod 755 "$policy"
+    trap '$sudo_cmd rm -f "$policy"' EXIT
+  fi
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -7,6 +7,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/utf8.h"
+#include "weights/json_parse.h"
 #include "weights/model.h"
 
 namespace nsrg {
@@ -17,23 +18,6 @@ using ordered_json = nlohmann::ordered_json;
 
 // A valid architecture nests 3 deep (array, layer, [h, w]); the preprocess object 2.
 constexpr int kMaxJsonDepth = 8;
-
-// Parses with a nesting limit: nothing built from the value may recurse without bound.
-json parse_json(const std::string& text, const std::string& what) {
-  const auto limit_depth = [&](int depth, json::parse_event_t event, json&) {
-    if (depth > kMaxJsonDepth &&
-        (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start))
-      throw UserError(msg(what, " nests deeper than ", kMaxJsonDepth, " levels"));
-    return true;
-  };
-  try {
-    return json::parse(text, limit_depth);
-  } catch (const json::exception& error) {
-    const auto* parse_error = dynamic_cast<const json::parse_error*>(&error);
-    throw UserError(msg(what, " is not valid JSON",
-                        parse_error ? msg(" (error at byte ", parse_error->byte, ")") : ""));
-  }
-}
 
 // A value from the file for a one-line message: short scalars as JSON, never a whole tree.
 std::string describe(const json& value) {
@@ -176,7 +160,7 @@ float finite_float(const json& value, const std::string& where) {
 
 std::vector<LayerSpec> parse_architecture(const std::string& json_text, const std::string& origin) {
   const std::string what = origin + ": nsrg.architecture";
-  const json layers = parse_json(json_text, what);
+  const json layers = parse_json_limited(json_text, kMaxJsonDepth, what);
   if (!layers.is_array()) throw UserError(what + " is not a JSON array of layers");
   if (layers.empty()) throw UserError(what + " has no layers");
   std::vector<LayerSpec> result;
@@ -217,7 +201,7 @@ std::string architecture_to_json(const std::vector<LayerSpec>& layers) {
 
 Preprocess parse_preprocess(const std::string& json_text, const std::string& origin) {
   const std::string what = origin + ": nsrg.preprocess";
-  const json object = parse_json(json_text, what);
+  const json object = parse_json_limited(json_text, kMaxJsonDepth, what);
   if (!object.is_object()) throw UserError(what + " is not a JSON object");
   for (const auto& item : object.items())
     if (item.key() != "order" && item.key() != "scale" && item.key() != "mean" &&

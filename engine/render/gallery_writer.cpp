@@ -1,19 +1,20 @@
-// RenderSession::write_gallery: the run's images, labels and commands as index.html.
+// write_gallery: the run's images, labels and commands as index.html.
+#include "engine/render/gallery_writer.h"
+
 #include <filesystem>
 
 #include "engine/core/atomic_file.h"
 #include "engine/render/gallery_page.h"
 #include "engine/render/output_names.h"
-#include "engine/render/output_plan.h"
-#include "engine/render/render_session.h"
 #include "engine/render/rerender_command.h"
 #include "engine/render/run_description.h"
 
 namespace nsrg {
 
-void RenderSession::write_gallery() {
+void write_gallery(const RenderConfig& config, const RenderOutputs& outputs,
+                   const RunRecord& record) {
   namespace fs = std::filesystem;
-  const fs::path folder = fs::path(outputs_.gallery).parent_path();
+  const fs::path folder = fs::path(outputs.gallery).parent_path();
   std::error_code error;
   const std::string working_folder = fs::current_path(error).string();
   const auto relative = [&](const std::string& path) {
@@ -26,31 +27,33 @@ void RenderSession::write_gallery() {
     g.variant = reference ? "none" : variant_letters(image.variant);
     g.seed = image.seed;
     g.mode = image.mode;
-    g.range = reference ? "-" : range_text(config_.randomization_for(image.style_layers.front()));
+    g.range = reference ? "-" : range_text(config.randomization_for(image.style_layers.front()));
     g.total = image.final_losses.total;
     g.content = image.final_losses.content;
     g.style = image.final_losses.style;
     g.tv = image.final_losses.tv;
-    g.command = rerender_command(config_, image.style_layers, image.seed, reference,
+    g.command = rerender_command(config, image.style_layers, image.seed, reference,
                                  with_stem_suffix(image.path, "_alone"), working_folder);
     return g;
   };
 
   GalleryPage page;
-  page.title = "nsrg-engine: " + fs::path(run_base_path(outputs_.path_template)).stem().string();
-  page.description = run_description_lines(config_);
-  page.model_source = model_source();
-  page.sheet_src = contact_sheet_path_.empty() ? "" : relative(contact_sheet_path_);
-  const size_t variants = size_t(config_.variants);
-  for (size_t row = 0; row * variants < images_.size(); ++row) {
+  page.title = "nsrg-engine: " + fs::path(run_base_path(outputs.path_template)).stem().string();
+  page.description = run_description_lines(config);
+  page.model_source = record.model_source;
+  page.sheet_src = outputs.contact_sheet.empty() ? "" : relative(outputs.contact_sheet);
+  const std::vector<RenderedImage>& images = record.images;
+  const size_t variants = size_t(config.variants);
+  for (size_t row = 0; row * variants < images.size(); ++row) {
     GalleryRow gallery_row;
-    gallery_row.layer = layers_label(images_[row * variants].style_layers);
-    if (row < references_.size()) gallery_row.images.push_back(entry(references_[row], true));
-    for (size_t v = 0; v < variants && row * variants + v < images_.size(); ++v)
-      gallery_row.images.push_back(entry(images_[row * variants + v], false));
+    gallery_row.layer = layers_label(images[row * variants].style_layers);
+    if (row < record.references.size())
+      gallery_row.images.push_back(entry(record.references[row], true));
+    for (size_t v = 0; v < variants && row * variants + v < images.size(); ++v)
+      gallery_row.images.push_back(entry(images[row * variants + v], false));
     page.rows.push_back(std::move(gallery_row));
   }
-  write_bytes_atomically(outputs_.gallery, gallery_html(page));
+  write_bytes_atomically(outputs.gallery, gallery_html(page));
 }
 
 }  // namespace nsrg

@@ -67,7 +67,10 @@ std::string raw_path(const std::string& image) {
   return with_stem_suffix(image, "_raw");
 }
 
-void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
+namespace {
+
+// Every file the run reads.
+InputFiles run_inputs(const RenderConfig& config) {
   InputFiles inputs;
   inputs.add(config.config_path);
   inputs.add(config.content_image);
@@ -75,12 +78,27 @@ void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
   if (!config.init_image.empty()) inputs.add(config.init_image);
   if (!config.style_targets.empty()) inputs.add(config.style_targets);
   if (config.model.rfind("builtin:", 0) != 0) inputs.add(config.model);
+  return inputs;
+}
 
+void check_one_output(const RenderConfig& config, const InputFiles& inputs, const std::string& path,
+                      const char* kind) {
+  const std::string label = msg(config.config_path, ": output.path (", kind, ")");
+  require_not_an_input(label, path, inputs);
+  require_writable_location(label, path);
+}
+
+}  // namespace
+
+void check_output_file(const RenderConfig& config, const std::string& path, const char* kind) {
+  check_one_output(config, run_inputs(config), path, kind);
+}
+
+void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
+  const InputFiles inputs = run_inputs(config);
   const std::string what = msg(config.config_path, ": output.path");
   const auto check = [&](const std::string& path, const char* kind) {
-    const std::string label = msg(what, " (", kind, ")");
-    require_not_an_input(label, path, inputs);
-    require_writable_location(label, path);
+    check_one_output(config, inputs, path, kind);
   };
   for (const auto& layers : style_layer_sets(config)) {
     for (int variant = 0; variant < config.variants; ++variant) {

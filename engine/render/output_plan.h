@@ -43,4 +43,8 @@ std::string raw_path(const std::string& image);
 // inputs (config, images, model) or lies where it cannot be written.
 void check_outputs(const RenderConfig& config, const RenderOutputs& outputs);
 
+// The same check for one more file of the run (a shard's partial summary); `kind` names it
+// in the message.
+void check_output_file(const RenderConfig& config, const std::string& path, const char* kind);
+
 }  // namespace nsrg

@@ -205,23 +205,22 @@ void RenderSession::save_final(const Tensor& x, const OutputLook& look, Rendered
   }
 }
 
-RenderedImage RenderSession::render_one(const std::vector<std::string>& style_layers, int variant,
-                                        bool reference) {
+RenderedImage RenderSession::render_one(const GridCell& cell) {
   State& s = *state_;
   RenderedImage result;
-  result.seed = config_.seed + uint64_t(variant);
-  result.variant = variant;
-  result.style_layers = style_layers;
-  result.mode = reference
-                    ? randomize_mode_name(RandomizeMode::None)
-                    : randomize_mode_name(config_.randomization_for(style_layers.front()).mode);
-  result.path = reference ? reference_image_path(config_, outputs_, style_layers)
-                          : image_path(config_, outputs_, style_layers, variant);
+  result.seed = config_.seed + uint64_t(cell.variant);
+  result.variant = cell.variant;
+  result.style_layers = cell.style_layers;
+  result.mode =
+      cell.reference
+          ? randomize_mode_name(RandomizeMode::None)
+          : randomize_mode_name(config_.randomization_for(cell.style_layers.front()).mode);
+  result.path = cell.path;
 
   const auto start = Clock::now();
   Tensor x;
   for (size_t index = 0; index < s.stages.size() && !result.interrupted; ++index)
-    render_stage(index, result, x, reference);
+    render_stage(index, result, x, cell.reference);
   save_final(x, output_look(config_, s.inputs[result.stages.size() - 1].content_image), result);
   s.backend->synchronize();
   result.seconds = seconds_since(start);

@@ -1,5 +1,6 @@
-// RenderSession: load and capture once (prepare), then render every image of the run
-// (render_image.cpp) and write the contact sheet and summary (render_summary.cpp).
+// RenderSession: load and capture once (prepare), then render every image of the run or
+// of its shard (render_image.cpp) and write the contact sheet, the gallery page and the
+// summary JSON, or the shard's partial summary (render_session_summary.cpp).
 #include "engine/render/render_session.h"
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include "engine/core/error.h"
 #include "engine/image/image_output.h"
 #include "engine/net/targets.h"
+#include "engine/render/contact_sheet.h"
+#include "engine/render/gallery_writer.h"
 #include "engine/render/image_style_targets.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/memory_check.h"
@@ -22,8 +25,8 @@
 
 namespace nsrg {
 
-RenderSession::RenderSession(RenderConfig config, std::ostream& log)
-    : config_(std::move(config)), log_(log), state_(std::make_unique<State>()) {}
+RenderSession::RenderSession(RenderConfig config, std::ostream& log, std::optional<Shard> shard)
+    : config_(std::move(config)), log_(log), shard_(shard), state_(std::make_unique<State>()) {}
 
 RenderSession::~RenderSession() = default;
 
@@ -88,60 +91,44 @@ void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {
   const char* source = configured                              ? "memory_limit_mib"
                        : s.backend->kind() == BackendKind::Cpu ? "the available memory"
                                                                : "the GPU's free memory";
-  memory_plan_ = check_memory_plan(input, limit, source, log_);
+  record_.memory_plan = check_memory_plan(input, limit, source, log_);
   for (size_t i = 0; i < s.stages.size(); ++i)
     s.stages[i].optimizer.history = input.stages[i].optimizer.history;
-}
-
-const Image& RenderSession::content_image() const {
-  return state_->inputs.back().content_image;
-}
-const Image& RenderSession::style_image(size_t index) const {
-  return state_->inputs.back().style_images[index];
-}
-std::string RenderSession::backend_description() const {
-  return state_->backend ? state_->backend->description() : "";
-}
-size_t RenderSession::peak_memory_bytes() const {
-  return state_->backend ? state_->backend->peak_memory_bytes() : 0;
-}
-std::string RenderSession::model_source() const {
-  return state_->model_source;
-}
-double RenderSession::load_seconds() const {
-  return state_->load_seconds;
-}
-double RenderSession::capture_seconds() const {
-  return state_->capture_seconds;
 }
 
 void RenderSession::run() {
   install_interrupt_handler();
   outputs_ = plan_outputs(config_);
   check_outputs(config_, outputs_);
-  summary_path_ = outputs_.summary;
-  prepare();
-  for (const auto& layers : state_->layer_sets) {
-    if (sheet_has_reference_column(config_, outputs_)) {
-      references_.push_back(render_one(layers, 0, true));
-      if (references_.back().interrupted) {
-        write_summary(true);
-        throw Interrupted();
-      }
-    }
-    for (int variant = 0; variant < config_.variants; ++variant) {
-      images_.push_back(render_one(layers, variant));
-      if (images_.back().interrupted) {
-        write_summary(true);
-        throw Interrupted();
-      }
+  grid_ = render_grid(config_, outputs_);
+  if (shard_) {
+    summary_path_ = partial_summary_path(outputs_.summary, *shard_);
+    check_output_file(config_, summary_path_, "partial summary");
+    rendered_cells_ = shard_cells(*shard_, grid_.size());
+    log_ << "this shard renders " << rendered_cells_.size() << " of the run's " << grid_.size()
+         << " images" << std::endl;
+  } else {
+    summary_path_ = outputs_.summary;
+    for (size_t cell = 0; cell < grid_.size(); ++cell) rendered_cells_.push_back(cell);
+  }
+  if (!rendered_cells_.empty()) prepare();
+  for (size_t cell : rendered_cells_) {
+    const GridCell& what = grid_[cell];
+    std::vector<RenderedImage>& list = what.reference ? record_.references : record_.images;
+    list.push_back(render_one(what));
+    if (list.back().interrupted) {
+      write_summary(true);
+      throw Interrupted();
     }
   }
-  if (!outputs_.contact_sheet.empty()) {
+  record_process_facts();
+  if (!shard_ && !outputs_.contact_sheet.empty()) {
     contact_sheet_path_ = outputs_.contact_sheet;
-    write_contact_sheet();
+    const StageInputs& inputs = state_->inputs.back();
+    write_contact_sheet(config_, inputs.content_image, inputs.style_images, record_,
+                        contact_sheet_path_, log_);
+    if (!outputs_.gallery.empty()) write_gallery(config_, outputs_, record_);
   }
-  if (!outputs_.gallery.empty()) write_gallery();
   write_summary(false);
 }
 
