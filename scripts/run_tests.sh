@@ -3,9 +3,10 @@
 # too where the CUDA toolkit is installed: it compiles and links; its tests skip without a
 # GPU) and runs the whole GoogleTest suite through ctest.
 #   scripts/run_tests.sh           the Release build in build/
-#   scripts/run_tests.sh --asan    the suite again under AddressSanitizer and UBSan, CPU
-#                                  only, in build-asan/ (CMakePresets.json "asan"; slower;
-#                                  the fuzz smoke test is left to the default run)
+#   scripts/run_tests.sh --asan    the suite again under AddressSanitizer (leaks detected)
+#                                  and UBSan, CPU only, in build-asan/ (CMakePresets.json
+#                                  "asan"; slower; the fuzz smoke test is left to the
+#                                  default run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}

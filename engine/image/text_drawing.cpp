@@ -104,7 +104,7 @@ int TextDrawer::draw(Image& image, int left, int top, const std::string& text,
                      TextColor color) const {
   FT_Face face = freetype_->face.get();
   const int baseline = top + pixels(face->size->metrics.ascender);
-  FT_Pos pen = FT_Pos(left) << 6;
+  FT_Pos pen = FT_Pos(left) * 64;  // 26.6 fixed point (left may be negative)
   const float ink[3] = {color.r, color.g, color.b};
   for (char32_t point : code_points(text)) {
     if (FT_Load_Char(face, point, FT_LOAD_RENDER) != 0) continue;
