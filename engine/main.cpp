@@ -14,9 +14,9 @@
 #include "engine/config/config.h"
 #include "engine/core/command_main.h"
 #include "engine/core/error.h"
-#include "engine/render/gather.h"
+#include "engine/cluster/gather.h"
 #include "engine/render/render_session.h"
-#include "engine/render/shard_choice.h"
+#include "engine/cluster/shard_choice.h"
 
 namespace {
 

@@ -11,14 +11,15 @@
 #include "engine/core/randomization.h"
 #include "engine/image/image_output.h"
 #include "engine/optim/optimizer.h"
-#include "engine/render/image_style_targets.h"
+#include "engine/output/output_names.h"
+#include "engine/output/output_plan.h"
 #include "engine/render/interrupt.h"
-#include "engine/render/output_names.h"
-#include "engine/render/output_plan.h"
 #include "engine/render/progress.h"
 #include "engine/render/render_clock.h"
 #include "engine/render/render_session_state.h"
-#include "engine/render/stages.h"
+#include "engine/stages/image_style_targets.h"
+#include "engine/stages/memory_check.h"
+#include "engine/stages/stages.h"
 
 namespace nsrg {
 

@@ -3,8 +3,8 @@
 // every image of the run (each style-layer set of a sweep times each variant) re-randomizes
 // the style targets, optimizes from its own initial image and is saved; finally the
 // contact sheet, the gallery page and the summary JSON are written. A session given a
-// shard renders only that shard's images (engine/render/shard.h) and writes its partial
-// summary instead; a gather (engine/render/gather.h) writes the rest.
+// shard renders only that shard's images (engine/cluster/shard.h) and writes its partial
+// summary instead; a gather (engine/cluster/gather.h) writes the rest.
 #pragma once
 
 #include <cstdint>
@@ -14,16 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "engine/cluster/shard.h"
 #include "engine/config/config.h"
 #include "engine/core/backend.h"
 #include "engine/image/image.h"
 #include "engine/image/image_output.h"
 #include "engine/net/objective.h"
-#include "engine/render/memory_plan.h"
-#include "engine/render/output_plan.h"
-#include "engine/render/render_grid.h"
-#include "engine/render/run_record.h"
-#include "engine/render/shard.h"
+#include "engine/output/output_plan.h"
+#include "engine/output/render_grid.h"
+#include "engine/output/run_record.h"
+#include "engine/stages/memory_plan.h"
 
 namespace nsrg {
 
@@ -51,7 +51,7 @@ class RenderSession {
  private:
   struct State;
   void prepare();
-  // Plans the memory before the first iteration (engine/render/memory_check.h).
+  // Plans the memory before the first iteration (engine/stages/memory_check.h).
   void check_memory(const std::vector<LayerSpec>& layers);
   // One image of the run and its steps (render_image.cpp); a reference cell is the
   // un-randomized render (mode none, the run's seed) of a contact sheet row.

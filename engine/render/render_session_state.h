@@ -11,9 +11,9 @@
 #include "engine/core/preprocess.h"
 #include "engine/image/image.h"
 #include "engine/net/network.h"
-#include "engine/render/image_style_targets.h"
 #include "engine/render/render_session.h"
-#include "engine/render/stages.h"
+#include "engine/stages/image_style_targets.h"
+#include "engine/stages/stages.h"
 
 namespace nsrg {
 

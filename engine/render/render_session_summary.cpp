@@ -1,8 +1,8 @@
 // RenderSession::write_summary: the run's summary JSON, or a shard's partial summary.
-#include "engine/render/partial_summary.h"
+#include "engine/cluster/partial_summary.h"
+#include "engine/output/summary_json.h"
 #include "engine/render/render_session.h"
 #include "engine/render/render_session_state.h"
-#include "engine/render/summary_json.h"
 
 namespace nsrg {
 

@@ -2,7 +2,7 @@
 // variants and sweeps, expansion, and the derived run-level paths.
 #include <gtest/gtest.h>
 
-#include "engine/render/output_names.h"
+#include "engine/output/output_names.h"
 #include "engine/render/progress.h"
 
 namespace nsrg {

@@ -8,9 +8,9 @@
 #include <set>
 
 #include "engine/config/config.h"
-#include "engine/render/output_plan.h"
-#include "engine/render/render_grid.h"
-#include "engine/render/shard.h"
+#include "engine/output/output_plan.h"
+#include "engine/output/render_grid.h"
+#include "engine/cluster/shard.h"
 #include "tests/engine/render_test_support.h"
 
 namespace nsrg {

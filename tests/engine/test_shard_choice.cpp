@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/core/error.h"
-#include "engine/render/shard_choice.h"
+#include "engine/cluster/shard_choice.h"
 
 namespace nsrg {
 namespace {

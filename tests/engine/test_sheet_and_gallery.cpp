@@ -9,9 +9,9 @@
 #include <regex>
 
 #include "engine/image/image.h"
-#include "engine/render/labelled_sheet.h"
-#include "engine/render/output_plan.h"
-#include "engine/render/rerender_command.h"
+#include "engine/output/labelled_sheet.h"
+#include "engine/output/output_plan.h"
+#include "engine/output/rerender_command.h"
 #include "tests/engine/render_test_support.h"
 
 namespace nsrg {

@@ -6,7 +6,7 @@
 
 #include "engine/core/error.h"
 #include "engine/image/image.h"
-#include "engine/render/image_style_targets.h"
+#include "engine/stages/image_style_targets.h"
 #include "tests/engine/render_test_support.h"
 #include "weights/sha256.h"
 #include "weights/style_targets_file.h"

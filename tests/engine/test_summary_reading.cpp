@@ -3,8 +3,8 @@
 // single process wrote, digit for digit.
 #include <gtest/gtest.h>
 
-#include "engine/render/summary_json.h"
-#include "engine/render/summary_reading.h"
+#include "engine/output/summary_json.h"
+#include "engine/output/summary_reading.h"
 
 namespace nsrg {
 namespace {

@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "engine/image/image.h"
-#include "engine/render/output_names.h"
-#include "engine/render/rerender_command.h"
+#include "engine/output/output_names.h"
+#include "engine/output/rerender_command.h"
 #include "tests/engine/render_test_support.h"
 
 namespace nsrg {

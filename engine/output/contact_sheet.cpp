@@ -1,0 +1,60 @@
+// write_contact_sheet: the run's images read back and laid out with their labels.
+#include "engine/output/contact_sheet.h"
+
+#include <memory>
+#include <ostream>
+
+#include "engine/core/error.h"
+#include "engine/output/labelled_sheet.h"
+#include "engine/output/output_names.h"
+#include "engine/output/run_description.h"
+
+namespace nsrg {
+
+void write_contact_sheet(const RenderConfig& config, const Image& content,
+                         const std::vector<Image>& styles, const RunRecord& record,
+                         const std::string& path, std::ostream& log) {
+  const int variants = config.variants;
+  const bool with_reference = !record.references.empty();
+  LabelledSheet sheet;
+  sheet.header_lines = run_description_lines(config);
+  sheet.inputs.push_back(&content);
+  sheet.input_captions.push_back("content");
+  for (size_t i = 0; i < styles.size(); ++i) {
+    sheet.inputs.push_back(&styles[i]);
+    sheet.input_captions.push_back(styles.size() == 1 ? "style" : msg("style ", i + 1));
+  }
+  sheet.columns = variants + (with_reference ? 1 : 0);
+  if (with_reference) sheet.column_labels.push_back(msg("original (none)\nseed ", config.seed));
+  for (int v = 0; v < variants; ++v)
+    sheet.column_labels.push_back(msg(variant_letters(v), "\nseed ", config.seed + uint64_t(v)));
+
+  const std::vector<RenderedImage>& images = record.images;
+  std::vector<Image> finals;
+  finals.reserve(images.size() + record.references.size());
+  const size_t rows = images.size() / size_t(variants);
+  for (size_t row = 0; row < rows; ++row) {
+    sheet.row_labels.push_back(layers_label(images[row * size_t(variants)].style_layers));
+    if (with_reference) {
+      finals.push_back(read_image(record.references[row].path));
+      sheet.cells.push_back(&finals.back());
+    }
+    for (int v = 0; v < variants; ++v) {
+      finals.push_back(read_image(images[row * size_t(variants) + size_t(v)].path));
+      sheet.cells.push_back(&finals.back());
+    }
+  }
+
+  std::unique_ptr<TextDrawer> text;
+  try {
+    text = std::make_unique<TextDrawer>(label_font_path(), 13);
+  } catch (const UserError& error) {
+    // The renders are done and worth keeping: a sheet without labels (the gallery page
+    // still names every image) rather than no sheet.
+    log << "warning: contact sheet without labels: " << error.what()
+        << " (install fonts-dejavu-core or set NSRG_FONT to a TrueType font)" << std::endl;
+  }
+  write_image(path, draw_labelled_sheet(sheet, text.get()));
+}
+
+}  // namespace nsrg

@@ -1,0 +1,59 @@
+// write_gallery: the run's images, labels and commands as index.html.
+#include "engine/output/gallery_writer.h"
+
+#include <filesystem>
+
+#include "engine/core/atomic_file.h"
+#include "engine/output/gallery_page.h"
+#include "engine/output/output_names.h"
+#include "engine/output/rerender_command.h"
+#include "engine/output/run_description.h"
+
+namespace nsrg {
+
+void write_gallery(const RenderConfig& config, const RenderOutputs& outputs,
+                   const RunRecord& record) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(outputs.gallery).parent_path();
+  std::error_code error;
+  const std::string working_folder = fs::current_path(error).string();
+  const auto relative = [&](const std::string& path) {
+    return fs::path(path).lexically_relative(folder).string();
+  };
+  const auto entry = [&](const RenderedImage& image, bool reference) {
+    GalleryImage g;
+    g.src = relative(image.path);
+    g.layer = layers_label(image.style_layers);
+    g.variant = reference ? "none" : variant_letters(image.variant);
+    g.seed = image.seed;
+    g.mode = image.mode;
+    g.range = reference ? "-" : range_text(config.randomization_for(image.style_layers.front()));
+    g.total = image.final_losses.total;
+    g.content = image.final_losses.content;
+    g.style = image.final_losses.style;
+    g.tv = image.final_losses.tv;
+    g.command = rerender_command(config, image.style_layers, image.seed, reference,
+                                 with_stem_suffix(image.path, "_alone"), working_folder);
+    return g;
+  };
+
+  GalleryPage page;
+  page.title = "nsrg-engine: " + fs::path(run_base_path(outputs.path_template)).stem().string();
+  page.description = run_description_lines(config);
+  page.model_source = record.model_source;
+  page.sheet_src = outputs.contact_sheet.empty() ? "" : relative(outputs.contact_sheet);
+  const std::vector<RenderedImage>& images = record.images;
+  const size_t variants = size_t(config.variants);
+  for (size_t row = 0; row * variants < images.size(); ++row) {
+    GalleryRow gallery_row;
+    gallery_row.layer = layers_label(images[row * variants].style_layers);
+    if (row < record.references.size())
+      gallery_row.images.push_back(entry(record.references[row], true));
+    for (size_t v = 0; v < variants && row * variants + v < images.size(); ++v)
+      gallery_row.images.push_back(entry(images[row * variants + v], false));
+    page.rows.push_back(std::move(gallery_row));
+  }
+  write_bytes_atomically(outputs.gallery, gallery_html(page));
+}
+
+}  // namespace nsrg

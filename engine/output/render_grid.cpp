@@ -1,0 +1,18 @@
+// render_grid: every image of a run, in the single-process order.
+#include "engine/output/render_grid.h"
+
+namespace nsrg {
+
+std::vector<GridCell> render_grid(const RenderConfig& config, const RenderOutputs& outputs) {
+  std::vector<GridCell> grid;
+  const bool with_references = sheet_has_reference_column(config, outputs);
+  for (const std::vector<std::string>& layers : style_layer_sets(config)) {
+    if (with_references)
+      grid.push_back({layers, 0, true, reference_image_path(config, outputs, layers)});
+    for (int variant = 0; variant < config.variants; ++variant)
+      grid.push_back({layers, variant, false, image_path(config, outputs, layers, variant)});
+  }
+  return grid;
+}
+
+}  // namespace nsrg

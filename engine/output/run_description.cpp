@@ -1,0 +1,70 @@
+// The run's description for sheet headers and the gallery page.
+#include "engine/output/run_description.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include "engine/core/enum_names.h"
+#include "engine/core/randomization.h"
+#include "engine/image/image.h"
+#include "engine/optim/optimizer.h"
+#include "engine/output/output_names.h"
+
+namespace nsrg {
+namespace {
+
+std::string file_name(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : separator) + item;
+  return text;
+}
+
+}  // namespace
+
+std::string model_caption(const RenderConfig& config) {
+  if (config.model == "builtin:vgg19-random") return "built-in random-weight VGG-19";
+  return file_name(config.model);
+}
+
+std::string range_text(const LayerRandomization& r) {
+  if (r.mode != RandomizeMode::ScaleEigenvectors && r.mode != RandomizeMode::ScaleEigenvalues)
+    return "-";
+  std::ostringstream text;
+  text << r.range_lo << ".." << r.range_hi;
+  return text.str();
+}
+
+std::string layers_label(const std::vector<std::string>& layers) {
+  return layers.size() == 1 ? layers.front() : short_layer_names(layers);
+}
+
+std::vector<std::string> run_description_lines(const RenderConfig& config) {
+  std::vector<std::string> styles;
+  for (const std::string& style : config.style_images) styles.push_back(file_name(style));
+  const std::string style = config.style_targets.empty()
+                                ? "style: " + join(styles, ", ")
+                                : "style targets: " + file_name(config.style_targets);
+  std::ostringstream settings;
+  settings << config.image_size << " px, " << name_in(kOptimizerKindNames, config.optimizer) << " "
+           << config.iterations << " it, content " << join(config.content_layers, "+") << " x"
+           << config.content_weight << ", style x" << config.style_weight << ", tv "
+           << config.tv_weight << ", init " << name_in(kInitKindNames, config.init_kind);
+  const LayerRandomization& r = config.randomize;
+  std::ostringstream randomization;
+  randomization << "randomize: " << randomize_mode_name(r.mode);
+  if (range_text(r) != "-") randomization << " " << range_text(r);
+  if (r.mode == RandomizeMode::ReplaceEigenvectors)
+    randomization << " " << random_distribution_name(r.distribution);
+  if (r.mix != 1.0f) randomization << ", mix " << r.mix;
+  if (!config.randomize_layers.empty()) randomization << " (per-layer settings too)";
+  randomization << ", seed " << config.seed << ", levels "
+                << name_in(kLevelsModeNames, config.levels);
+  return {"content: " + file_name(config.content_image) + "    " + style,
+          "model: " + model_caption(config), settings.str(), randomization.str()};
+}
+
+}  // namespace nsrg

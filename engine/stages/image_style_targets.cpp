@@ -1,0 +1,118 @@
+// Making, loading and keeping the style targets of one image.
+#include "engine/stages/image_style_targets.h"
+
+#include "engine/core/enum_names.h"
+#include "engine/core/error.h"
+#include "engine/core/randomization.h"
+#include "engine/image/image.h"
+#include "weights/sha256.h"
+
+namespace nsrg {
+namespace {
+
+// Channels of layer `index`'s output: those of the last conv at or before it (3 before any).
+int channels_at(const Network& network, int index) {
+  int channels = 3;
+  for (int i = 0; i <= index; ++i)
+    if (network.layer(i).type == LayerType::Conv) channels = network.layer(i).conv.out_channels;
+  return channels;
+}
+
+}  // namespace
+
+ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
+                                     const RenderConfig& config,
+                                     const std::map<std::string, Tensor>& base_grams,
+                                     const std::vector<std::string>& layers, uint64_t seed,
+                                     bool randomize) {
+  ImageStyleTargets targets;
+  targets.randomized.reserve(layers.size());  // by_layer points into it
+  for (const std::string& layer : layers) {
+    const Tensor& base = base_grams.at(layer);
+    const LayerRandomization r = config.randomization_for(layer);
+    if (!randomize || r.mode == RandomizeMode::None) {
+      targets.by_layer[layer] = &base;
+      continue;
+    }
+    GramRandomization params;
+    params.mode = r.mode;
+    params.lo = r.range_lo;
+    params.hi = r.range_hi;
+    params.distribution = r.distribution;
+    params.mix = r.mix;
+    params.seed = seed;
+    params.variant = 0;  // the seed alone names a variant: seed S+v renders variant v anywhere
+    params.layer_index = uint32_t(network.index_of(layer));
+    targets.randomized.push_back(backend.empty(base.shape()));
+    randomize_target(backend, base, params, targets.randomized.back());
+    targets.by_layer[layer] = &targets.randomized.back();
+  }
+  return targets;
+}
+
+std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network& network,
+                                                 const std::string& path,
+                                                 const std::vector<std::string>& layers) {
+  const StyleTargets file = read_style_targets(path);
+  std::map<std::string, Tensor> grams;
+  for (const std::string& layer : layers) {
+    size_t i = 0;
+    while (i < file.info.layers.size() && file.info.layers[i] != layer) ++i;
+    NSRG_CHECK(i < file.info.layers.size(), "layer ", layer, " not in ", path,
+               " (checked when the config was loaded)");
+    const int index = network.index_of(layer);
+    NSRG_CHECK(index >= 0, "layer ", layer, " not in the network");
+    const int channels = channels_at(network, index);
+    const HostTensor& gram = file.grams[i];
+    if (gram.shape[0] != channels)
+      throw UserError(msg(path, ": tensor ", gram_tensor_name(layer), " is ", gram.shape[0], "x",
+                          gram.shape[1], " but layer ", layer, " has ", channels,
+                          " channels in this model"));
+    Tensor tensor = backend.empty({1, 1, channels, channels});
+    backend.upload(gram.data.data(), tensor);
+    grams.emplace(layer, std::move(tensor));
+  }
+  return grams;
+}
+
+StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(config) {
+  if (!config.style_targets.empty()) {
+    // Targets of targets: the sources are those of the file rendered from.
+    common_.sources = read_style_targets_info(config.style_targets).sources;
+  } else {
+    for (size_t i = 0; i < config.style_images.size(); ++i)
+      common_.sources.push_back({config.style_images[i], sha256_file_hex(config.style_images[i]),
+                                 config.style_blend_weights[i]});
+  }
+  common_.model = config.model;
+  if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = sha256_file_hex(config.model);
+  common_.image_size = config.image_size;
+  common_.style_scale = config.style_scale;
+  common_.levels = name_in(kLevelsModeNames, config.levels);
+}
+
+void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& targets,
+                               const std::vector<std::string>& layers, uint64_t seed,
+                               const std::string& variant, bool randomized,
+                               const std::string& path) const {
+  StyleTargetsInfo info = common_;
+  info.layers = layers;
+  info.seed = seed;
+  info.variant = variant;
+  std::vector<std::vector<float>> host(layers.size());
+  std::vector<TensorView> views;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const Tensor& gram = *targets.by_layer.at(layers[i]);
+    host[i].resize(gram.numel());
+    backend.download(gram, host[i].data());
+    const int64_t channels = gram.shape().w;
+    views.push_back({"", {channels, channels}, host[i].data()});
+    LayerRandomization r = config_.randomization_for(layers[i]);
+    if (!randomized) r.mode = RandomizeMode::None;
+    info.randomization.push_back({layers[i], randomize_mode_name(r.mode), r.range_lo, r.range_hi,
+                                  random_distribution_name(r.distribution), r.mix});
+  }
+  write_style_targets(path, info, views);
+}
+
+}  // namespace nsrg

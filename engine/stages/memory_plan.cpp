@@ -1,0 +1,384 @@
+// plan_memory: replays a render's allocations on a ledger to find its peak, then adds the
+// memory that is not Tensors. The replay mirrors Network::allocate, StyleObjective's scratch
+// buffers, capture_features/capture_grams, randomize_target and the optimizers' state.
+#include "engine/stages/memory_plan.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <map>
+
+#include "engine/core/error.h"
+#include "engine/net/network.h"
+
+namespace nsrg {
+namespace {
+
+enum Kind { kWeights, kActivations, kGradients, kTargets, kOptimizer, kKindCount };
+
+constexpr size_t kFloat = sizeof(float);
+// CPU: what the process holds besides Tensors and the convolution buffers (code, oneDNN's
+// JIT kernels, the decoded images, host copies at saves); measured with VmHWM (bench/README).
+constexpr size_t kCpuProcessBytes = size_t(80) << 20;
+constexpr size_t kHostBytesPerPixel = 3 * 4 * 3;  // content + style image + one host copy
+// CUDA: the cuBLAS workspace (cuda_backend.cpp) and the ceiling of a cuDNN algorithm search.
+constexpr size_t kCublasWorkspaceBytes = size_t(32) << 20;
+constexpr size_t kCudnnWorkspaceCeiling = size_t(1) << 30;
+
+size_t bytes_of(const Shape& shape) {
+  return shape.numel() * kFloat;
+}
+
+// Live bytes by kind, and what was live when the total was highest.
+class Ledger {
+ public:
+  void add(Kind kind, size_t bytes) {
+    live_[kind] += bytes;
+    total_ += bytes;
+    if (total_ > peak_) {
+      peak_ = total_;
+      at_peak_ = live_;
+      peak_stage_ = stage;
+      peak_in_capture_ = capture;
+    }
+  }
+  void remove(Kind kind, size_t bytes) {
+    NSRG_CHECK(live_[kind] >= bytes, "memory plan: freeing more than was allocated");
+    live_[kind] -= bytes;
+    total_ -= bytes;
+  }
+  // A buffer replaced by a larger one: the new one is allocated before the old one is freed.
+  void grow(Kind kind, size_t& current, size_t wanted) {
+    if (wanted <= current) return;
+    add(kind, wanted);
+    remove(kind, current);
+    current = wanted;
+  }
+  void release(Kind kind, size_t& current) {
+    remove(kind, current);
+    current = 0;
+  }
+
+  int stage = 0;
+  bool capture = false;
+  size_t peak() const { return peak_; }
+  size_t at_peak(Kind kind) const { return at_peak_[kind]; }
+  int peak_stage() const { return peak_stage_; }
+  bool peak_in_capture() const { return peak_in_capture_; }
+
+ private:
+  std::array<size_t, kKindCount> live_{}, at_peak_{};
+  size_t total_ = 0, peak_ = 0;
+  int peak_stage_ = 0;
+  bool peak_in_capture_ = false;
+};
+
+// Network's buffers: one output per layer up to `last` (a ReLU after a conv whose output no
+// loss reads runs in place) and two gradient buffers of the largest activation that only grow.
+class NetworkModel {
+ public:
+  NetworkModel(const std::vector<LayerSpec>& layers, Ledger& ledger)
+      : layers_(layers), keep_(layers.size(), false), ledger_(ledger) {}
+
+  int index_of(const std::string& name) const {
+    for (size_t i = 0; i < layers_.size(); ++i)
+      if (layers_[i].name == name) return int(i);
+    throw InternalError(msg("memory plan: layer ", name, " is not in the network"));
+  }
+  int deepest(const std::vector<std::string>& names) const {
+    int last = -1;
+    for (const std::string& name : names) last = std::max(last, index_of(name));
+    return last;
+  }
+  void keep_output(int index) {
+    if (keep_[size_t(index)]) return;
+    keep_[size_t(index)] = true;
+    allocated_last_ = -1;
+  }
+  void forward(const Shape& input, int last) {
+    if (input == input_ && allocated_last_ >= last) return;
+    ledger_.release(kActivations, activations_);
+    input_ = input;
+    shapes_.assign(layers_.size() + 1, Shape{});
+    shapes_[0] = input;
+    size_t largest = input.numel();
+    size_t activations = 0;
+    for (int i = 0; i <= last; ++i) {
+      const LayerSpec& layer = layers_[size_t(i)];
+      const Shape& in = shapes_[size_t(i)];
+      Network::require_window_fits(layer, in, input);
+      Shape out = in;
+      if (layer.type == LayerType::Conv) out = layer.conv.output_shape(in);
+      if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool)
+        out = layer.pool.output_shape(in);
+      shapes_[size_t(i) + 1] = out;
+      largest = std::max(largest, out.numel());
+      const bool in_place = i > 0 && layer.type == LayerType::Relu &&
+                            layers_[size_t(i) - 1].type == LayerType::Conv && !keep_[size_t(i) - 1];
+      if (!in_place) activations += bytes_of(out);
+    }
+    ledger_.add(kActivations, activations);
+    activations_ = activations;
+    if (largest * kFloat > gradient_buffer_) {  // grad_a_, then grad_b_, each new before old
+      size_t a = gradient_buffer_, b = gradient_buffer_;
+      ledger_.grow(kGradients, a, largest * kFloat);
+      ledger_.grow(kGradients, b, largest * kFloat);
+      gradient_buffer_ = largest * kFloat;
+    }
+    allocated_last_ = last;
+  }
+  const Shape& output_shape(int index) const { return shapes_[size_t(index) + 1]; }
+  // Channels of layer `index`'s output: those of the nearest convolution at or before it.
+  int channels(int index) const {
+    for (int i = index; i >= 0; --i)
+      if (layers_[size_t(i)].type == LayerType::Conv) return layers_[size_t(i)].conv.out_channels;
+    return 3;
+  }
+  const LayerSpec& layer(int index) const { return layers_[size_t(index)]; }
+
+ private:
+  const std::vector<LayerSpec>& layers_;
+  std::vector<bool> keep_;
+  Ledger& ledger_;
+  Shape input_{0, 0, 0, 0};
+  std::vector<Shape> shapes_;
+  int allocated_last_ = -1;
+  size_t activations_ = 0, gradient_buffer_ = 0;
+};
+
+size_t gram_bytes(int channels) {
+  return size_t(channels) * size_t(channels) * kFloat;
+}
+
+std::vector<std::string> all_style_layers(const MemoryPlanInput& input) {
+  std::set<std::string> layers;
+  for (const auto& set : input.style_layer_sets) layers.insert(set.begin(), set.end());
+  return {layers.begin(), layers.end()};
+}
+
+// capture_features and capture_grams at one stage's sizes; returns the bytes kept.
+size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage& stage,
+                      NetworkModel& net, Ledger& ledger) {
+  size_t kept = bytes_of(stage.content);
+  ledger.add(kTargets, kept);
+  if (!input.content_layers.empty()) {
+    net.forward(stage.content, net.deepest(input.content_layers));
+    for (const std::string& name : input.content_layers) {
+      const size_t bytes = bytes_of(net.output_shape(net.index_of(name)));
+      ledger.add(kTargets, bytes);
+      kept += bytes;
+    }
+  }
+  const std::vector<std::string> style_layers = all_style_layers(input);
+  size_t style_tensors = 0;
+  for (const Shape& style : stage.styles) style_tensors += bytes_of(style);
+  ledger.add(kTargets, style_tensors);
+  size_t scratch = 0;
+  bool first = true;
+  for (const Shape& style : stage.styles) {
+    net.forward(style, net.deepest(style_layers));
+    for (const std::string& name : style_layers) {
+      const size_t gram = gram_bytes(net.channels(net.index_of(name)));
+      if (first) {
+        ledger.add(kTargets, gram);
+        kept += gram;
+      }
+      ledger.grow(kTargets, scratch, gram);
+    }
+    first = false;
+  }
+  ledger.release(kTargets, scratch);
+  ledger.remove(kTargets, style_tensors);
+  return kept;
+}
+
+size_t optimizer_state_bytes(const OptimizerSettings& settings, const Shape& variable) {
+  const size_t n = variable.numel();
+  if (settings.kind == OptimizerSettings::Kind::Adam) return 3 * n * kFloat;
+  const size_t m = size_t(settings.history);
+  const size_t value = history_value_bytes(settings.history_precision);
+  const size_t row = (n * value + kFloat - 1) / kFloat * kFloat;  // rows are whole floats
+  return 2 * (m + 1) * row + (m + 1) * kFloat + 2 * n * kFloat + m * kFloat + 12 * kFloat;
+}
+
+// One image of one style-layer set through every stage.
+void replay_image(const MemoryPlanInput& input, const std::vector<std::string>& set,
+                  NetworkModel& net, Ledger& ledger) {
+  size_t x = 0;
+  for (size_t i = 0; i < input.stages.size(); ++i) {
+    const MemoryPlanInput::Stage& stage = input.stages[i];
+    ledger.stage = int(i);
+    ledger.capture = false;
+    // Randomized targets, with the eigendecomposition's temporaries.
+    size_t randomized = 0;
+    for (const std::string& name : set) {
+      if (!input.randomized_layers.count(name)) continue;
+      const int channels = net.channels(net.index_of(name));
+      const size_t gram = gram_bytes(channels);
+      ledger.add(kTargets, gram);
+      randomized += gram;
+      const size_t eigen = gram + size_t(channels) * kFloat;
+      ledger.add(kTargets, eigen);
+      ledger.remove(kTargets, eigen);
+    }
+    // The objective: which layers it reads, its loss slots.
+    std::vector<std::pair<int, bool>> terms;  // (layer, is style) in evaluation order
+    for (const std::string& name : input.content_layers)
+      terms.push_back({net.index_of(name), false});
+    for (const std::string& name : set) terms.push_back({net.index_of(name), true});
+    int last = -1;
+    for (const auto& [layer, style] : terms) {
+      if (net.layer(layer).type == LayerType::Conv) net.keep_output(layer);
+      last = std::max(last, layer);
+    }
+    const size_t slots = (terms.size() + 2) * kFloat;
+    ledger.add(kGradients, slots);
+    // The image: the last stage's result resized, or the initial image.
+    const size_t image = bytes_of(stage.content);
+    ledger.add(kOptimizer, image);
+    ledger.remove(kOptimizer, x);
+    x = image;
+    ledger.add(kGradients, image);  // its gradient
+    const size_t state = optimizer_state_bytes(stage.optimizer, stage.content);
+    ledger.add(kOptimizer, state);
+    // The first evaluation: forward, then the loss gradients from the deepest layer up,
+    // growing the objective's scratch buffers (content terms before style terms per layer).
+    net.forward(stage.content, last);
+    size_t scratch_features = 0, gram = 0, scratch_gram = 0;
+    for (int layer = last; layer >= 0; --layer) {
+      for (bool style : {false, true})
+        for (const auto& [term_layer, term_style] : terms) {
+          if (term_layer != layer || term_style != style) continue;
+          const Shape& features = net.output_shape(layer);
+          if (style) {
+            const size_t wanted = gram_bytes(features.c);
+            if (wanted > gram) {
+              ledger.grow(kGradients, gram, wanted);
+              ledger.grow(kGradients, scratch_gram, wanted);
+            }
+          }
+          ledger.grow(kGradients, scratch_features, bytes_of(features));
+        }
+    }
+    ledger.release(kGradients, scratch_features);
+    ledger.release(kGradients, gram);
+    ledger.release(kGradients, scratch_gram);
+    ledger.remove(kOptimizer, state);
+    ledger.remove(kGradients, image);
+    ledger.remove(kGradients, slots);
+    ledger.remove(kTargets, randomized);
+  }
+  ledger.remove(kOptimizer, x);
+}
+
+size_t weight_bytes(const std::vector<LayerSpec>& layers) {
+  size_t bytes = 0;
+  for (const LayerSpec& layer : layers)
+    if (layer.type == LayerType::Conv)
+      bytes += bytes_of(layer.conv.weight_shape()) + bytes_of(layer.conv.bias_shape());
+  return bytes;
+}
+
+// The largest input or output of a convolution at any of the render's image sizes, and the
+// im2col columns of the first layers (fewer than 8 input channels: cpu_conv_gemm.h).
+struct ConvExtent {
+  size_t largest_activation = 0, columns = 0;
+};
+
+ConvExtent conv_extent(const MemoryPlanInput& input) {
+  ConvExtent extent;
+  auto visit = [&](const Shape& image) {
+    Shape in = image;
+    for (const LayerSpec& layer : input.layers) {
+      Network::require_window_fits(layer, in, image);
+      Shape out = in;
+      if (layer.type == LayerType::Conv) {
+        out = layer.conv.output_shape(in);
+        extent.largest_activation =
+            std::max({extent.largest_activation, bytes_of(in), bytes_of(out)});
+        if (in.c < 8)
+          extent.columns =
+              std::max(extent.columns, size_t(in.c) * layer.conv.kernel_h * layer.conv.kernel_w *
+                                           out.h * out.w * kFloat);
+      }
+      if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool)
+        out = layer.pool.output_shape(in);
+      in = out;
+    }
+  };
+  for (const MemoryPlanInput::Stage& stage : input.stages) {
+    visit(stage.content);
+    for (const Shape& style : stage.styles) visit(style);
+  }
+  return extent;
+}
+
+size_t host_image_bytes(const MemoryPlanInput& input) {
+  size_t pixels = 0;
+  for (const MemoryPlanInput::Stage& stage : input.stages)
+    pixels += size_t(stage.content.h) * size_t(stage.content.w);
+  return pixels * kHostBytesPerPixel;
+}
+
+}  // namespace
+
+MemoryPlan plan_memory(const MemoryPlanInput& input) {
+  NSRG_CHECK(!input.stages.empty() && !input.style_layer_sets.empty(), "memory plan input");
+  Ledger ledger;
+  ledger.add(kWeights, weight_bytes(input.layers));
+  NetworkModel net(input.layers, ledger);
+  ledger.capture = true;
+  for (size_t i = 0; i < input.stages.size(); ++i) {
+    ledger.stage = int(i);
+    replay_capture(input, input.stages[i], net, ledger);
+  }
+  for (const auto& set : input.style_layer_sets) replay_image(input, set, net, ledger);
+
+  MemoryPlan plan;
+  plan.weights = ledger.at_peak(kWeights);
+  plan.activations = ledger.at_peak(kActivations);
+  plan.gradients = ledger.at_peak(kGradients);
+  plan.targets = ledger.at_peak(kTargets);
+  plan.optimizer = ledger.at_peak(kOptimizer);
+  plan.tensor_peak = ledger.peak();
+  plan.peak_stage = ledger.peak_stage();
+  plan.peak_in_capture = ledger.peak_in_capture();
+  const ConvExtent extent = conv_extent(input);
+  if (input.backend == BackendKind::Cpu) {
+    // Two staging buffers (oneDNN's blocked layouts at the call's edges), im2col columns, and
+    // the weights once more in oneDNN's own layout.
+    plan.workspace = 2 * extent.largest_activation + extent.columns + plan.weights;
+    plan.process = kCpuProcessBytes + host_image_bytes(input);
+  } else {
+    plan.workspace =
+        kCublasWorkspaceBytes + std::min(kCudnnWorkspaceCeiling, extent.largest_activation);
+  }
+  plan.total = plan.tensor_peak + plan.workspace + plan.process;
+  return plan;
+}
+
+std::string format_bytes(size_t bytes) {
+  char text[32];
+  const double mib = double(bytes) / double(1 << 20);
+  if (mib >= 1024.0)
+    std::snprintf(text, sizeof text, "%.2f GiB", mib / 1024.0);
+  else
+    std::snprintf(text, sizeof text, "%.0f MiB", mib);
+  return text;
+}
+
+std::string describe_memory_plan(const MemoryPlan& plan, const MemoryPlanInput& input) {
+  const Shape& at = input.stages[size_t(plan.peak_stage)].content;
+  std::string where = msg(input.stages.size() > 1 ? msg("stage ", plan.peak_stage + 1, " of ",
+                                                        input.stages.size(), ", ")
+                                                  : std::string(),
+                          at.w, "x", at.h, plan.peak_in_capture ? ", capturing targets" : "");
+  std::string parts = msg("activations ", format_bytes(plan.activations), ", gradients ",
+                          format_bytes(plan.gradients), ", targets ", format_bytes(plan.targets),
+                          ", image and optimizer ", format_bytes(plan.optimizer), ", weights ",
+                          format_bytes(plan.weights), ", workspace ", format_bytes(plan.workspace));
+  if (plan.process > 0) parts += msg(", process ", format_bytes(plan.process));
+  return msg("memory plan: ", format_bytes(plan.total), " at the peak (", where, ": ", parts, ")");
+}
+
+}  // namespace nsrg

@@ -1,0 +1,71 @@
+// Multi-scale rendering ([[stages]]): the stages a render runs, the inputs and targets of
+// each stage's size, and the hand-over of the image from one stage to the next.
+//
+// A render without [[stages]] is one stage made of the top-level keys, so one code path
+// renders both. Each stage recaptures the content features and the style Grams at its own
+// size (style images at ceil(style_scale * image_size)), as a user chaining runs by hand
+// would; randomization uses the render's seed, so a variant is the same style at every size.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/core/backend.h"
+#include "engine/image/image.h"
+#include "engine/net/network.h"
+#include "engine/optim/optimizer.h"
+#include "engine/stages/memory_plan.h"
+
+namespace nsrg {
+
+struct RenderStage {
+  int image_size = 512;
+  int iterations = 100;
+  float style_scale = 1.0f;
+  float tv_weight = 1e-3f;
+  OptimizerSettings optimizer;
+};
+
+// config.stages resolved, or one stage from image_size, [optimizer], style.scale and
+// loss.tv_weight when the config has none.
+std::vector<RenderStage> render_stages(const RenderConfig& config);
+
+// The optimizer settings of the top level (a render without [[stages]]).
+OptimizerSettings top_level_optimizer_settings(const RenderConfig& config);
+
+// What a stage's size needs: its images, and (after capture_stage_targets) its targets.
+struct StageInputs {
+  Image content_image;              // longest side image_size
+  std::vector<Image> style_images;  // longest side ceil(style_scale * image_size)
+  Tensor content_tensor;            // preprocessed content image
+  std::map<std::string, Tensor> content_targets;
+  std::map<std::string, Tensor> base_grams;  // blended, un-randomized, every style layer used
+};
+
+// Reads the content and style images at the stage's sizes.
+StageInputs load_stage_images(const RenderConfig& config, const RenderStage& stage);
+
+// Captures the content features of config.content_layers and the blended Grams of
+// `style_layers` at the stage's size (with style.targets: the kept style's Grams).
+void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
+                           const RenderConfig& config, const std::vector<std::string>& style_layers,
+                           StageInputs& inputs);
+
+// What the memory plan needs of a render: the network as loaded, the loss layers, which
+// style layers are randomized, and each stage's image shapes and optimizer.
+MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<LayerSpec>& layers,
+                                  const std::vector<std::vector<std::string>>& style_layer_sets,
+                                  const std::vector<RenderStage>& stages,
+                                  const std::vector<StageInputs>& inputs, BackendKind backend);
+
+// The next stage's initial image: x ([1,3,h,w], preprocessed) deprocessed to RGB without
+// levels, clamping or 8-bit rounding, resized by the image resize (Lanczos-3, the code
+// that sizes the input images) to width x height, and preprocessed again. The resize is a
+// linear filter whose weights sum to 1 and preprocessing an affine map per channel, so
+// this is the preprocessed tensor resized, up to float rounding.
+Tensor resize_for_stage(Backend& backend, const Tensor& x, const Preprocess& preprocess, int width,
+                        int height);
+
+}  // namespace nsrg
