@@ -2,6 +2,8 @@
 // (pool allocations, upload/download/copy/fill, scalar reads, event timing).
 #include "engine/cuda/cuda_backend.h"
 
+#include <algorithm>
+
 #include "engine/core/error.h"
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
@@ -180,6 +182,17 @@ double CudaBackend::time_ms(const std::function<void()>& work) {
   float milliseconds = 0.0f;
   NSRG_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
   return double(milliseconds);
+}
+
+// The cuBLAS workspace set on the handle, and a cuDNN algorithm's workspace: the search
+// never picks one above kMaxConvolutionWorkspace (cuda_convolution.h), and the workspace
+// grows with the activations, so the largest activation stands in for it below that cap.
+size_t CudaBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t) const {
+  size_t largest_activation = 0;
+  for (const ConvCall& call : convs)
+    largest_activation = std::max({largest_activation, call.input.numel() * sizeof(float),
+                                   call.geometry.output_shape(call.input).numel() * sizeof(float)});
+  return kCublasWorkspaceBytes + std::min(kMaxConvolutionWorkspace, largest_activation);
 }
 
 }  // namespace nsrg

@@ -12,8 +12,6 @@ namespace nsrg {
 
 namespace {
 
-constexpr size_t kMaxSearchWorkspace = size_t(1) << 30;  // 1 GiB
-
 // The first (fastest) result that succeeded, is deterministic, fits `limit` and uses an
 // allowed math type; nullptr when none does.
 template <typename Perf, typename Allowed>
@@ -59,7 +57,7 @@ bool ConvolutionPlans::math_allowed(cudnnMathType_t math) const {
 size_t ConvolutionPlans::search_limit() const {
   size_t free_bytes = 0, total_bytes = 0;
   NSRG_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-  return std::min(kMaxSearchWorkspace, free_bytes / 4);
+  return std::min(kMaxConvolutionWorkspace, free_bytes / 4);
 }
 
 ConvolutionPlans::Plan& ConvolutionPlans::plan_for(const ConvGeometry& g, const Shape& input,

@@ -16,6 +16,10 @@
 
 namespace nsrg {
 
+// The largest workspace the algorithm search lets one convolution use (less when the
+// device has less free memory); the memory plan counts up to it.
+constexpr size_t kMaxConvolutionWorkspace = size_t(1) << 30;  // 1 GiB
+
 class ConvolutionPlans {
  public:
   ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool);
