@@ -12,7 +12,7 @@ cmake_calls() {
   awk '
     { sub(/#.*/, ""); text = text " " $0 }
     END {
-      pattern = "(^|[^A-Za-z0-9_])(nsrg_library|add_library|add_executable|target_link_libraries|set|function|endfunction)[ \t]*[(]"
+      pattern = "(^|[^A-Za-z0-9_])(nsrg_library|nsrg_converter|add_library|add_executable|target_link_libraries|set|function|endfunction)[ \t]*[(]"
       while (match(text, pattern)) {
         head = substr(text, RSTART, RLENGTH)
         text = substr(text, RSTART + RLENGTH)
@@ -79,6 +79,13 @@ read_cmake_file() {
       nsrg_library)
         expand_path "${words[1]}" "$dir"
         target_folder[$target]=$expanded
+        target_file[$target]=$cmake_file
+        words_after "$args" LINK
+        target_links[$target]+=$listed
+        ;;
+      nsrg_converter)
+        target=nsrg_$target
+        target_folder[$target]=$dir
         target_file[$target]=$cmake_file
         words_after "$args" LINK
         target_links[$target]+=$listed
