@@ -47,9 +47,16 @@ class ConvolutionPlans {
   };
   using Key = std::array<int, 11>;
 
+  // The cuDNN calls that differ between the directions (cuda_convolution.cpp).
+  struct ForwardSearch;
+  struct BackwardDataSearch;
+
   Plan& plan_for(const ConvGeometry& geometry, const Shape& input, const Shape& output);
-  void choose_forward(Plan& plan, const Tensor& x, const Tensor& weight, Tensor& y);
-  void choose_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight, Tensor& dx);
+  // Times the direction's candidates on its operands (cudnnFind*AlgorithmEx) and keeps the
+  // fastest deterministic one that fits the search workspace and the precision, else the
+  // direction's fallback algorithm.
+  template <typename Search>
+  Choice choose(const Plan& plan, const Search& direction);
   bool math_allowed(cudnnMathType_t math) const;
   // Largest workspace a search may offer the candidates.
   size_t search_limit() const;
