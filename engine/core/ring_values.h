@@ -1,9 +1,11 @@
 // How the values of a ring-buffer row are stored (L-BFGS history), for host and device code
 // alike: float32, or bfloat16 (the upper 16 bits of a float32, rounded to nearest even;
-// NaN stays NaN). Both backends store bf16 rows with these functions, so the CPU and the
+// NaN stays NaN), and the element rules of the row ops (ring_axpy, ring_dot's term and its
+// row scale). Both backends store and read rows with these functions, so the CPU and the
 // GPU keep bit-identical histories.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -53,6 +55,22 @@ NSRG_HOST_DEVICE void store_ring_value(void* row, size_t i, float value, bool bf
     static_cast<uint16_t*>(row)[i] = float_to_bf16(value);
   else
     static_cast<float*>(row)[i] = value;
+}
+
+// y[i] += alpha row[i] (Backend::ring_axpy)
+NSRG_HOST_DEVICE void ring_axpy_element(float alpha, const void* row, bool bf16, float* y,
+                                        size_t i) {
+  y[i] += alpha * load_ring_value(row, i, bf16);
+}
+
+// Term i of row . x (Backend::ring_dot), in double.
+NSRG_HOST_DEVICE double ring_dot_term(const void* row, bool bf16, const float* x, size_t i) {
+  return double(load_ring_value(row, i, bf16)) * double(x[i]);
+}
+
+// ring_dot's result for row `row`: the sum, times row_scales[row] when row_scales is set.
+NSRG_HOST_DEVICE double scaled_ring_dot(double sum, const float* row_scales, int64_t row) {
+  return row_scales != nullptr ? sum * double(row_scales[row]) : sum;
 }
 
 }  // namespace nsrg
