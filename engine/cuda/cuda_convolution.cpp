@@ -43,12 +43,14 @@ size_t largest_candidate_workspace(const std::vector<Perf>& results, int count, 
 
 }  // namespace
 
-ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool)
+ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool,
+                                   bool search)
     : cudnn_(cudnn),
       precision_(precision),
       // Fp32: FMA kernels only (no TF32). Tf32: cuDNN's default, which permits TF32 tensor
       // cores for float32 data on Ampere and later, without converting data to fp16.
       requested_math_(precision == Precision::Fp32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH),
+      search_(search),
       pool_(pool) {}
 
 bool ConvolutionPlans::math_allowed(cudnnMathType_t math) const {
@@ -85,6 +87,18 @@ ConvolutionPlans::Plan& ConvolutionPlans::plan_for(const ConvGeometry& g, const 
 void ConvolutionPlans::choose_forward(Plan& plan, const Tensor& x, const Tensor& weight,
                                       Tensor& y) {
   NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
+  if (search_ && search_forward(plan, x, weight, y)) return;
+  // Implicit GEMM runs everywhere, deterministic, with FMA math.
+  const auto fallback = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+  size_t bytes = 0;
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(
+      cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
+      fallback, &bytes));
+  plan.forward = Choice{true, int(fallback), bytes, requested_math_};
+}
+
+bool ConvolutionPlans::search_forward(Plan& plan, const Tensor& x, const Tensor& weight,
+                                      Tensor& y) {
   int capacity = 0, returned = 0;
   NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(cudnn_, &capacity));
   std::vector<cudnnConvolutionFwdAlgoPerf_t> results(size_t(std::max(capacity, 1)));
@@ -103,22 +117,26 @@ void ConvolutionPlans::choose_forward(Plan& plan, const Tensor& x, const Tensor&
     (void)cudaGetLastError();
   }
   const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
-  if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
-    plan.forward = Choice{true, int(best->algo), best->memory, best->mathType};
-    return;
-  }
-  // Implicit GEMM runs everywhere, deterministic, with FMA math.
-  const auto fallback = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
-  size_t bytes = 0;
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(
-      cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
-      fallback, &bytes));
-  plan.forward = Choice{true, int(fallback), bytes, requested_math_};
+  const auto* best = fastest_acceptable(results, returned, search_bytes, allowed);
+  if (best != nullptr) plan.forward = Choice{true, int(best->algo), best->memory, best->mathType};
+  return best != nullptr;
 }
 
 void ConvolutionPlans::choose_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight,
                                             Tensor& dx) {
   NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
+  if (search_ && search_backward_data(plan, dy, weight, dx)) return;
+  // Algorithm 1 is deterministic (algorithm 0 is not) and runs with FMA math.
+  const auto fallback = CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
+  size_t bytes = 0;
+  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(
+      cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
+      fallback, &bytes));
+  plan.backward_data = Choice{true, int(fallback), bytes, requested_math_};
+}
+
+bool ConvolutionPlans::search_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight,
+                                            Tensor& dx) {
   int capacity = 0, returned = 0;
   NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(cudnn_, &capacity));
   std::vector<cudnnConvolutionBwdDataAlgoPerf_t> results(size_t(std::max(capacity, 1)));
@@ -137,17 +155,10 @@ void ConvolutionPlans::choose_backward_data(Plan& plan, const Tensor& dy, const 
     (void)cudaGetLastError();
   }
   const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
-  if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
+  const auto* best = fastest_acceptable(results, returned, search_bytes, allowed);
+  if (best != nullptr)
     plan.backward_data = Choice{true, int(best->algo), best->memory, best->mathType};
-    return;
-  }
-  // Algorithm 1 is deterministic (algorithm 0 is not) and runs with FMA math.
-  const auto fallback = CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
-  size_t bytes = 0;
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(
-      cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
-      fallback, &bytes));
-  plan.backward_data = Choice{true, int(fallback), bytes, requested_math_};
+  return best != nullptr;
 }
 
 void ConvolutionPlans::forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,

@@ -1,7 +1,8 @@
 // cuDNN convolutions: forward and backward-data, NCHW float32. One plan per (geometry,
 // input shape) holds the descriptors and the algorithms, each chosen once by timing the
 // candidates (cudnnFind*AlgorithmEx) among the deterministic ones the precision allows,
-// and cached. All plans share one growing workspace.
+// and cached; when none is acceptable (or a test turns the search off) a fixed fallback
+// algorithm runs. All plans share one growing workspace.
 #pragma once
 
 #include <cudnn.h>
@@ -18,7 +19,8 @@ namespace nsrg {
 
 class ConvolutionPlans {
  public:
-  ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool);
+  // search false: skip the search, every plan takes the fallback algorithms (tests).
+  ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool, bool search = true);
 
   // y = conv(x, weight), without bias.
   void forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight, Tensor& y);
@@ -44,8 +46,12 @@ class ConvolutionPlans {
   using Key = std::array<int, 11>;
 
   Plan& plan_for(const ConvGeometry& geometry, const Shape& input, const Shape& output);
+  // Choose the plan's algorithm: the search's, else the fallback.
   void choose_forward(Plan& plan, const Tensor& x, const Tensor& weight, Tensor& y);
   void choose_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight, Tensor& dx);
+  // Time the candidates and take the fastest acceptable one; false when none is.
+  bool search_forward(Plan& plan, const Tensor& x, const Tensor& weight, Tensor& y);
+  bool search_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight, Tensor& dx);
   bool math_allowed(cudnnMathType_t math) const;
   // Largest workspace a search may offer the candidates.
   size_t search_limit() const;
@@ -53,6 +59,7 @@ class ConvolutionPlans {
   cudnnHandle_t cudnn_;
   Precision precision_;
   cudnnMathType_t requested_math_;
+  bool search_;
   DevicePool& pool_;
   DeviceBuffer workspace_;
   std::map<Key, std::unique_ptr<Plan>> plans_;
