@@ -12,6 +12,7 @@
 #include <string>
 
 #include "engine/core/backend.h"
+#include "engine/cuda/cuda_backend.h"
 #include "engine/cuda/cuda_convolution.h"
 #include "engine/cuda/cuda_memory.h"
 #include "engine/cuda/cuda_resources.h"
@@ -22,7 +23,7 @@ namespace nsrg {
 
 class CudaBackend final : public Backend {
  public:
-  CudaBackend(int device, const BackendOptions& options);
+  CudaBackend(int device, const BackendOptions& options, const CudaTestOverrides& overrides);
   ~CudaBackend() override;
   CudaBackend(const CudaBackend&) = delete;
   CudaBackend& operator=(const CudaBackend&) = delete;

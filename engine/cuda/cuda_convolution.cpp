@@ -41,12 +41,14 @@ size_t largest_candidate_workspace(const std::vector<Perf>& results, int count, 
 
 }  // namespace
 
-ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool)
+ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool,
+                                   bool search)
     : cudnn_(cudnn),
       precision_(precision),
       // Fp32: FMA kernels only (no TF32). Tf32: cuDNN's default, which permits TF32 tensor
       // cores for float32 data on Ampere and later, without converting data to fp16.
       requested_math_(precision == Precision::Fp32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH),
+      search_(search),
       pool_(pool) {}
 
 bool ConvolutionPlans::math_allowed(cudnnMathType_t math) const {
@@ -156,6 +158,8 @@ struct ConvolutionPlans::BackwardDataSearch {
 template <typename Search>
 ConvolutionPlans::Choice ConvolutionPlans::choose(const Plan& plan, const Search& direction) {
   NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
+  if (!search_)
+    return Choice{true, int(Search::kFallback), direction.fallback_workspace(), requested_math_};
   int capacity = 0, returned = 0;
   direction.max_count(capacity);
   std::vector<typename Search::Perf> results(size_t(std::max(capacity, 1)));

@@ -22,7 +22,8 @@ constexpr size_t kMaxConvolutionWorkspace = size_t(1) << 30;  // 1 GiB
 
 class ConvolutionPlans {
  public:
-  ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool);
+  // search false: skip the search, every plan takes the fallback algorithms (tests).
+  ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool, bool search = true);
 
   // y = conv(x, weight), without bias.
   void forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight, Tensor& y);
@@ -53,8 +54,8 @@ class ConvolutionPlans {
 
   Plan& plan_for(const ConvGeometry& geometry, const Shape& input, const Shape& output);
   // Times the direction's candidates on its operands (cudnnFind*AlgorithmEx) and keeps the
-  // fastest deterministic one that fits the search workspace and the precision, else the
-  // direction's fallback algorithm.
+  // fastest deterministic one that fits the search workspace and the precision, else (or
+  // when the search is off) the direction's fallback algorithm.
   template <typename Search>
   Choice choose(const Plan& plan, const Search& direction);
   bool math_allowed(cudnnMathType_t math) const;
@@ -64,6 +65,7 @@ class ConvolutionPlans {
   cudnnHandle_t cudnn_;
   Precision precision_;
   cudnnMathType_t requested_math_;
+  bool search_;
   DevicePool& pool_;
   DeviceBuffer workspace_;
   std::map<Key, std::unique_ptr<Plan>> plans_;

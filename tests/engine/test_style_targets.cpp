@@ -71,21 +71,6 @@ TEST_F(KeptStyle, SavedFileHoldsEveryLayerAndItsProvenance) {
   EXPECT_NE(a.grams[1].data, targets.grams[1].data);
 }
 
-// A config like write_config's, with a kept style instead of style images.
-std::filesystem::path write_targets_config(const std::filesystem::path& dir,
-                                           const std::string& targets, const std::string& extra) {
-  const std::filesystem::path path = dir / "kept.toml";
-  std::ofstream out(path);
-  out << "backend = \"cpu\"\nseed = 7\nimage_size = 32\n"
-      << "[content]\nimage = \"" << example_image("chelsea.png") << "\"\n"
-      << "layers = [\"relu3_1\"]\nweight = 60.0\n"
-      << "[style]\ntargets = \"" << targets << "\"\n"
-      << "[init]\nkind = \"image\"\n[optimizer]\niterations = 6\n"
-      << "[output]\npath = \"kept/out.png\"\nprint_iter = 10\nsave_iter = 0\n"
-      << extra;
-  return path;
-}
-
 TEST_F(KeptStyle, RenderingWithSavedTargetsReproducesTheVariantBitForBit) {
   // No style image and no randomization: the file's targets, the variant's seed (8 = b).
   const auto kept = write_targets_config(dir_, style_targets_path(images_[1].path), "");
