@@ -62,5 +62,25 @@ TEST(OptimizerSettings, StepRejectsAVariableOfAnotherSize) {
   }
 }
 
+// The memory plan counts an optimizer's state by optimizer_state_bytes; the optimizer
+// allocates by the same state_shapes, so the two agree to the byte for every kind and
+// history precision.
+TEST(OptimizerSettings, StateBytesAreWhatTheOptimizerAllocates) {
+  const Shape variable{1, 3, 17, 23};
+  for (OptimizerSettings::Kind kind :
+       {OptimizerSettings::Kind::Lbfgs, OptimizerSettings::Kind::Adam})
+    for (HistoryPrecision precision : {HistoryPrecision::Fp32, HistoryPrecision::Bf16}) {
+      OptimizerSettings settings;
+      settings.kind = kind;
+      settings.history = 7;
+      settings.history_precision = precision;
+      auto backend = make_cpu_backend();
+      const size_t before = backend->peak_memory_bytes();
+      auto optimizer = make_optimizer(*backend, settings, variable);
+      EXPECT_EQ(backend->peak_memory_bytes() - before, optimizer_state_bytes(settings, variable))
+          << optimizer->name() << " history_precision " << int(precision);
+    }
+}
+
 }  // namespace
 }  // namespace nsrg
