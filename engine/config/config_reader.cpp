@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/core/error.h"
+#include "engine/core/text_list.h"
 
 namespace nsrg::config_detail {
 namespace {
@@ -26,12 +27,6 @@ std::string bound_violation(double value, Bound bound, bool is_low) {
   if (ok) return "";
   const char* op = is_low ? (inclusive ? ">=" : ">") : (inclusive ? "<=" : "<");
   return msg("must be ", op, " ", format_number(bound.value));
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string joined;
-  for (size_t i = 0; i < items.size(); ++i) joined += (i ? ", " : "") + items[i];
-  return joined;
 }
 
 }  // namespace
@@ -190,7 +185,7 @@ void SectionReader::read_choice(const std::string& name, std::string& out,
   std::optional<std::string> value = get_string(name);
   if (!value) return;
   if (std::find(choices.begin(), choices.end(), *value) == choices.end())
-    fail(name, msg("must be one of ", join(choices), " (got \"", *value, "\")"));
+    fail(name, msg("must be one of ", joined(choices), " (got \"", *value, "\")"));
   out = *value;
 }
 

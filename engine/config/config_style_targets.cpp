@@ -6,18 +6,13 @@
 #include "engine/config/config_paths.h"
 #include "engine/core/enum_names.h"
 #include "engine/core/error.h"
+#include "engine/core/text_list.h"
 #include "engine/image/image.h"
 #include "weights/sha256.h"
 #include "weights/style_targets_file.h"
 
 namespace nsrg::config_detail {
 namespace {
-
-std::string layer_list(const std::vector<std::string>& layers) {
-  std::string text;
-  for (const std::string& layer : layers) text += (text.empty() ? "" : ", ") + layer;
-  return "[" + text + "]";
-}
 
 bool is_builtin(const std::string& model) {
   return model.rfind("builtin:", 0) == 0;
@@ -34,7 +29,7 @@ void check_style_targets_match(const SectionReader& style, bool levels_given,
     for (const std::string& layer : layers)
       if (std::find(info.layers.begin(), info.layers.end(), layer) == info.layers.end())
         style.errors().fail(key, msg("layer \"", layer, "\" has no target in ", file, " (it holds ",
-                                     layer_list(info.layers), ")"));
+                                     "[" + joined(info.layers) + "]", ")"));
   };
   check_layers("style.layers", config.style_layers);
   check_layers("sweep.style_layers", config.sweep_style_layers);

@@ -6,6 +6,7 @@
 
 #include "engine/core/enum_names.h"
 #include "engine/core/randomization.h"
+#include "engine/core/text_list.h"
 #include "engine/image/image.h"
 #include "engine/optim/optimizer.h"
 #include "engine/output/output_names.h"
@@ -15,12 +16,6 @@ namespace {
 
 std::string file_name(const std::string& path) {
   return std::filesystem::path(path).filename().string();
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string text;
-  for (const std::string& item : items) text += (text.empty() ? "" : separator) + item;
-  return text;
 }
 
 // "256 px, adam 150 it" for one stage; "48 px lbfgs 10 it -> 80 px adam 6 it" for several.
@@ -67,11 +62,11 @@ std::vector<std::string> run_description_lines(const RenderConfig& config) {
   std::vector<std::string> styles;
   for (const std::string& style : config.style_images) styles.push_back(file_name(style));
   const std::string style = config.style_targets.empty()
-                                ? "style: " + join(styles, ", ")
+                                ? "style: " + joined(styles)
                                 : "style targets: " + file_name(config.style_targets);
   std::ostringstream settings;
-  settings << stages_text(config.stages) << ", content " << join(config.content_layers, "+") << " x"
-           << config.content_weight << ", style x" << config.style_weight << ", tv "
+  settings << stages_text(config.stages) << ", content " << joined(config.content_layers, "+")
+           << " x" << config.content_weight << ", style x" << config.style_weight << ", tv "
            << tv_text(config.stages) << ", init " << name_in(kInitKindNames, config.init_kind);
   const RandomizeSettings& r = config.randomize;
   std::ostringstream randomization;

@@ -3,6 +3,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
+#include "engine/core/text_list.h"
 #include "engine/core/utf8.h"
 #include "tools/convert_caffe/caffemodel_reader.h"
 #include "tools/convert_caffe/prototxt_reader.h"
@@ -23,15 +24,14 @@ std::string source_note(const CaffeNet& net, const ConvertOptions& options,
   }
   note += ", converted by nsrg convert_caffe";
   if (!network.fully_connected_dropped.empty()) {
-    note += msg("; fully-connected layers dropped: ", comma_list(network.fully_connected_dropped));
+    note += msg("; fully-connected layers dropped: ", joined(network.fully_connected_dropped));
   }
   if (!network.fully_connected_kept.empty()) {
-    note +=
-        msg("; fully-connected layers kept as tensors: ", comma_list(network.fully_connected_kept));
+    note += msg("; fully-connected layers kept as tensors: ", joined(network.fully_connected_kept));
   }
   if (!network.convolutions_with_default_parameters.empty()) {
     note += msg("; stride 1 and pad 0 assumed for ",
-                comma_list(network.convolutions_with_default_parameters));
+                joined(network.convolutions_with_default_parameters));
   }
   if (!network.cut_before.empty()) note += msg("; network cut before ", network.cut_before);
   return note;
@@ -53,9 +53,9 @@ std::string ConversionSummary::line() const {
       msg(output_path, ": ", layer_count, " layers (", convolution_count, " convolution, ",
           relu_count, " ReLU, ", pooling_count, " pooling), ", parameter_count, " parameters");
   if (!fully_connected_kept.empty()) {
-    text += msg(", fully-connected kept: ", comma_list(fully_connected_kept));
+    text += msg(", fully-connected kept: ", joined(fully_connected_kept));
   } else if (!fully_connected_dropped.empty()) {
-    text += msg(", fully-connected dropped: ", comma_list(fully_connected_dropped));
+    text += msg(", fully-connected dropped: ", joined(fully_connected_dropped));
   }
   if (!cut_before.empty()) text += msg("; cut before ", cut_before);
   return text;
@@ -94,7 +94,7 @@ ConversionSummary convert_caffe(const ConvertOptions& options) {
   if (!network.convolutions_with_default_parameters.empty()) {
     summary.warnings.push_back(msg(
         net.path, ": no convolution parameters for ",
-        comma_list(network.convolutions_with_default_parameters),
+        joined(network.convolutions_with_default_parameters),
         options.prototxt_path.empty() ? " in the caffemodel" : " in the caffemodel or the prototxt",
         "; assumed Caffe's defaults stride 1, pad 0 (give the deploy definition with --prototxt "
         "if that is wrong)"));

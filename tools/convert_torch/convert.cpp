@@ -5,6 +5,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
+#include "engine/core/text_list.h"
 #include "engine/core/utf8.h"
 #include "tools/convert_common/hashing_file_reader.h"
 #include "tools/convert_common/source_note.h"
@@ -77,7 +78,7 @@ TorchConversionSummary convert_torch(const TorchConvertOptions& options) {
                        "), preprocess preset ", preset.name, " (", preset.reason,
                        "), converted by nsrg convert_torch");
   if (!layout.dropped.empty())
-    summary.source += "; fully-connected tensors dropped: " + comma_list(layout.dropped);
+    summary.source += "; fully-connected tensors dropped: " + joined(layout.dropped);
   write_model(options.output_path, layout.layers, preset.preprocess, summary.source, views);
   return summary;
 }
