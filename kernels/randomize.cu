@@ -38,12 +38,18 @@ __global__ void randomize_eigen_kernel(GramRandomization params, const float* ei
   }
 }
 
+// One thread: keep_energy's factor of the rebuilt A' (1 without it), into *factor.
+__global__ void rebuilt_factor_kernel(GramRandomization params, const float* gram,
+                                      const double* rebuilt, int size, double* factor) {
+  if (first_index() == 0) *factor = rebuilt_factor(params, gram, rebuilt, size);
+}
+
 __global__ void mix_rebuilt_kernel(const float* gram, const double* rebuilt, int size, double mix,
-                                   float* target) {
+                                   const double* factor, float* target) {
   const size_t count = size_t(size) * size_t(size);
   for (size_t k = first_index(); k < count; k += grid_stride()) {
     const int i = int(k / size_t(size)), j = int(k % size_t(size));
-    target[k] = mixed_target(mix, gram[k], symmetrized_entry(rebuilt, size, i, j));
+    target[k] = mixed_target(mix, gram[k], symmetrized_entry(rebuilt, size, i, j) * *factor);
   }
 }
 
@@ -58,9 +64,17 @@ struct RandomEntryTerm {
   __device__ double operator()(size_t k) const { return double(random_entry(params, size, k)); }
 };
 
+// One thread, keep_energy: trace(A) and trace(R) into totals[0] and totals[1].
+__global__ void random_gram_traces_kernel(GramRandomization params, const float* gram, int size,
+                                          double* totals) {
+  if (first_index() != 0) return;
+  totals[0] = trace_of(gram, size);
+  totals[1] = random_gram_trace(params, size);
+}
+
 __global__ void random_gram_mix_kernel(GramRandomization params, const float* gram, int size,
                                        const double* totals, float* target) {
-  const double factor = random_gram_factor(totals[0], totals[1]);
+  const double factor = random_gram_scale(params, totals[0], totals[1]);
   const size_t count = size_t(size) * size_t(size);
   for (size_t k = first_index(); k < count; k += grid_stride())
     target[k] = random_gram_target(params.mix, gram[k], random_entry(params, size, k), factor);
@@ -89,10 +103,12 @@ void launch_randomize_eigen(const GramRandomization& params, const float* eigenv
                      vectors, scaled);
 }
 
-void launch_mix_rebuilt(const float* gram, const double* rebuilt, int size, double mix,
-                        float* target, cudaStream_t stream) {
+void launch_mix_rebuilt(const GramRandomization& params, const float* gram, const double* rebuilt,
+                        int size, double* factor, float* target, cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  launch_grid_stride(mix_rebuilt_kernel, count, stream, gram, rebuilt, size, mix, target);
+  launch_checked(rebuilt_factor_kernel, 1, 1, stream, params, gram, rebuilt, size, factor);
+  launch_grid_stride(mix_rebuilt_kernel, count, stream, gram, rebuilt, size, double(params.mix),
+                     factor, target);
 }
 
 void launch_random_gram(const GramRandomization& params, const float* gram, int size,
@@ -100,8 +116,13 @@ void launch_random_gram(const GramRandomization& params, const float* gram, int 
                         cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
   if (count == 0) return;
-  reduce(count, AbsTerm{gram}, scratch, PlainTotal{}, nullptr, totals, stream);
-  reduce(count, RandomEntryTerm{params, size}, scratch, PlainTotal{}, nullptr, totals + 1, stream);
+  if (params.keep_energy) {
+    launch_checked(random_gram_traces_kernel, 1, 1, stream, params, gram, size, totals);
+  } else {
+    reduce(count, AbsTerm{gram}, scratch, PlainTotal{}, nullptr, totals, stream);
+    reduce(count, RandomEntryTerm{params, size}, scratch, PlainTotal{}, nullptr, totals + 1,
+           stream);
+  }
   launch_checked(random_gram_mix_kernel, grid_for(count), kThreads, stream, params, gram, size,
                  totals, target);
 }

@@ -29,13 +29,16 @@ void launch_randomize_eigen(const GramRandomization& params, const float* eigenv
                             const float* eigenvectors, int size, double* vectors, double* scaled,
                             cudaStream_t stream);
 
-// target = float((1 - mix) gram + mix (rebuilt + rebuilt^T) / 2), rebuilt row-major double.
-void launch_mix_rebuilt(const float* gram, const double* rebuilt, int size, double mix,
-                        float* target, cudaStream_t stream);
+// target = float((1 - mix) gram + mix f (rebuilt + rebuilt^T) / 2), rebuilt row-major double,
+// f = trace(gram) / trace(rebuilt) with params.keep_energy, else 1 (written to *factor, one
+// double of device scratch).
+void launch_mix_rebuilt(const GramRandomization& params, const float* gram, const double* rebuilt,
+                        int size, double* factor, float* target, cudaStream_t stream);
 
-// random_gram: totals[0] = sum |gram|, totals[1] = sum of the symmetric random matrix,
-// then target = float((1 - mix) gram + mix * random * (totals[0] / totals[1])) (0 when the
-// random total is not positive). totals: two doubles of device scratch.
+// random_gram: totals[0] = sum |gram|, totals[1] = sum of the symmetric random matrix (with
+// params.keep_energy: their traces), then target = float((1 - mix) gram + mix * random *
+// (totals[0] / totals[1])) (0, or 1 with keep_energy, when the random total is not
+// positive). totals: two doubles of device scratch.
 void launch_random_gram(const GramRandomization& params, const float* gram, int size,
                         const ReduceScratch& scratch, double* totals, float* target,
                         cudaStream_t stream);

@@ -92,7 +92,8 @@ void write_style_targets(const std::string& path, const StyleTargetsInfo& info,
                              {"mode", randomize_mode_name(r.settings.mode)},
                              {"range", {r.settings.lo, r.settings.hi}},
                              {"distribution", random_distribution_name(r.settings.distribution)},
-                             {"mix", r.settings.mix}});
+                             {"mix", r.settings.mix},
+                             {"keep_energy", r.settings.keep_energy}});
   const auto dump = [](const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
   };
@@ -174,6 +175,9 @@ StyleTargetsInfo parse_info(const std::string& path,
     r.settings.distribution =
         named_field(path, where, entry, "distribution", kRandomDistributionNames);
     r.settings.mix = finite_float(path, where, entry, "mix");
+    // Files written before keep_energy existed have no such field: it was off.
+    if (entry.contains("keep_energy"))
+      r.settings.keep_energy = field<bool>(path, where, entry, "keep_energy");
     info.randomization.push_back(r);
   }
   const std::string seed = metadata_string(path, metadata, "nsrg.seed");

@@ -90,6 +90,7 @@ void visit_randomize_settings(V& v, RandomizeSettings& r) {
   v.range("range", r.lo, r.hi, inclusive(0), unbounded(), false);
   v.choice("distribution", r.distribution, kRandomDistributionNames);
   v.number("mix", r.mix, inclusive(0), inclusive(1));
+  v.boolean("keep_energy", r.keep_energy);
 }
 
 template <class V>

@@ -65,6 +65,7 @@ struct RandomizeSettings {
   float lo = 0.1f, hi = 1.9f;  // multiplier range of the scale modes, [lo, hi)
   RandomDistribution distribution = RandomDistribution::Uniform;  // replace_eigenvectors
   float mix = 1.0f;                                               // target = (1 - mix) A + mix A'
+  bool keep_energy = false;  // A' rescaled to the trace of A before the mix
 };
 
 // The settings of one layer together with where its draws come from: the Philox stream

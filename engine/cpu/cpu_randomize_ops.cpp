@@ -64,14 +64,19 @@ void random_gram_target_matrix(const float* gram, const GramRandomization& param
       random[j * c + i] = draw;
     }
   }
-  double gram_magnitude = 0.0, random_magnitude = 0.0;
-#pragma omp parallel for schedule(static) reduction(+ : gram_magnitude, random_magnitude) \
+  double first = 0.0, second = 0.0;  // trace(A), trace(R) or sum |A|, sum R
+  if (params.keep_energy) {
+    first = trace_of(gram, channels);
+    second = random_gram_trace(params, channels);
+  } else {
+#pragma omp parallel for schedule(static) reduction(+ : first, second) \
     if (c * c > kParallelElements)
-  for (ptrdiff_t k = 0; k < c * c; ++k) {
-    gram_magnitude += abs_term(gram, size_t(k));
-    random_magnitude += value_term(random.data(), size_t(k));
+    for (ptrdiff_t k = 0; k < c * c; ++k) {
+      first += abs_term(gram, size_t(k));
+      second += value_term(random.data(), size_t(k));
+    }
   }
-  const double factor = random_gram_factor(gram_magnitude, random_magnitude);
+  const double factor = random_gram_scale(params, first, second);
   const double mix = params.mix;
 #pragma omp parallel for schedule(static) if (c * c > kParallelElements)
   for (ptrdiff_t k = 0; k < c * c; ++k)
@@ -142,12 +147,15 @@ void CpuBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
   }
   const std::vector<double> randomized = rebuild_from_eigen(vectors, values, channels);
 
-  // target = (1 - mix) A + mix A', in double: mix 0 gives A and mix 1 gives A' exactly.
+  // target = (1 - mix) A + mix A', in double: mix 0 gives A and mix 1 gives A' exactly;
+  // keep_energy scales A' to the trace of A first (factor 1 without it).
   const double mix = params.mix;
   const float* in = gram.data();
+  const double factor = rebuilt_factor(params, in, randomized.data(), channels);
   float* out = target.data();
 #pragma omp parallel for schedule(static) if (c * c > kParallelElements)
-  for (ptrdiff_t k = 0; k < c * c; ++k) out[k] = mixed_target(mix, in[k], randomized[size_t(k)]);
+  for (ptrdiff_t k = 0; k < c * c; ++k)
+    out[k] = mixed_target(mix, in[k], randomized[size_t(k)] * factor);
 }
 
 }  // namespace nsrg

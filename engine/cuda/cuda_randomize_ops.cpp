@@ -94,7 +94,7 @@ void CudaBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
   NSRG_CUBLAS_CHECK(cublasDgemm(cublas_.get(), CUBLAS_OP_T, CUBLAS_OP_N, channels, channels,
                                 channels, &one, vectors.as<double>(), channels, scaled.as<double>(),
                                 channels, &zero, rebuilt.as<double>(), channels));
-  kernels::launch_mix_rebuilt(gram.data(), rebuilt.as<double>(), channels, double(params.mix),
+  kernels::launch_mix_rebuilt(params, gram.data(), rebuilt.as<double>(), channels, scalar_scratch(),
                               target.data(), stream());
 }
 

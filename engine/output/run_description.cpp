@@ -75,6 +75,7 @@ std::vector<std::string> run_description_lines(const RenderConfig& config) {
   if (r.mode == RandomizeMode::ReplaceEigenvectors)
     randomization << " " << random_distribution_name(r.distribution);
   if (r.mix != 1.0f) randomization << ", mix " << r.mix;
+  if (r.keep_energy) randomization << ", keep energy";
   if (!config.randomize_layers.empty()) randomization << " (per-layer settings too)";
   randomization << ", seed " << config.seed << ", levels "
                 << name_in(kLevelsModeNames, config.levels);

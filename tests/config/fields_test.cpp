@@ -80,7 +80,7 @@ TEST(ConfigFields, EveryKeyWrittenReadsBackToTheSameConfig) {
           "original_colors = true\nprint_iter = 0\nsave_iter = 25\nsave_raw = true\n"
           "contact_sheet = false\nsave_targets = true\nsave_stages = true\n"
           "[randomize]\nmode = \"scale_eigenvectors\"\nrange = [0.5, 1.5]\n"
-          "distribution = \"normal\"\nmix = 0.25\nvariants = 3\n"
+          "distribution = \"normal\"\nmix = 0.25\nkeep_energy = true\nvariants = 3\n"
           "[randomize.layers.relu3_1]\nmode = \"replace_eigenvectors\"\n"
           "[sweep]\nstyle_layers = [\"relu1_1\", \"relu3_1\"]\n"
           "[[stages]]\nimage_size = 64\niterations = 10\n"
@@ -90,6 +90,7 @@ TEST(ConfigFields, EveryKeyWrittenReadsBackToTheSameConfig) {
           "memory_limit_mib = 4096\n"),
       {"style.images=[\"style_a.png\", \"style_b.jpg\"]"});
   ASSERT_EQ(config.stages.size(), 2u);
+  EXPECT_TRUE(config.randomize.keep_energy);
   expect_round_trip(folder, config);
 }
 

@@ -134,6 +134,31 @@ TEST(RandomizeRules, MixAtZeroAndOneIsExact) {
   EXPECT_NEAR(mixed_target(0.25, 4.0f, 8.0), 0.75 * 4.0 + 0.25 * 8.0, 1e-6);
 }
 
+TEST(RandomizeRules, KeepEnergyFactorIsTheTraceRatioAndOneWithoutAPositiveTrace) {
+  EXPECT_EQ(energy_factor(6.0, 4.0), 1.5);
+  EXPECT_EQ(energy_factor(6.0, 0.0), 1.0);
+  EXPECT_EQ(energy_factor(6.0, -2.0), 1.0);
+  const float floats[] = {1.0f, 9.0f, 9.0f, 2.5f};
+  const double doubles[] = {0.25, 7.0, 7.0, 0.5};
+  EXPECT_EQ(trace_of(floats, 2), 3.5);
+  EXPECT_EQ(trace_of(doubles, 2), 0.75);
+
+  GramRandomization p = params_for(RandomizeMode::ScaleEigenvectors);
+  EXPECT_EQ(rebuilt_factor(p, floats, doubles, 2), 1.0);  // off: A' unchanged
+  p.keep_energy = true;
+  EXPECT_EQ(rebuilt_factor(p, floats, doubles, 2), 3.5 / 0.75);
+
+  // random_gram: the sums' factor without keep_energy, the traces' with it.
+  GramRandomization g = params_for(RandomizeMode::RandomGram);
+  EXPECT_EQ(random_gram_scale(g, 6.0, 0.0), 0.0);
+  g.keep_energy = true;
+  EXPECT_EQ(random_gram_scale(g, 6.0, 0.0), 1.0);
+  EXPECT_EQ(random_gram_scale(g, 6.0, 4.0), 1.5);
+  double diagonal = 0.0;
+  for (int i = 0; i < kSize; ++i) diagonal += double(random_gram_entry(g, kSize, i, i));
+  EXPECT_EQ(random_gram_trace(g, kSize), diagonal);
+}
+
 TEST(RandomizeRules, RandomGramEntriesAreSymmetricDraws) {
   const GramRandomization p = params_for(RandomizeMode::RandomGram);
   const RandomStream s = stream_of(p, RandomPurpose::RandomGram);

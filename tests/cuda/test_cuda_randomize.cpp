@@ -175,20 +175,22 @@ TEST_F(CudaRandomize, EveryModeMatchesCpuFromTheSameEigendecomposition) {
   for (RandomizeMode mode : modes) {
     for (RandomDistribution distribution :
          {RandomDistribution::Uniform, RandomDistribution::Normal}) {
-      for (float mix : {1.0f, 0.4f, 0.0f}) {
-        const Targets t = randomize_both(*cpu, *cuda, gram, host_values, host_vectors, c,
-                                         params_for(mode, distribution, mix));
-        EXPECT_LE(normalized_error(t.cuda, t.cpu), 1e-6)
-            << randomize_mode_name(mode) << " " << random_distribution_name(distribution) << " mix "
-            << mix;
-        for (int i = 0; i < c; ++i)
-          for (int j = 0; j < i; ++j)
-            ASSERT_EQ(t.cuda[size_t(i) * c + j], t.cuda[size_t(j) * c + i])
-                << randomize_mode_name(mode) << " symmetric";
-        if (mix == 0.0f) {
-          EXPECT_EQ(t.cuda, gram) << randomize_mode_name(mode) << " mix 0";
+      for (float mix : {1.0f, 0.4f, 0.0f})
+        for (bool keep_energy : {false, true}) {
+          GramRandomization params = params_for(mode, distribution, mix);
+          params.keep_energy = keep_energy;
+          const Targets t = randomize_both(*cpu, *cuda, gram, host_values, host_vectors, c, params);
+          EXPECT_LE(normalized_error(t.cuda, t.cpu), 1e-6)
+              << randomize_mode_name(mode) << " " << random_distribution_name(distribution)
+              << " mix " << mix << (keep_energy ? " keep_energy" : "");
+          for (int i = 0; i < c; ++i)
+            for (int j = 0; j < i; ++j)
+              ASSERT_EQ(t.cuda[size_t(i) * c + j], t.cuda[size_t(j) * c + i])
+                  << randomize_mode_name(mode) << " symmetric";
+          if (mix == 0.0f) {
+            EXPECT_EQ(t.cuda, gram) << randomize_mode_name(mode) << " mix 0";
+          }
         }
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 // Backend::randomize_gram and randomize_target on the CPU: every mode against a naive
-// reference built from the draw functions, exactness of none / mix 0 / unit ranges,
+// reference built from the draw functions (with and without keep_energy), exactness of
+// none / mix 0 / unit ranges,
 // symmetry, eigenvector sign invariance and the seeding of the draws.
 #include <gtest/gtest.h>
 
@@ -65,6 +66,15 @@ std::vector<double> reference_target(const std::vector<float>& gram, const HostE
       for (double& value : randomized) value *= gram_sum / random_sum;
       break;
     }
+  }
+  if (params.keep_energy && params.mode != RandomizeMode::None) {
+    // A' scaled to the trace of A (RandomGram: from R itself, whatever its first scale).
+    double gram_trace = 0.0, randomized_trace = 0.0;
+    for (int i = 0; i < channels; ++i) {
+      gram_trace += gram[size_t(i) * channels + i];
+      randomized_trace += randomized[size_t(i) * channels + i];
+    }
+    for (double& value : randomized) value *= gram_trace / randomized_trace;
   }
   std::vector<double> target(count);
   for (size_t k = 0; k < count; ++k)
@@ -182,6 +192,40 @@ TEST_F(RandomizeGram, EveryModeMatchesTheNaiveReferenceAndIsSymmetric) {
               << randomize_mode_name(mode) << " at " << i << "," << j;
     }
   }
+}
+
+double trace(const std::vector<float>& matrix, int channels) {
+  double sum = 0.0;
+  for (int i = 0; i < channels; ++i) sum += matrix[size_t(i) * channels + i];
+  return sum;
+}
+
+TEST_F(RandomizeGram, KeepEnergyGivesTheTraceOfTheGramAndOnlyRescales) {
+  for (RandomizeMode mode : kRandomModes) {
+    for (float mix : {1.0f, 0.4f}) {
+      GramRandomization params = params_for(mode, mix);
+      const std::vector<float> free_variant = run(params);
+      params.keep_energy = true;
+      const std::vector<float> kept = run(params);
+      EXPECT_LT(relative_frobenius(kept, reference_target(gram, eigen, params, kChannels)), 1e-5)
+          << randomize_mode_name(mode) << " mix " << mix;
+      EXPECT_NEAR(trace(kept, kChannels) / trace(gram, kChannels), 1.0, 1e-5)
+          << randomize_mode_name(mode) << " mix " << mix;
+      // The direction of A' is the same with and without it: A' differs by a factor only.
+      if (mix == 1.0f) {
+        const double factor = trace(gram, kChannels) / trace(free_variant, kChannels);
+        std::vector<double> scaled(free_variant.begin(), free_variant.end());
+        for (double& value : scaled) value *= factor;
+        EXPECT_LT(relative_frobenius(kept, scaled), 1e-5) << randomize_mode_name(mode);
+      }
+    }
+  }
+}
+
+TEST_F(RandomizeGram, KeepEnergyLeavesNoneUnchanged) {
+  GramRandomization params = params_for(RandomizeMode::None);
+  params.keep_energy = true;
+  EXPECT_EQ(run(params), gram);
 }
 
 TEST_F(RandomizeGram, FlippingEigenvectorSignsLeavesTheTargetUnchanged) {
