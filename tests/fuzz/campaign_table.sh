@@ -1,18 +1,45 @@
 #!/usr/bin/env bash
-# Writes docs/reliability.md's campaign table (Markdown) from the "campaign-result:" lines
-# that tests/fuzz/run_campaign.sh leaves in its logs and in CAMPAIGN/results.log: one row
-# per harness run, in the order of the lines.
-#   tests/fuzz/campaign_table.sh build-fuzz/campaign/results.log
+# Writes docs/reliability.md's campaign table (Markdown) from the logs that
+# tests/fuzz/run_campaign.sh leaves: one row per harness run, in the order of the files.
+# - A log (CAMPAIGN/<harness>.log, or an earlier run's <harness>.<time>.log) gives one row:
+#   its "campaign-result:" line when the run ended, else its last "campaign-progress:" line,
+#   else (a log from before progress lines) libFuzzer's last "#N ... cov:" status line. A run
+#   without a result line is marked not finished, with the time its log last changed, and its
+#   executions as "at least" (it was still running, or was stopped without its counts; a run
+#   stopped by TERM or INT ends with a result line, "stopped from outside", counts exact).
+# - A file of result lines only (CAMPAIGN/results.log) gives one row per line.
+#   tests/fuzz/campaign_table.sh /work/fuzz-campaign/*.log   (results.log is skipped there)
 set -euo pipefail
-[ $# -gt 0 ] || { echo "usage: campaign_table.sh RESULTS_OR_LOG_FILE ..." >&2; exit 2; }
-echo "| Harness | Executions | Edges (cov) | Corpus files | Crashes / leaks | Wall time | CPU | Date |"
-echo "| --- | ---: | ---: | ---: | --- | ---: | --- | --- |"
-grep -h '^campaign-result: ' "$@" | awk '
-  function field(name,    pattern, value) {
+[ $# -gt 0 ] || { echo "usage: campaign_table.sh LOG_OR_RESULTS_FILE ..." >&2; exit 2; }
+echo "| Harness | Run | Executions | Edges (cov) | Corpus files | Crashes / leaks | Wall time | CPU | Date |"
+echo "| --- | --- | ---: | ---: | ---: | --- | ---: | --- | --- |"
+for file in "$@"; do
+  base="$(basename "$file")"
+  if [ "$base" = results.log ] && [ $# -gt 1 ]; then continue; fi
+  if [ "$base" = results.log ]; then
+    grep -h '^campaign-result: ' "$file" || true
+    continue
+  fi
+  # One row per log: the last result or progress line, else libFuzzer's last status line.
+  line="$(grep -h '^campaign-result: ' "$file" | tail -n 1 || true)"
+  [ -n "$line" ] || line="$(grep -h '^campaign-progress: ' "$file" | tail -n 1 || true)"
+  if [ -z "$line" ]; then
+    status="$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$file" | tail -n 1 || true)"
+    [ -n "$status" ] || continue
+    runs="${status%%[[:space:]]*}"
+    edges="$(echo "$status" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*$')"
+    corpus="$(echo "$status" | grep -o 'corp: [0-9]*' | grep -o '[0-9]*$')"
+    line="campaign-status: harness=${base%%.*} executions=${runs#\#} edges=$edges"
+    findings="$(grep -c -E '^==[0-9]+==ERROR|^SUMMARY: |Test unit written to' "$file" || true)"
+    line+=" corpus_files=$corpus findings=$findings exit=? seconds=? date=$(date -u -r "$file" +%F)"
+    line+=" cpu=?"
+  fi
+  echo "$line last_change=$(date -u -r "$file" +%H:%M)"
+done | awk '
+  function field(name,    pattern) {
     pattern = " " name "=[^ ]*"
     if (!match($0, pattern)) return ""
-    value = substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 2)
-    return value
+    return substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 2)
   }
   function thousands(number,    text) {
     text = number ""
@@ -20,13 +47,20 @@ grep -h '^campaign-result: ' "$@" | awk '
     return text
   }
   {
-    cpu = $0; sub(/.* cpu=/, "", cpu)
-    findings = field("findings") + 0; status = field("exit") + 0
-    outcome = findings == 0 ? "0" : findings " (see crashes/" field("harness") ")"
-    if (findings == 0 && status != 0) outcome = "0, but stopped with exit " status
-    seconds = field("seconds") + 0
-    wall = sprintf("%d min", (seconds + 30) / 60)
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", field("harness"),
-           thousands(field("executions")), thousands(field("edges")),
-           thousands(field("corpus_files")), outcome, wall, cpu, field("date")
+    cpu = $0; sub(/.* cpu=/, "", cpu); sub(/ last_change=.*/, "", cpu)
+    finished = $0 ~ /^campaign-result: /
+    status = field("exit"); findings = field("findings")
+    if (finished && status == "stopped") run = "stopped from outside"
+    else if (finished) run = "finished"
+    else run = "not finished (log last changed " field("last_change") " UTC)"
+    if (findings + 0 > 0) outcome = findings " (see crashes/" field("harness") ")"
+    else if (status != "0" && status != "stopped" && status != "?") outcome = "0, but exit " status
+    else outcome = "0"
+    executions = thousands(field("executions"))
+    if (!finished) executions = "at least " executions
+    seconds = field("seconds")
+    wall = seconds == "?" ? "?" : sprintf("%d min", (seconds + 30) / 60)
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", field("harness"), run,
+           executions, thousands(field("edges")), thousands(field("corpus_files")), outcome,
+           wall, cpu, field("date")
   }'

@@ -2,15 +2,20 @@
 # A fuzzing campaign: each harness (all eight, or those named after MINUTES) runs on its own,
 # one core at `nice 19`, for MINUTES minutes or until FUZZ_RUNS executions, on its corpus in
 # CAMPAIGN/corpus/<name> (seeded from tests/fuzz/corpus and kept between campaigns).
-# Findings land in CAMPAIGN/crashes/<name>, libFuzzer's output in CAMPAIGN/<name>.log, and
-# one "campaign-result:" line per harness (executions, edges, corpus files, findings, CPU,
-# date) is printed and appended to CAMPAIGN/results.log; tests/fuzz/campaign_table.sh turns
-# those lines into docs/reliability.md's table.
+# libFuzzer runs in chunks of FUZZ_CHUNK_SECONDS (default 600) on the growing corpus, so that
+# the count of executions is exact after every chunk: a "campaign-progress:" line (the
+# executions so far, edges, corpus files, findings) follows each chunk in CAMPAIGN/<name>.log,
+# and a campaign stopped from outside still shows how far it got. At the end one
+# "campaign-result:" line per harness is printed and appended to the log and to
+# CAMPAIGN/results.log; tests/fuzz/campaign_table.sh turns the logs into docs/reliability.md's
+# table. A finding (crash-*, leak-*, timeout-*, oom-* in CAMPAIGN/crashes/<name>) ends the
+# harness's campaign. A log left by an earlier run is kept as <name>.<its time>.log.
 #   tests/fuzz/run_campaign.sh 10                              # 10 minutes each
 #   FUZZ_RUNS=10000000 tests/fuzz/run_campaign.sh 600 image    # 10M executions, 10 h at most
 # Environment: FUZZ_BUILD_DIR (default build-fuzz; built by build_fuzzers.sh), FUZZ_BIN_DIR
 # (harness binaries to use instead, nothing built), FUZZ_CAMPAIGN_DIR (default
-# FUZZ_BUILD_DIR/campaign), FUZZ_SEEDS (default tests/fuzz/corpus), FUZZ_RUNS.
+# FUZZ_BUILD_DIR/campaign), FUZZ_SEEDS (default tests/fuzz/corpus), FUZZ_RUNS,
+# FUZZ_CHUNK_SECONDS.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 minutes="${1:?usage: run_campaign.sh MINUTES [harness ...]}"
@@ -25,24 +30,72 @@ fi
 bin_dir="${FUZZ_BIN_DIR:-$build_dir/fuzz}"
 campaign="${FUZZ_CAMPAIGN_DIR:-$build_dir/campaign}"
 seeds="${FUZZ_SEEDS:-$here/corpus}"
-runs_option=()
-[ -n "${FUZZ_RUNS:-}" ] && runs_option=(-runs="$FUZZ_RUNS")
+target_runs="${FUZZ_RUNS:-0}"
+chunk_seconds="${FUZZ_CHUNK_SECONDS:-600}"
 cpu="$(grep -m 1 '^model name' /proc/cpuinfo | sed 's/^[^:]*: *//')"
+
+# The fuzzer of the chunk now running; a TERM or INT stops it with SIGINT, so that libFuzzer
+# still prints its final counts and the campaign records them before it ends.
+fuzzer_pid=""
+stopped=""
+stop_fuzzer() {
+  stopped=yes
+  [ -n "$fuzzer_pid" ] && kill -INT "$fuzzer_pid" 2>/dev/null || true
+}
+trap stop_fuzzer TERM INT
+
+# One line of the campaign's state: "campaign-KIND: harness=... executions=... ...".
+state_line() {
+  local kind="$1"
+  echo "campaign-$kind: harness=$name executions=$executions edges=$edges" \
+    "corpus_files=$(find "$corpus" -type f | wc -l) findings=$findings exit=$status" \
+    "seconds=$(($(date +%s) - start)) date=$(date -u +%Y-%m-%d) cpu=$cpu"
+}
+
 for name in "${harnesses[@]}"; do
   corpus="$campaign/corpus/$name" crashes="$campaign/crashes/$name" log="$campaign/$name.log"
   mkdir -p "$corpus" "$crashes"
+  if [ -e "$log" ]; then
+    mv "$log" "$campaign/$name.$(date -u -r "$log" +%Y%m%dT%H%M%SZ).log"
+  fi
   start="$(date +%s)"
-  status=0
-  (cd "$crashes" && nice -n 19 "$bin_dir/fuzz_$name" -max_total_time=$((minutes * 60)) \
-    "${runs_option[@]}" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
-    -artifact_prefix="$crashes/" "$corpus" "$seeds/$name" >"$log" 2>&1) || status=$?
-  runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)"
-  edges="$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || echo 0)"
-  findings="$(find "$crashes" -maxdepth 1 -type f -newermt "@$start" \
-    \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)"
-  result="campaign-result: harness=$name executions=${runs:-0} edges=${edges:-0}"
-  result+=" corpus_files=$(find "$corpus" -type f | wc -l) findings=$findings exit=$status"
-  result+=" seconds=$(($(date +%s) - start)) date=$(date -u +%Y-%m-%d) cpu=$cpu"
+  status=0 executions=0 edges=0 findings=0
+  echo "campaign-start: harness=$name target_executions=$target_runs minutes=$minutes" \
+    "start=$(date -u +%FT%TZ)" >"$log"
+  while [ -z "$stopped" ]; do
+    seconds_left=$((minutes * 60 - ($(date +%s) - start)))
+    runs_left=$((target_runs - executions))
+    [ "$seconds_left" -gt 0 ] || break
+    [ "$target_runs" -eq 0 ] || [ "$runs_left" -gt 0 ] || break
+    runs_option=()
+    [ "$target_runs" -eq 0 ] || runs_option=(-runs="$runs_left")
+    chunk_log="$campaign/.$name.chunk.log"
+    (cd "$crashes" && exec nice -n 19 "$bin_dir/fuzz_$name" \
+      -max_total_time=$((seconds_left < chunk_seconds ? seconds_left : chunk_seconds)) \
+      "${runs_option[@]}" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
+      -artifact_prefix="$crashes/" "$corpus" "$seeds/$name" >"$chunk_log" 2>&1) &
+    fuzzer_pid=$!
+    # wait returns early when a trapped signal arrives; wait again for the fuzzer's exit.
+    wait "$fuzzer_pid" || status=$?
+    while kill -0 "$fuzzer_pid" 2>/dev/null; do wait "$fuzzer_pid" || status=$?; done
+    fuzzer_pid=""
+    cat "$chunk_log" >>"$log"
+    chunk_runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$chunk_log" |
+      grep -o '[0-9]*$' || echo 0)"
+    executions=$((executions + ${chunk_runs:-0}))
+    chunk_edges="$(grep -o 'cov: [0-9]*' "$chunk_log" | tail -n 1 | grep -o '[0-9]*$' || true)"
+    edges="${chunk_edges:-$edges}"
+    findings="$(find "$crashes" -maxdepth 1 -type f -newermt "@$start" \
+      \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)"
+    rm -f "$chunk_log"
+    state_line progress >>"$log"
+    # A finding, or a fuzzer that did not end by itself, ends this harness's campaign.
+    [ "$status" -eq 0 ] && [ "$findings" -eq 0 ] || break
+    [ "${chunk_runs:-0}" -gt 0 ] || break
+  done
+  [ -z "$stopped" ] || status=stopped
+  result="$(state_line result)"
   echo "$result" | tee -a "$log" >>"$campaign/results.log"
   echo "$result"
+  [ -z "$stopped" ] || exit 130
 done
