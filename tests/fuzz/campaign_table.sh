@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Writes docs/reliability.md's campaign table (Markdown) from the logs that
 # tests/fuzz/run_campaign.sh leaves: one row per harness run, in the order of the files.
-# - A log (CAMPAIGN/<harness>.log, or an earlier run's <harness>.<time>.log) gives one row:
-#   its "campaign-result:" line when the run ended, else its last "campaign-progress:" line,
-#   else (a log from before progress lines) libFuzzer's last "#N ... cov:" status line. A run
-#   without a result line is marked not finished, with the time its log last changed, and its
-#   executions as "at least" (it was still running, or was stopped without its counts; a run
-#   stopped by TERM or INT ends with a result line, "stopped from outside", counts exact).
+# - A log (CAMPAIGN/<harness>.log, or an earlier run's <harness>.<time>.log) gives one row
+#   from its last "campaign-result:" or "campaign-progress:" line (a resumed run goes on
+#   after a result line that says it was stopped), else, for a log from before progress
+#   lines, from libFuzzer's last "#N ... cov:" status line. A run whose last line is not a
+#   result line is marked not finished, with the time its log last changed, and its
+#   executions as "at least" (it is still running, or was cut off: the chunk it was in is
+#   not counted). A run stopped by TERM or INT ends with a result line whose counts are
+#   exact ("stopped from outside").
 # - A file of result lines only (CAMPAIGN/results.log) gives one row per line.
 #   tests/fuzz/campaign_table.sh /work/fuzz-campaign/*.log   (results.log is skipped there)
 set -euo pipefail
 [ $# -gt 0 ] || { echo "usage: campaign_table.sh LOG_OR_RESULTS_FILE ..." >&2; exit 2; }
-echo "| Harness | Run | Executions | Edges (cov) | Corpus files | Crashes / leaks | Wall time | CPU | Date |"
+echo "| Harness | Run | Executions | Edges (cov) | Corpus files | Crashes / leaks | Time fuzzing | CPU | Date |"
 echo "| --- | --- | ---: | ---: | ---: | --- | ---: | --- | --- |"
 for file in "$@"; do
   base="$(basename "$file")"
@@ -21,8 +23,7 @@ for file in "$@"; do
     continue
   fi
   # One row per log: the last result or progress line, else libFuzzer's last status line.
-  line="$(grep -h '^campaign-result: ' "$file" | tail -n 1 || true)"
-  [ -n "$line" ] || line="$(grep -h '^campaign-progress: ' "$file" | tail -n 1 || true)"
+  line="$(grep -h -E '^campaign-(result|progress): ' "$file" | tail -n 1 || true)"
   if [ -z "$line" ]; then
     status="$(grep -E '^#[0-9]+[[:space:]].*cov: ' "$file" | tail -n 1 || true)"
     [ -n "$status" ] || continue

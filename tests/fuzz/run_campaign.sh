@@ -9,13 +9,16 @@
 # "campaign-result:" line per harness is printed and appended to the log and to
 # CAMPAIGN/results.log; tests/fuzz/campaign_table.sh turns the logs into docs/reliability.md's
 # table. A finding (crash-*, leak-*, timeout-*, oom-* in CAMPAIGN/crashes/<name>) ends the
-# harness's campaign. A log left by an earlier run is kept as <name>.<its time>.log.
+# harness's campaign. A log left by an earlier run is kept as <name>.<its time>.log, unless
+# FUZZ_RESUME is set and that run can go on (same binary, goal and time cap; stopped or cut
+# off without a finding): then its counts carry on in its log after a "campaign-resume:"
+# line, as after any chunk (the chunk cut off without a progress line is not counted).
 #   tests/fuzz/run_campaign.sh 10                              # 10 minutes each
 #   FUZZ_RUNS=10000000 tests/fuzz/run_campaign.sh 600 image    # 10M executions, 10 h at most
 # Environment: FUZZ_BUILD_DIR (default build-fuzz; built by build_fuzzers.sh), FUZZ_BIN_DIR
 # (harness binaries to use instead, nothing built), FUZZ_CAMPAIGN_DIR (default
 # FUZZ_BUILD_DIR/campaign), FUZZ_SEEDS (default tests/fuzz/corpus), FUZZ_RUNS,
-# FUZZ_CHUNK_SECONDS.
+# FUZZ_CHUNK_SECONDS, FUZZ_RESUME.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 minutes="${1:?usage: run_campaign.sh MINUTES [harness ...]}"
@@ -45,32 +48,68 @@ stop_fuzzer() {
 trap stop_fuzzer TERM INT
 
 # One line of the campaign's state: "campaign-KIND: harness=... executions=... ...".
+# `seconds` counts the time spent fuzzing, the earlier runs of a resumed campaign included.
 state_line() {
   local kind="$1"
   echo "campaign-$kind: harness=$name executions=$executions edges=$edges" \
     "corpus_files=$(find "$corpus" -type f | wc -l) findings=$findings exit=$status" \
-    "seconds=$(($(date +%s) - start)) date=$(date -u +%Y-%m-%d) cpu=$cpu"
+    "seconds=$((seconds_before + $(date +%s) - resumed_at)) date=$(date -u +%Y-%m-%d) cpu=$cpu"
+}
+
+# A field of a campaign line: line_field LINE NAME.
+line_field() {
+  echo "$1" | grep -o " $2=[^ ]*" | cut -d= -f2
+}
+
+# Findings in the crashes folder since the campaign began (epoch seconds).
+count_findings() {
+  find "$crashes" -maxdepth 1 -type f -newermt "@$1" \
+    \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l
 }
 
 for name in "${harnesses[@]}"; do
   corpus="$campaign/corpus/$name" crashes="$campaign/crashes/$name" log="$campaign/$name.log"
+  binary="$bin_dir/fuzz_$name"
   mkdir -p "$corpus" "$crashes"
-  if [ -e "$log" ]; then
-    mv "$log" "$campaign/$name.$(date -u -r "$log" +%Y%m%dT%H%M%SZ).log"
+  binary_sum="$(sha256sum "$binary" | cut -c 1-16)"
+  status=0 executions=0 edges=0 findings=0 seconds_before=0 resumed_at="$(date +%s)"
+  began="$resumed_at"
+  # FUZZ_RESUME: go on with the counts of an unfinished run of the same binary and goal.
+  resumable=""
+  if [ -n "${FUZZ_RESUME:-}" ] && [ -e "$log" ]; then
+    first="$(grep -m 1 '^campaign-start: ' "$log" || true)"
+    last="$(grep -E '^campaign-(progress|result): ' "$log" | tail -n 1 || true)"
+    if [ -n "$last" ] && [ "$(line_field "$first" binary)" = "$binary_sum" ] &&
+      [ "$(line_field "$first" target_executions)" = "$target_runs" ] &&
+      [ "$(line_field "$first" minutes)" = "$minutes" ] &&
+      [ "$(line_field "$last" findings)" = 0 ] &&
+      [ "$(count_findings "$(line_field "$first" began)")" -eq 0 ] &&
+      { [ "${last%%:*}" = campaign-progress ] || [ "$(line_field "$last" exit)" = stopped ]; }; then
+      resumable=yes
+      began="$(line_field "$first" began)"
+      executions="$(line_field "$last" executions)"
+      edges="$(line_field "$last" edges)"
+      seconds_before="$(line_field "$last" seconds)"
+    fi
   fi
-  start="$(date +%s)"
-  status=0 executions=0 edges=0 findings=0
-  echo "campaign-start: harness=$name target_executions=$target_runs minutes=$minutes" \
-    "start=$(date -u +%FT%TZ)" >"$log"
+  if [ -n "$resumable" ]; then
+    echo "campaign-resume: harness=$name executions=$executions at=$(date -u +%FT%TZ)" >>"$log"
+  else
+    if [ -e "$log" ]; then
+      mv "$log" "$campaign/$name.$(date -u -r "$log" +%Y%m%dT%H%M%SZ).log"
+    fi
+    echo "campaign-start: harness=$name target_executions=$target_runs minutes=$minutes" \
+      "binary=$binary_sum began=$began start=$(date -u +%FT%TZ)" >"$log"
+  fi
   while [ -z "$stopped" ]; do
-    seconds_left=$((minutes * 60 - ($(date +%s) - start)))
+    seconds_left=$((minutes * 60 - seconds_before - ($(date +%s) - resumed_at)))
     runs_left=$((target_runs - executions))
     [ "$seconds_left" -gt 0 ] || break
     [ "$target_runs" -eq 0 ] || [ "$runs_left" -gt 0 ] || break
     runs_option=()
     [ "$target_runs" -eq 0 ] || runs_option=(-runs="$runs_left")
     chunk_log="$campaign/.$name.chunk.log"
-    (cd "$crashes" && exec nice -n 19 "$bin_dir/fuzz_$name" \
+    (cd "$crashes" && exec nice -n 19 "$binary" \
       -max_total_time=$((seconds_left < chunk_seconds ? seconds_left : chunk_seconds)) \
       "${runs_option[@]}" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
       -artifact_prefix="$crashes/" "$corpus" "$seeds/$name" >"$chunk_log" 2>&1) &
@@ -85,8 +124,7 @@ for name in "${harnesses[@]}"; do
     executions=$((executions + ${chunk_runs:-0}))
     chunk_edges="$(grep -o 'cov: [0-9]*' "$chunk_log" | tail -n 1 | grep -o '[0-9]*$' || true)"
     edges="${chunk_edges:-$edges}"
-    findings="$(find "$crashes" -maxdepth 1 -type f -newermt "@$start" \
-      \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)"
+    findings="$(count_findings "$began")"
     rm -f "$chunk_log"
     state_line progress >>"$log"
     # A finding, or a fuzzer that did not end by itself, ends this harness's campaign.
