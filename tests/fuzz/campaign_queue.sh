@@ -30,7 +30,7 @@ next_harness() {
 
 write_table() {
   local logs=()
-  mapfile -t logs < <(find "$campaign" -maxdepth 1 -name '*.log' ! -name results.log | sort)
+  mapfile -t logs < <(find "$campaign" -maxdepth 1 -name '*.log' ! -name results.log ! -name '.*' | sort)
   [ ${#logs[@]} -gt 0 ] || return 0
   "$here/campaign_table.sh" "${logs[@]}" >"$campaign/.results.md.$1" &&
     mv "$campaign/.results.md.$1" "$campaign/results.md"

@@ -17,7 +17,9 @@ echo "| Harness | Run | Executions | Edges (cov) | Corpus files | Crashes / leak
 echo "| --- | --- | ---: | ---: | ---: | --- | ---: | --- | --- |"
 for file in "$@"; do
   base="$(basename "$file")"
+  # Skipped: results.log beside the logs, and a chunk's log still being written (.<name>...).
   if [ "$base" = results.log ] && [ $# -gt 1 ]; then continue; fi
+  case "$base" in .*) continue ;; esac
   if [ "$base" = results.log ]; then
     grep -h '^campaign-result: ' "$file" || true
     continue

@@ -94,6 +94,7 @@ for name in "${harnesses[@]}"; do
   fi
   if [ -n "$resumable" ]; then
     echo "campaign-resume: harness=$name executions=$executions at=$(date -u +%FT%TZ)" >>"$log"
+    state_line progress >>"$log"  # so the log reads as a run going on, not a stopped one
   else
     if [ -e "$log" ]; then
       mv "$log" "$campaign/$name.$(date -u -r "$log" +%Y%m%dT%H%M%SZ).log"
