@@ -144,6 +144,8 @@ TEST_F(ConvertTorchCommand, BadInputsEndWithOneLineAndStatus2) {
       {empty, "not a PyTorch checkpoint"},
       {tar, "a tar archive (the checkpoint format of early PyTorch, 0.1.x) is not supported"},
       {fixture("foreign_global.pth"), "the Python global 'posix.system'"},
+      // Found by fuzz_torch_checkpoint: a legacy system info dict that holds itself (leaked).
+      {fixture("fuzz_self_containing_dict.pth"), "the system info: a dict would contain itself"},
       {fixture("tiny_features.pth"), "not a VGG-11/13/16/19 state_dict"},
       {dir_.file("missing.pth"), "cannot open the file"},
   };

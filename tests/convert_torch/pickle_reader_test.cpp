@@ -1,29 +1,15 @@
 // The strict pickle reader on hand-made pickles: what it builds, and every refusal (opcode,
 // global, argument shape, memo, nesting, self-containment, truncation) as one line naming
 // the origin and the byte.
-#include "tools/convert_torch/pickle_reader.h"
-
 #include <gtest/gtest.h>
 
-#include "tests/weights/weights_test_util.h"
+#include "tests/convert_torch/pickle_test_util.h"
 
 namespace nsrg {
 namespace {
 
-using test::contains;
-using test::user_error_of;
+using namespace test;  // parse, error_of, kProto, kOrderedDict, contains
 using namespace std::string_literals;
-
-PickleRef parse(const std::string& bytes) {
-  return read_pickle(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "t.pth"s);
-}
-
-std::string error_of(const std::string& bytes) {
-  return user_error_of([&] { parse(bytes); });
-}
-
-const std::string kProto = "\x80\x02"s;
-const std::string kOrderedDict = "ccollections\nOrderedDict\n)R"s;
 
 TEST(PickleReader, BuildsScalarsContainersAndOrderedDicts) {
   // OrderedDict {'a': (1, -2, 300, True, None), 'b': [0.5]} then BUILD with {}.
@@ -36,25 +22,27 @@ TEST(PickleReader, BuildsScalarsContainersAndOrderedDicts) {
                             "]G\x3f\xe0\x00\x00\x00\x00\x00\x00"
                             "a"
                             "u}b."s;
-  const PickleRef root = parse(bytes);
-  ASSERT_EQ(root->kind, PickleValue::Kind::Dict);
-  ASSERT_EQ(root->entries.size(), 2u);
-  const PickleValue& tuple = *root->entries[0].second;
+  const Pickle pickle = parse(bytes);
+  const PickleValue& root = pickle.root();
+  ASSERT_EQ(root.kind, PickleValue::Kind::Dict);
+  ASSERT_EQ(root.entries.size(), 2u);
+  const PickleValue& tuple = *root.entries[0].second;
   ASSERT_EQ(tuple.items.size(), 5u);
   EXPECT_EQ(tuple.items[0]->integer, 1);
   EXPECT_EQ(tuple.items[1]->integer, -2);
   EXPECT_EQ(tuple.items[2]->integer, 300);
   EXPECT_TRUE(tuple.items[3]->boolean);
   EXPECT_EQ(tuple.items[4]->kind, PickleValue::Kind::None);
-  EXPECT_EQ(root->entries[1].second->items[0]->real, 0.5);
+  EXPECT_EQ(root.entries[1].second->items[0]->real, 0.5);
 }
 
 TEST(PickleReader, MemoAndLong1) {
-  const PickleRef root = parse(kProto + "\x8a\x02\xff\x7fq\x00h\x00\x86."s);
-  ASSERT_EQ(root->items.size(), 2u);
-  EXPECT_EQ(root->items[0]->integer, 0x7fff);
-  EXPECT_EQ(root->items[0], root->items[1]);
-  EXPECT_EQ(parse(kProto + "\x8a\x01\xff."s)->integer, -1);
+  const Pickle pickle = parse(kProto + "\x8a\x02\xff\x7fq\x00h\x00\x86."s);
+  const PickleValue& root = pickle.root();
+  ASSERT_EQ(root.items.size(), 2u);
+  EXPECT_EQ(root.items[0]->integer, 0x7fff);
+  EXPECT_EQ(root.items[0], root.items[1]);
+  EXPECT_EQ(parse(kProto + "\x8a\x01\xff."s).root().integer, -1);
 }
 
 TEST(PickleReader, RefusesEachForeignThing) {
@@ -107,7 +95,7 @@ TEST(PickleReader, DeepNestingIsRefused) {
   EXPECT_TRUE(contains(error_of(bytes + "."s), "nest deeper than 32 levels"s));
   std::string shallow = kProto + "K\x01"s;
   for (int i = 0; i < 20; ++i) shallow += "\x85"s;
-  EXPECT_EQ(parse(shallow + "."s)->depth, 21);
+  EXPECT_EQ(parse(shallow + "."s).root().depth, 21);
 }
 
 TEST(PickleReader, RebuildsATensorRecord) {
@@ -117,16 +105,17 @@ TEST(PickleReader, RebuildsATensorRecord) {
       "cuda:0K\x0ctQ"s;
   const std::string bytes = kProto + "ctorch._utils\n_rebuild_tensor_v2\n("s + storage +
                             "K\x02(K\x02K\x03t(K\x01K\x02t\x89"s + kOrderedDict + "tR."s;
-  const PickleRef tensor = parse(bytes);
-  ASSERT_EQ(tensor->kind, PickleValue::Kind::Tensor);
-  EXPECT_EQ(tensor->tensor->offset, 2);
-  EXPECT_EQ(tensor->tensor->shape, (std::vector<int64_t>{2, 3}));
-  EXPECT_EQ(tensor->tensor->stride, (std::vector<int64_t>{1, 2}));
-  EXPECT_EQ(tensor->tensor->storage->type, "HalfStorage"s);
-  EXPECT_EQ(tensor->tensor->storage->element_size, 2);
-  EXPECT_EQ(tensor->tensor->storage->key, "7"s);
-  EXPECT_EQ(tensor->tensor->storage->location, "cuda:0"s);
-  EXPECT_EQ(tensor->tensor->storage->numel, 12);
+  const Pickle pickle = parse(bytes);
+  const PickleValue& tensor = pickle.root();
+  ASSERT_EQ(tensor.kind, PickleValue::Kind::Tensor);
+  EXPECT_EQ(tensor.tensor->offset, 2);
+  EXPECT_EQ(tensor.tensor->shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(tensor.tensor->stride, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(tensor.tensor->storage->type, "HalfStorage"s);
+  EXPECT_EQ(tensor.tensor->storage->element_size, 2);
+  EXPECT_EQ(tensor.tensor->storage->key, "7"s);
+  EXPECT_EQ(tensor.tensor->storage->location, "cuda:0"s);
+  EXPECT_EQ(tensor.tensor->storage->numel, 12);
 }
 
 }  // namespace

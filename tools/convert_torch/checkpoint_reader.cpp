@@ -35,7 +35,7 @@ void CheckpointReader::take_state_dict(const PickleValue& root, const std::strin
       for (const auto& [name, item] : root.entries)
         if (dict == &root && name->kind == PickleValue::Kind::String && name->text == key &&
             is_tensor_dict(*item)) {
-          dict = item.get();
+          dict = item;
           state_dict_.nested_under = key;
         }
   }

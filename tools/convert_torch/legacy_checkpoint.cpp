@@ -37,20 +37,21 @@ class LegacyCheckpoint : public CheckpointReader {
     size_t offset = 0;
     const auto next_pickle = [&](const char* what) {
       size_t used = 0;
-      const PickleRef value =
+      Pickle pickle =
           read_pickle(head.data() + offset, head.size() - offset, path + ": " + what, &used);
       offset += used;
-      return value;
+      return pickle;
     };
     next_pickle("the magic number");  // its bytes were checked by CheckpointReader::open
-    const PickleRef protocol = next_pickle("the protocol version");
-    if (protocol->kind != PickleValue::Kind::Int || protocol->integer != kProtocolVersion)
+    const Pickle protocol = next_pickle("the protocol version");
+    if (protocol.root().kind != PickleValue::Kind::Int ||
+        protocol.root().integer != kProtocolVersion)
       throw UserError(msg(path, ": legacy protocol version is not ", kProtocolVersion));
-    check_system_info(*next_pickle("the system info"));
-    const PickleRef root = next_pickle("the pickled object");
-    const PickleRef keys = next_pickle("the storage key list");
-    take_state_dict(*root, path);
-    index_storages(*keys, offset);
+    check_system_info(next_pickle("the system info").root());
+    const Pickle root = next_pickle("the pickled object");
+    const Pickle keys = next_pickle("the storage key list");
+    take_state_dict(root.root(), path);
+    index_storages(keys.root(), offset);
   }
 
   std::vector<uint8_t> storage_bytes(const StorageRef& storage) const override {
@@ -102,7 +103,7 @@ class LegacyCheckpoint : public CheckpointReader {
     }
     if (keys.kind != PickleValue::Kind::List)
       throw UserError(msg(path(), ": the storage key list is ", describe(keys)));
-    for (const PickleRef& key : keys.items) {
+    for (const PickleValue* key : keys.items) {
       if (key->kind != PickleValue::Kind::String)
         throw UserError(msg(path(), ": a storage key is ", describe(*key)));
       const auto size = element_sizes.find(key->text);

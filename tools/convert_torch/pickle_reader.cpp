@@ -1,5 +1,6 @@
-// The strict pickle-subset machine: a stack, a mark stack and a memo; opcodes outside the
-// subset, unknown globals, bad argument shapes and any read past the end are UserErrors.
+// The strict pickle-subset machine: a stack, a mark stack and a memo over values that one
+// Pickle owns; opcodes outside the subset, unknown globals, bad argument shapes, a value put
+// inside itself and any read past the end are UserErrors.
 #include "tools/convert_torch/pickle_reader.h"
 
 #include <algorithm>
@@ -13,8 +14,12 @@ namespace nsrg {
 namespace {
 
 constexpr int kMaxDepth = 32;                 // nesting of tuples/lists/dicts
-constexpr size_t kMaxMemo = size_t(1) << 24;  // memo entries
+constexpr size_t kMaxMemo = size_t(1) << 24;  // memo indices
 constexpr size_t kMaxLineLength = 256;        // GLOBAL's "module\nname\n"
+// Values one pickle may build, and memo entries (a VGG-19 state_dict's pickle has under a
+// thousand, about 20 per tensor): every value lives until the Pickle is freed, so this
+// bounds what they take (about 220 MB for 2^20 values, 168 bytes each, and memo entries).
+constexpr size_t kMaxValues = size_t(1) << 20;
 
 // Storage types torch.save writes, with their element sizes. Only Float and Half tensors
 // convert; the others are known so that a file holding them (e.g. batch norm's
@@ -63,18 +68,12 @@ std::string kind_name(PickleValue::Kind kind) {
   return "a value";
 }
 
-PickleRef make(PickleValue::Kind kind) {
-  auto value = std::make_shared<PickleValue>();
-  value->kind = kind;
-  return value;
-}
-
 class Machine {
  public:
   Machine(const uint8_t* data, size_t size, const std::string& origin)
       : data_(data), size_(size), origin_(origin) {}
 
-  PickleRef run(size_t* used) {
+  Pickle run(size_t* used) {
     for (;;) {
       opcode_at_ = pos_;
       const uint8_t op = byte();
@@ -83,7 +82,12 @@ class Machine {
     }
     if (stack_.size() != 1 || !marks_.empty()) fail("STOP with a stack that is not one value");
     if (used) *used = pos_;
-    return stack_.back();
+    const PickleValue& root = *stack_.back();
+    const PickleShape shape = measure_shape(root, kMaxDepth);
+    NSRG_CHECK(!shape.contains_itself && !shape.too_deep && shape.depth == root.depth, origin_,
+               ": the pickle's values do not form a tree of at most ", kMaxDepth, " levels");
+    pickle_.set_root(root);
+    return std::move(pickle_);
   }
 
  private:
@@ -119,60 +123,72 @@ class Machine {
       text += c;
     }
   }
-  PickleRef string_value(std::string text) {
-    if (!is_valid_utf8(text)) fail("a string is not valid UTF-8");
-    auto value = make(PickleValue::Kind::String);
-    value->text = std::move(text);
-    return value;
+  PickleValue& make(PickleValue::Kind kind) {
+    if (pickle_.value_count() >= kMaxValues)
+      fail(msg("the pickle builds more than ", kMaxValues, " values"));
+    return pickle_.add(kind);
   }
-  PickleRef int_value(int64_t integer) {
-    auto value = make(PickleValue::Kind::Int);
-    value->integer = integer;
-    return value;
+  PickleValue* string_value(std::string text) {
+    if (!is_valid_utf8(text)) fail("a string is not valid UTF-8");
+    PickleValue& value = make(PickleValue::Kind::String);
+    value.text = std::move(text);
+    return &value;
+  }
+  PickleValue* int_value(int64_t integer) {
+    PickleValue& value = make(PickleValue::Kind::Int);
+    value.integer = integer;
+    return &value;
   }
 
-  void push(PickleRef value) { stack_.push_back(std::move(value)); }
-  PickleRef pop() {
+  void push(PickleValue* value) { stack_.push_back(value); }
+  void push(PickleValue::Kind kind) { push(&make(kind)); }
+  PickleValue* pop() {
     if (stack_.size() <= (marks_.empty() ? 0 : marks_.back())) fail("pop from an empty stack");
-    PickleRef value = std::move(stack_.back());
+    PickleValue* value = stack_.back();
     stack_.pop_back();
     return value;
   }
-  PickleRef& top() {
+  PickleValue& top() {
     if (stack_.size() <= (marks_.empty() ? 0 : marks_.back())) fail("the stack is empty");
-    return stack_.back();
+    return *stack_.back();
   }
-  std::vector<PickleRef> pop_to_mark() {
+  std::vector<PickleValue*> pop_to_mark() {
     if (marks_.empty()) fail("no MARK to pop to");
     const size_t mark = marks_.back();
     marks_.pop_back();
-    std::vector<PickleRef> items(std::make_move_iterator(stack_.begin() + ptrdiff_t(mark)),
-                                 std::make_move_iterator(stack_.end()));
+    std::vector<PickleValue*> items(stack_.begin() + ptrdiff_t(mark), stack_.end());
     stack_.resize(mark);
     return items;
   }
-  // `item` goes inside `container`: it is frozen and the container's depth follows.
+  // `item` goes inside `container`: it is frozen and the container's depth follows. A
+  // container that is frozen already cannot take it, so with the self-check below no value
+  // ever contains itself, through any number of others.
   void nest(PickleValue& container, PickleValue& item) {
+    if (&item == &container) fail(kind_name(container.kind) + " would contain itself");
     item.frozen = true;
     container.depth = std::max(container.depth, item.depth + 1);
     if (container.depth > kMaxDepth) fail(msg("values nest deeper than ", kMaxDepth, " levels"));
   }
-  PickleRef tuple(std::vector<PickleRef> items) {
-    auto value = make(PickleValue::Kind::Tuple);
-    value->items = std::move(items);
-    for (const auto& item : value->items) nest(*value, *item);
-    return value;
+  PickleValue* tuple(const std::vector<PickleValue*>& items) {
+    PickleValue& value = make(PickleValue::Kind::Tuple);
+    for (PickleValue* item : items) {
+      nest(value, *item);
+      value.items.push_back(item);
+    }
+    return &value;
   }
   void memo_put(uint64_t index) {
     if (index >= kMaxMemo) fail(msg("memo index ", index, " is too large"));
-    memo_[index] = top();
+    if (memo_.size() >= kMaxValues && memo_.count(index) == 0)
+      fail(msg("the pickle memoizes more than ", kMaxValues, " values"));
+    memo_[index] = &top();
   }
   void memo_get(uint64_t index) {
     const auto found = memo_.find(index);
     if (found == memo_.end()) fail(msg("memo index ", index, " was never stored"));
     push(found->second);
   }
-  void set_items(PickleValue& dict, std::vector<PickleRef>& items) {
+  void set_items(PickleValue& dict, const std::vector<PickleValue*>& items) {
     if (dict.kind != PickleValue::Kind::Dict) fail("SETITEM(S) on " + kind_name(dict.kind));
     if (dict.frozen) fail("SETITEM(S) on a dict that is already inside another value");
     if (items.size() % 2 != 0) fail("SETITEMS with an odd number of values");
@@ -182,31 +198,30 @@ class Machine {
         fail("a dict key is " + kind_name(key_kind));
       nest(dict, *items[i]);
       nest(dict, *items[i + 1]);
-      dict.entries.emplace_back(std::move(items[i]), std::move(items[i + 1]));
+      dict.entries.emplace_back(items[i], items[i + 1]);
     }
   }
-  void append_items(PickleValue& list, std::vector<PickleRef>& items) {
+  void append_items(PickleValue& list, const std::vector<PickleValue*>& items) {
     if (list.kind != PickleValue::Kind::List) fail("APPEND(S) on " + kind_name(list.kind));
     if (list.frozen) fail("APPEND(S) on a list that is already inside another value");
-    for (auto& item : items) {
+    for (PickleValue* item : items) {
       nest(list, *item);
-      list.items.push_back(std::move(item));
+      list.items.push_back(item);
     }
   }
 
   void global(const std::string& module, const std::string& name) {
     const std::string full = module + "." + name;
-    auto value = make(PickleValue::Kind::Global);
-    value->text = full;
-    if (module == "torch" && storage_element_size(name) != 0) {
-      push(value);
+    const bool allowed =
+        (module == "torch" && storage_element_size(name) != 0) ||
+        std::any_of(std::begin(kAllowedGlobals), std::end(kAllowedGlobals),
+                    [&](const char* allowed_name) { return full == allowed_name; });
+    if (allowed) {
+      PickleValue& value = make(PickleValue::Kind::Global);
+      value.text = full;
+      push(&value);
       return;
     }
-    for (const char* allowed : kAllowedGlobals)
-      if (full == allowed) {
-        push(value);
-        return;
-      }
     if (full == "torch.storage._load_from_bytes")
       fail(
           "the global torch.storage._load_from_bytes (a tensor pickled with pickle, not "
@@ -215,7 +230,7 @@ class Machine {
   }
 
   // BINPERSID: ('storage', torch.<Type>Storage, key, location, numel[, view_metadata]).
-  PickleRef persistent_load(const PickleValue& id) {
+  PickleValue* persistent_load(const PickleValue& id) {
     const auto& items = id.items;
     if (id.kind != PickleValue::Kind::Tuple || items.size() < 5 || items.size() > 6 ||
         items[0]->kind != PickleValue::Kind::String || items[0]->text != "storage" ||
@@ -247,22 +262,22 @@ class Machine {
       storage->view_offset = offset;
       storage->numel = view_size;
     }
-    auto value = make(PickleValue::Kind::Storage);
-    value->storage = std::move(storage);
-    return value;
+    PickleValue& value = make(PickleValue::Kind::Storage);
+    value.storage = std::move(storage);
+    return &value;
   }
 
   std::vector<int64_t> int_tuple(const PickleValue& value, const char* what) {
     if (value.kind != PickleValue::Kind::Tuple) fail(msg("a tensor's ", what, " is not a tuple"));
     std::vector<int64_t> result;
-    for (const auto& item : value.items) {
+    for (const PickleValue* item : value.items) {
       if (item->kind != PickleValue::Kind::Int) fail(msg("a tensor's ", what, " holds a non-int"));
       result.push_back(item->integer);
     }
     return result;
   }
 
-  PickleRef rebuild_tensor(const std::vector<PickleRef>& args, bool v2) {
+  PickleValue* rebuild_tensor(const std::vector<const PickleValue*>& args, bool v2) {
     if (args.size() < 4 || args[0]->kind != PickleValue::Kind::Storage ||
         args[1]->kind != PickleValue::Kind::Int)
       fail("a tensor is not rebuilt from (storage, offset, size, stride, ...)");
@@ -281,21 +296,21 @@ class Machine {
     record->stride = int_tuple(*args[3], "stride");
     if (record->shape.size() != record->stride.size())
       fail("a tensor's size and stride differ in length");
-    auto value = make(PickleValue::Kind::Tensor);
-    value->tensor = std::move(record);
-    return value;
+    PickleValue& value = make(PickleValue::Kind::Tensor);
+    value.tensor = std::move(record);
+    return &value;
   }
 
   void reduce() {
-    const PickleRef args = pop();
-    const PickleRef callable = pop();
+    const PickleValue* args = pop();
+    const PickleValue* callable = pop();
     if (callable->kind != PickleValue::Kind::Global)
       fail("REDUCE calls " + kind_name(callable->kind));
     if (args->kind != PickleValue::Kind::Tuple) fail("REDUCE arguments are not a tuple");
     const std::string& name = callable->text;
     if (name == "collections.OrderedDict") {
       if (!args->items.empty()) fail("OrderedDict built with arguments");
-      push(make(PickleValue::Kind::Dict));
+      push(PickleValue::Kind::Dict);
     } else if (name == "torch._utils._rebuild_tensor_v2") {
       push(rebuild_tensor(args->items, true));
     } else if (name == "torch._utils._rebuild_tensor") {
@@ -306,7 +321,9 @@ class Machine {
           items[1]->kind != PickleValue::Kind::Bool || items[2]->kind != PickleValue::Kind::Dict ||
           !items[2]->entries.empty())
         fail("_rebuild_parameter has unexpected arguments");
-      push(items[0]);
+      PickleValue& parameter = make(PickleValue::Kind::Tensor);  // the tensor, shared
+      parameter.tensor = items[0]->tensor;
+      push(&parameter);
     } else {
       fail("REDUCE calls '" + short_quote(name) + "'");  // a storage type called directly
     }
@@ -329,10 +346,10 @@ class Machine {
         push(tuple({}));
         break;
       case '}':
-        push(make(PickleValue::Kind::Dict));
+        push(PickleValue::Kind::Dict);
         break;
       case ']':
-        push(make(PickleValue::Kind::List));
+        push(PickleValue::Kind::List);
         break;
       case 't':
         push(tuple(pop_to_mark()));
@@ -340,41 +357,41 @@ class Machine {
       case 0x85:
       case 0x86:
       case 0x87: {  // TUPLE1..3
-        std::vector<PickleRef> items(size_t(op - 0x84));
+        std::vector<PickleValue*> items(size_t(op - 0x84));
         for (size_t i = items.size(); i-- > 0;) items[i] = pop();
-        push(tuple(std::move(items)));
+        push(tuple(items));
         break;
       }
       case 's': {  // SETITEM
-        std::vector<PickleRef> items(2);
+        std::vector<PickleValue*> items(2);
         items[1] = pop();
         items[0] = pop();
-        set_items(*top(), items);
+        set_items(top(), items);
         break;
       }
       case 'u': {  // SETITEMS
-        std::vector<PickleRef> items = pop_to_mark();
-        set_items(*top(), items);
+        const std::vector<PickleValue*> items = pop_to_mark();
+        set_items(top(), items);
         break;
       }
       case 'a': {  // APPEND
-        std::vector<PickleRef> items{pop()};
-        append_items(*top(), items);
+        const std::vector<PickleValue*> items{pop()};
+        append_items(top(), items);
         break;
       }
       case 'e': {  // APPENDS
-        std::vector<PickleRef> items = pop_to_mark();
-        append_items(*top(), items);
+        const std::vector<PickleValue*> items = pop_to_mark();
+        append_items(top(), items);
         break;
       }
       case 'N':
-        push(make(PickleValue::Kind::None));
+        push(PickleValue::Kind::None);
         break;
       case 0x88:
       case 0x89: {  // NEWTRUE, NEWFALSE
-        auto value = make(PickleValue::Kind::Bool);
-        value->boolean = op == 0x88;
-        push(value);
+        PickleValue& value = make(PickleValue::Kind::Bool);
+        value.boolean = op == 0x88;
+        push(&value);
         break;
       }
       case 'K':
@@ -393,18 +410,19 @@ class Machine {
           if (n && n < 8 && (value >> (8 * n - 1)) & 1) value |= ~uint64_t(0) << (8 * n);
           push(int_value(int64_t(value)));
         } else {
-          auto value = make(PickleValue::Kind::BigInt);
-          value->text = bytes(n);
-          push(value);
+          std::string digits = bytes(n);
+          PickleValue& value = make(PickleValue::Kind::BigInt);
+          value.text = std::move(digits);
+          push(&value);
         }
         break;
       }
       case 'G': {  // BINFLOAT, big-endian
         uint64_t bits = 0;
         for (int i = 0; i < 8; ++i) bits = (bits << 8) | byte();
-        auto value = make(PickleValue::Kind::Float);
-        std::memcpy(&value->real, &bits, sizeof bits);
-        push(value);
+        PickleValue& value = make(PickleValue::Kind::Float);
+        std::memcpy(&value.real, &bits, sizeof bits);
+        push(&value);
         break;
       }
       case 'X':
@@ -440,7 +458,7 @@ class Machine {
         break;
       }
       case 0x93: {  // STACK_GLOBAL
-        const PickleRef name = pop(), module = pop();
+        const PickleValue *name = pop(), *module = pop();
         if (name->kind != PickleValue::Kind::String || module->kind != PickleValue::Kind::String)
           fail("STACK_GLOBAL of non-strings");
         global(module->text, name->text);
@@ -453,8 +471,8 @@ class Machine {
         reduce();
         break;
       case 'b': {  // BUILD: only an OrderedDict's state (the state_dict's _metadata)
-        const PickleRef state = pop();
-        const PickleValue::Kind target = top()->kind;
+        const PickleValue* state = pop();
+        const PickleValue::Kind target = top().kind;
         if (target != PickleValue::Kind::Dict ||
             (state->kind != PickleValue::Kind::Dict && state->kind != PickleValue::Kind::None))
           fail("BUILD of " + kind_name(target) + " from " + kind_name(state->kind));
@@ -470,9 +488,10 @@ class Machine {
   size_t size_;
   const std::string& origin_;
   size_t pos_ = 0, opcode_at_ = 0;
-  std::vector<PickleRef> stack_;
+  Pickle pickle_;  // owns every value below
+  std::vector<PickleValue*> stack_;
   std::vector<size_t> marks_;
-  std::unordered_map<uint64_t, PickleRef> memo_;
+  std::unordered_map<uint64_t, PickleValue*> memo_;
 };
 
 }  // namespace
@@ -493,7 +512,7 @@ std::string describe(const PickleValue& value) {
   }
 }
 
-PickleRef read_pickle(const uint8_t* data, size_t size, const std::string& origin, size_t* used) {
+Pickle read_pickle(const uint8_t* data, size_t size, const std::string& origin, size_t* used) {
   return Machine(data, size, origin).run(used);
 }
 

@@ -1,6 +1,7 @@
 // The values a torch checkpoint's pickle may build: Python scalars, strings, tuples, lists
 // and dicts, plus the two torch objects a state_dict holds (storage references and tensor
-// records). Nothing else can be represented, so nothing else can be loaded.
+// records). Nothing else can be represented, so nothing else can be loaded. A Pickle owns
+// all the values one read built; a bounded walk measures their shape.
 #pragma once
 
 #include <cstdint>
@@ -32,9 +33,6 @@ struct TensorRecord {
   std::vector<int64_t> shape, stride;
 };
 
-struct PickleValue;
-using PickleRef = std::shared_ptr<PickleValue>;
-
 struct PickleValue {
   enum class Kind {
     None,
@@ -54,16 +52,47 @@ struct PickleValue {
   bool boolean = false;
   int64_t integer = 0;
   double real = 0;
-  std::string text;              // String; Global: "module.name"; BigInt: its little-endian bytes
-  std::vector<PickleRef> items;  // Tuple, List
-  std::vector<std::pair<PickleRef, PickleRef>> entries;  // Dict, in insertion order
-  std::shared_ptr<const StorageRef> storage;             // Storage
-  std::shared_ptr<const TensorRecord> tensor;            // Tensor
-  int depth = 1;  // nesting depth (containers: 1 + their deepest item)
-  // Set once the value is inside another one; a frozen list or dict cannot change, so no
-  // value can ever contain itself.
+  std::string text;  // String; Global: "module.name"; BigInt: its little-endian bytes
+  // Tuple, List; Dict (in insertion order). The values pointed to belong to the same Pickle.
+  std::vector<const PickleValue*> items;
+  std::vector<std::pair<const PickleValue*, const PickleValue*>> entries;
+  std::shared_ptr<const StorageRef> storage;   // Storage
+  std::shared_ptr<const TensorRecord> tensor;  // Tensor
+  int depth = 1;                               // nesting depth (containers: 1 + their deepest item)
+  // Set once the value is inside another one; a frozen list or dict cannot change, and no
+  // value may be put inside itself, so no value can ever contain itself.
   bool frozen = false;
 };
+
+// One pickle as read: every value it built, owned here and freed together whatever they
+// point to (so no shape they form can leak), and the root value.
+class Pickle {
+ public:
+  Pickle() = default;
+  Pickle(Pickle&&) = default;
+  Pickle& operator=(Pickle&&) = default;
+
+  // A new value, owned by this pickle until it is destroyed.
+  PickleValue& add(PickleValue::Kind kind);
+  size_t value_count() const { return values_.size(); }
+  void set_root(const PickleValue& root) { root_ = &root; }
+  const PickleValue& root() const;
+
+ private:
+  std::vector<std::unique_ptr<PickleValue>> values_;
+  const PickleValue* root_ = nullptr;
+};
+
+// What a walk over a value and everything inside it found. The walk visits each value once
+// (a value the memo shares counts once) and goes at most `max_depth` levels down, so it
+// ends on any input, a value that contains itself included.
+struct PickleShape {
+  size_t values = 0;             // distinct values reached
+  int depth = 0;                 // levels below and including the root (a scalar: 1)
+  bool contains_itself = false;  // some value was reached again inside itself
+  bool too_deep = false;         // values more than max_depth levels down were not visited
+};
+PickleShape measure_shape(const PickleValue& root, int max_depth);
 
 // "a tuple of 3", "the string 'x'", ... for one-line messages.
 std::string describe(const PickleValue& value);

@@ -41,10 +41,10 @@ class ZipCheckpoint : public CheckpointReader {
     const std::vector<uint8_t> pickle = zip_.read(pickle_name, UINT64_MAX, kMaxPickleBytes);
     const std::string origin = path + ": " + short_quote(pickle_name);
     size_t used = 0;
-    const PickleRef root = read_pickle(pickle.data(), pickle.size(), origin, &used);
+    const Pickle values = read_pickle(pickle.data(), pickle.size(), origin, &used);
     if (used != pickle.size())
       throw UserError(msg(origin, " has ", pickle.size() - used, " bytes after its end"));
-    take_state_dict(*root, origin);
+    take_state_dict(values.root(), origin);
   }
 
   std::vector<uint8_t> storage_bytes(const StorageRef& storage) const override {
