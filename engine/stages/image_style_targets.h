@@ -1,6 +1,7 @@
-// The style targets of one rendered image: each style layer's base Gram (captured from the
-// style images, or loaded from a kept style, style.targets) randomized for the image's
-// seed; and keeping them (output.save_targets) as a style targets file beside the image.
+// The style targets of one rendered image: each style layer's base Gram
+// (captured from the style images, or loaded from a kept style, style.targets)
+// randomized for the image's seed; and keeping them (output.save_targets) as a
+// style targets file beside the image.
 #pragma once
 
 #include <cstdint>
@@ -21,24 +22,30 @@ struct ImageStyleTargets {
   std::map<std::string, const Tensor*> by_layer;  // into `randomized` or the base Grams
 };
 
-// The targets of `layers` for the render seed `seed`: the base Gram where the layer's mode is
-// none or `randomize` is false (the un-randomized reference of a contact sheet row), else
-// its randomization. `base_grams` must outlive the result.
+// The targets of `layers` for the render seed `seed`: the base Gram where the
+// layer's mode is none or `randomize` is false (the un-randomized reference of
+// a contact sheet row), else its randomization. `base_grams` must outlive the
+// result.
 ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const RenderConfig& config,
                                      const std::map<std::string, Tensor>& base_grams,
                                      const std::vector<std::string>& layers, uint64_t seed,
                                      bool randomize);
 
-// style.targets' Gram matrices of `layers` on the backend. UserError naming the file and the
-// layer when a Gram's size is not the network's channel count at that layer.
+// style.targets' Gram matrices of `layers` on the backend. UserError naming the
+// file and the layer when a Gram's size is not the network's channel count at
+// that layer.
 std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network& network,
                                                  const std::string& path,
                                                  const std::vector<std::string>& layers);
 
-// Writes each image's targets (output.save_targets). The source facts (style image and
-// model hashes) are gathered once, when it is made; the file records the size of `stage`,
-// the stage whose Grams `targets` are.
+// Writes each image's targets (output.save_targets). The source facts (style
+// image and model hashes, a kept style's lineage and SHA-256) are gathered
+// once, when it is made. The file records the size the Grams were measured at:
+// `stage`'s when they were captured at it from style images, else the kept
+// style's own. Its lineage is the root captured from the style images, or the
+// kept style's lineage, with a randomize step appended when this image
+// randomized any layer (naming the kept style by its SHA-256).
 class StyleTargetsWriter {
  public:
   explicit StyleTargetsWriter(const RenderConfig& config);
@@ -49,6 +56,8 @@ class StyleTargetsWriter {
  private:
   const RenderConfig& config_;
   StyleTargetsInfo common_;
+  std::string parent_sha256_;  // of style.targets; empty without one
+  bool measured_here_ = true;  // the Grams are measured at each stage's size
 };
 
 }  // namespace nsrg

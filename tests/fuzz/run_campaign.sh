@@ -10,7 +10,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 minutes="${1:?usage: run_campaign.sh MINUTES [harness ...]}"
 shift
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(image config architecture safetensors style_targets caffemodel prototxt)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(image config architecture safetensors style_targets lineage caffemodel prototxt)
 "$here/build_fuzzers.sh"
 build_dir="${FUZZ_BUILD_DIR:-$here/../../build-fuzz}"
 for name in "${harnesses[@]}"; do
