@@ -7,9 +7,34 @@
 #include "engine/core/error.h"
 #include "engine/core/randomization.h"
 #include "engine/image/image.h"
+#include "engine/image/image_output.h"
+#include "engine/net/targets.h"
 #include "weights/sha256.h"
 
 namespace nsrg {
+
+std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& network,
+                                                  const Preprocess& preprocess,
+                                                  const std::vector<Image>& images,
+                                                  const std::vector<float>& blend_weights,
+                                                  const std::vector<std::string>& layers) {
+  std::vector<Tensor> tensors;
+  std::vector<const Tensor*> pointers;
+  for (const Image& image : images) tensors.push_back(image_to_tensor(backend, image, preprocess));
+  for (const Tensor& t : tensors) pointers.push_back(&t);
+  return capture_grams(backend, network, pointers, blend_weights, layers);
+}
+
+Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& base,
+                       const RandomizeSettings& settings, uint64_t seed, const std::string& layer) {
+  // The seed alone names a variant (variant 0): seed S+v renders variant v anywhere.
+  const int index = network.index_of(layer);
+  NSRG_CHECK(index >= 0, "layer ", layer, " not in the network");
+  const GramRandomization params = gram_randomization(settings, seed, 0, uint32_t(index));
+  Tensor target = backend.empty(base.shape());
+  randomize_target(backend, base, params, target);
+  return target;
+}
 
 ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const RenderConfig& config,
@@ -25,12 +50,7 @@ ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
       targets.by_layer[layer] = &base;
       continue;
     }
-    // The seed alone names a variant (variant 0): seed S+v renders variant v
-    // anywhere.
-    const GramRandomization params =
-        gram_randomization(settings, seed, 0, uint32_t(network.index_of(layer)));
-    targets.randomized.push_back(backend.empty(base.shape()));
-    randomize_target(backend, base, params, targets.randomized.back());
+    targets.randomized.push_back(randomized_gram(backend, network, base, settings, seed, layer));
     targets.by_layer[layer] = &targets.randomized.back();
   }
   return targets;
@@ -66,13 +86,12 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(con
   if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = sha256_file_hex(config.model);
   common_.levels = name_in(kLevelsModeNames, config.levels);
   if (!config.style_targets.empty()) {
-    // Targets of targets: the sources and the lineage are those of the file
-    // rendered from.
+    // Targets of targets: the sources and the lineage are those of the file rendered from.
     const StyleTargetsInfo parent = read_style_targets_info(config.style_targets);
     common_.sources = parent.sources;
     common_.lineage = parent.lineage;
     parent_sha256_ = sha256_file_hex(config.style_targets);
-    measured_here_ = false;
+    measured_here_ = config.style_replay;
     common_.image_size = parent.image_size;
     common_.style_scale = parent.style_scale;
   } else {
@@ -93,10 +112,12 @@ void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& target
                                uint64_t seed, const std::string& variant, bool randomized,
                                const std::string& path) const {
   StyleTargetsInfo info = common_;
-  // The size the Grams were measured at: the stage's, not the top-level keys'.
+  // The size the Grams were measured at: the stage's, not the top-level keys' (a replay
+  // measures at the stage's size with the root's style scale).
   if (measured_here_) {
     info.image_size = stage.image_size;
-    info.style_scale = stage.style_scale;
+    info.style_scale =
+        config_.style_targets.empty() ? stage.style_scale : common_.lineage.root.style_scale;
   }
   if (config_.style_targets.empty()) info.lineage.root.style_scale = stage.style_scale;
   info.layers = layers;
