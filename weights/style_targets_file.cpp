@@ -6,6 +6,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/utf8.h"
+#include "weights/metadata_fields.h"
 
 namespace nsrg {
 namespace {
@@ -14,21 +15,10 @@ using json = nlohmann::json;
 
 constexpr char kFormatKey[] = "nsrg.style_targets";
 
+constexpr char kFormat1[] = "1";
+
 std::string float_text(float value) {
   return json(value).dump();
-}
-
-// Metadata entry `key` of `path`, parsed as JSON (every structured entry is JSON text).
-json metadata_json(const std::string& path, const std::map<std::string, std::string>& metadata,
-                   const std::string& key) {
-  const auto it = metadata.find(key);
-  if (it == metadata.end())
-    throw UserError(msg(path, ": style targets file lacks the metadata entry ", key));
-  try {
-    return json::parse(it->second);
-  } catch (const json::exception&) {
-    throw UserError(msg(path, ": metadata entry ", key, " is not valid JSON"));
-  }
 }
 
 std::string metadata_string(const std::string& path,
@@ -40,37 +30,10 @@ std::string metadata_string(const std::string& path,
   return it->second;
 }
 
-// A typed field of a JSON object read from the file; UserError naming the entry when absent
-// or of another type.
-template <typename T>
-T field(const std::string& path, const std::string& entry, const json& object, const char* name) {
-  const auto it = object.find(name);
-  try {
-    if (it != object.end()) return it->get<T>();
-  } catch (const json::exception&) {
-  }
-  throw UserError(msg(path, ": metadata entry ", entry, ": field \"", name,
-                      "\" is missing or of the wrong type"));
-}
-
-// A string field that must be one of an enum's names; UserError naming the entry otherwise.
-template <typename Enum, size_t N>
-Enum named_field(const std::string& path, const std::string& entry, const json& object,
-                 const char* name, const NamedValue<Enum> (&names)[N]) {
-  const std::string text = field<std::string>(path, entry, object, name);
-  const std::optional<Enum> value = value_in(names, text);
-  if (!value)
-    throw UserError(msg(path, ": metadata entry ", entry, ": field \"", name, "\" is \"",
-                        short_quote(text), "\", not one of ", joined_names(names)));
-  return *value;
-}
-
-float finite_float(const std::string& path, const std::string& entry, const json& object,
-                   const char* name) {
-  const double value = field<double>(path, entry, object, name);
-  if (!std::isfinite(value) || std::fabs(value) > 3.0e38)
-    throw UserError(msg(path, ": metadata entry ", entry, ": field \"", name, "\" is not finite"));
-  return float(value);
+// Metadata entry `key` of `path`, parsed as JSON (every structured entry is JSON text).
+json metadata_json(const std::string& path, const std::map<std::string, std::string>& metadata,
+                   const std::string& key) {
+  return parse_metadata_json(path, key, metadata_string(path, metadata, key));
 }
 
 }  // namespace
@@ -83,32 +46,19 @@ void write_style_targets(const std::string& path, const StyleTargetsInfo& info,
                          const std::vector<TensorView>& grams) {
   NSRG_CHECK(grams.size() == info.layers.size(), grams.size(), " Grams for ", info.layers.size(),
              " layers");
-  json sources = json::array();
-  for (const StyleSource& s : info.sources)
-    sources.push_back({{"file", s.file}, {"sha256", s.sha256}, {"blend_weight", s.blend_weight}});
-  json randomization = json::array();
-  for (const TargetRandomization& r : info.randomization)
-    randomization.push_back({{"layer", r.layer},
-                             {"mode", randomize_mode_name(r.settings.mode)},
-                             {"range", {r.settings.lo, r.settings.hi}},
-                             {"distribution", random_distribution_name(r.settings.distribution)},
-                             {"mix", r.settings.mix},
-                             {"keep_energy", r.settings.keep_energy}});
-  const auto dump = [](const json& value) {
-    return value.dump(-1, ' ', false, json::error_handler_t::replace);
-  };
   std::map<std::string, std::string> metadata{
       {kFormatKey, kStyleTargetsFormat},
       {"nsrg.model", valid_utf8_or_question_marks(info.model)},
       {"nsrg.model_sha256", info.model_sha256},
-      {"nsrg.layers", dump(info.layers)},
-      {"nsrg.style_images", dump(sources)},
-      {"nsrg.randomization", dump(randomization)},
+      {"nsrg.layers", metadata_json_text(info.layers)},
+      {"nsrg.style_images", style_images_json_text(info.sources)},
+      {"nsrg.randomization", randomization_json_text(info.randomization)},
       {"nsrg.seed", std::to_string(info.seed)},
       {"nsrg.variant", info.variant},
       {"nsrg.image_size", std::to_string(info.image_size)},
       {"nsrg.style_scale", float_text(info.style_scale)},
       {"nsrg.levels", info.levels},
+      {"nsrg.lineage", lineage_json_text(info.lineage)},
   };
   std::vector<TensorView> named;
   for (size_t i = 0; i < grams.size(); ++i) {
@@ -129,9 +79,10 @@ StyleTargetsInfo parse_info(const std::string& path,
   if (format == metadata.end())
     throw UserError(msg(path, ": not a style targets file (no ", kFormatKey,
                         " metadata; write one with output.save_targets = true)"));
-  if (format->second != kStyleTargetsFormat)
+  if (format->second != kStyleTargetsFormat && format->second != kFormat1)
     throw UserError(msg(path, ": style targets format \"", short_quote(format->second),
-                        "\" is not supported (this build reads format ", kStyleTargetsFormat, ")"));
+                        "\" is not supported (this build reads formats ", kFormat1, " and ",
+                        kStyleTargetsFormat, ")"));
   StyleTargetsInfo info;
   info.model = metadata_string(path, metadata, "nsrg.model");
   info.model_sha256 = metadata_string(path, metadata, "nsrg.model_sha256");
@@ -147,39 +98,10 @@ StyleTargetsInfo parse_info(const std::string& path,
             msg(path, ": metadata entry nsrg.layers names ", short_quote(seen), " twice"));
     info.layers.push_back(layer.get<std::string>());
   }
-  const json sources = metadata_json(path, metadata, "nsrg.style_images");
-  if (!sources.is_array())
-    throw UserError(msg(path, ": metadata entry nsrg.style_images is not a list"));
-  for (const json& source : sources)
-    info.sources.push_back({field<std::string>(path, "nsrg.style_images", source, "file"),
-                            field<std::string>(path, "nsrg.style_images", source, "sha256"),
-                            finite_float(path, "nsrg.style_images", source, "blend_weight")});
-  const json randomization = metadata_json(path, metadata, "nsrg.randomization");
-  if (!randomization.is_array())
-    throw UserError(msg(path, ": metadata entry nsrg.randomization is not a list"));
-  for (const json& entry : randomization) {
-    const std::string where = "nsrg.randomization";
-    TargetRandomization r;
-    r.layer = field<std::string>(path, where, entry, "layer");
-    r.settings.mode = named_field(path, where, entry, "mode", kRandomizeModeNames);
-    const json range = field<json>(path, where, entry, "range");
-    const auto in_float_range = [](const json& value) {
-      return value.is_number() && std::isfinite(value.get<double>()) &&
-             std::fabs(value.get<double>()) <= 3.0e38;
-    };
-    if (!range.is_array() || range.size() != 2 || !in_float_range(range[0]) ||
-        !in_float_range(range[1]))
-      throw UserError(msg(path, ": metadata entry ", where, ": field \"range\" is not [lo, hi]"));
-    r.settings.lo = float(range[0].get<double>());
-    r.settings.hi = float(range[1].get<double>());
-    r.settings.distribution =
-        named_field(path, where, entry, "distribution", kRandomDistributionNames);
-    r.settings.mix = finite_float(path, where, entry, "mix");
-    // Files written before keep_energy existed have no such field: it was off.
-    if (entry.contains("keep_energy"))
-      r.settings.keep_energy = field<bool>(path, where, entry, "keep_energy");
-    info.randomization.push_back(r);
-  }
+  info.sources = parse_style_images(path, "nsrg.style_images",
+                                    metadata_string(path, metadata, "nsrg.style_images"));
+  info.randomization = parse_randomization(path, "nsrg.randomization",
+                                           metadata_string(path, metadata, "nsrg.randomization"));
   const std::string seed = metadata_string(path, metadata, "nsrg.seed");
   try {
     size_t used = 0;
@@ -202,6 +124,10 @@ StyleTargetsInfo parse_info(const std::string& path,
   info.levels = metadata_string(path, metadata, "nsrg.levels");
   if (info.levels != "minmax" && info.levels != "clamp" && info.levels != "auto")
     throw UserError(msg(path, ": metadata entry nsrg.levels is not minmax, clamp or auto"));
+  // A format-1 file recorded no lineage: its root is unknown.
+  info.lineage = format->second == kFormat1
+                     ? unknown_lineage()
+                     : parse_lineage(path, metadata_string(path, metadata, "nsrg.lineage"));
   return info;
 }
 

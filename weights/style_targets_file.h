@@ -1,8 +1,8 @@
 // The style targets file ("a kept style"): the target Gram matrix of every style layer of
 // one rendered image, after randomization, in safetensors with string metadata saying where
 // it came from (style images and their SHA-256, model, layers, randomization, seed,
-// variant). Written by output.save_targets, read by style.targets; format in
-// docs/style_targets.md.
+// variant) and its lineage (how to make the Grams again, weights/style_lineage.h). Written by
+// output.save_targets, read by style.targets; format in docs/style_targets.md.
 #pragma once
 
 #include <cstdint>
@@ -11,22 +11,15 @@
 
 #include "engine/core/randomization.h"
 #include "weights/safetensors.h"
+#include "weights/style_lineage.h"
 
 namespace nsrg {
 
-constexpr char kStyleTargetsFormat[] = "1";
+// The format written; format "1" files (no lineage) are still read.
+constexpr char kStyleTargetsFormat[] = "2";
 
-struct StyleSource {
-  std::string file;    // the style image's path as the config resolved it
-  std::string sha256;  // of the file's bytes
-  float blend_weight = 1.0f;
-};
-
-// One layer's randomization, as it was applied.
-struct TargetRandomization {
-  std::string layer;
-  RandomizeSettings settings;
-};
+// A style image the Grams came from (file, SHA-256, blend weight).
+using StyleSource = LineageImage;
 
 struct StyleTargetsInfo {
   std::string model;                // the config's model: "builtin:..." or the weights file's path
@@ -39,6 +32,7 @@ struct StyleTargetsInfo {
   int image_size = 0;
   float style_scale = 1.0f;
   std::string levels;  // the output levels of the render the targets came from
+  Lineage lineage;     // root "unknown" for a format-1 file
 };
 
 struct StyleTargets {

@@ -53,6 +53,7 @@ struct RenderConfig {
   std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
   float style_weight = 100.0f;
   std::string style_targets;  // resolved path of a kept style (output.save_targets), or empty
+  bool style_replay = false;  // rebuild the kept style's Grams from its lineage at each size
   // [loss]
   bool normalize_gradients = false;
   // [init]

@@ -11,6 +11,8 @@
 //   number(key, float&, low, high[, default])  a number within the bounds; `default` is
 //                                              stored first when the key is absent
 //   boolean(key, bool&)
+//   kept_style_flag(key, bool&, kept)    a boolean that may be true only with style.targets
+//                                        (`kept`); written to JSON only when true
 //   layers(key, names&, allow_empty)     distinct, non-empty layer names
 //   range(key, lo&, hi&, low, high, strict)    two numbers [lo, hi]
 //   input_file(key, path&, why)          an existing file, resolved against the config's
@@ -119,6 +121,7 @@ void visit_config(V& v, RenderConfig& c) {
     style.number("scale", c.top_level.style_scale, exclusive(0), inclusive(10));
     style.layers("layers", c.style_layers, false);
     style.number("weight", c.style_weight, inclusive(0), unbounded());
+    style.kept_style_flag("replay", c.style_replay, kept_style);
   });
   v.section("loss", [&](auto& loss) {
     loss.number("tv_weight", c.top_level.tv_weight, inclusive(0), unbounded());

@@ -52,6 +52,10 @@ class JsonVisitor {
     out_[key] = shortest_decimal(value);
   }
   void boolean(const std::string& key, bool value) { out_[key] = value; }
+  // Only when true: the summaries of runs without it stay as they were.
+  void kept_style_flag(const std::string& key, bool value, bool) {
+    if (value) out_[key] = value;
+  }
   void layers(const std::string& key, const std::vector<std::string>& names, bool) {
     out_[key] = names;
   }

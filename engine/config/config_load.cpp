@@ -111,6 +111,11 @@ class TomlVisitor {
   }
 
   void boolean(const std::string& key, bool& out) { reader_.read_bool(key, out); }
+  void kept_style_flag(const std::string& key, bool& out, bool kept_style) {
+    reader_.read_bool(key, out);
+    if (out && !kept_style)
+      reader_.fail(key, "needs style.targets (it rebuilds a kept style from its lineage)");
+  }
 
   void layers(const std::string& key, std::vector<std::string>& out, bool allow_empty) {
     reader_.read_layer_names(key, out, allow_empty);

@@ -51,6 +51,10 @@ class KeyCollector {
     add(key);
   }
   template <typename... Ignored>
+  void kept_style_flag(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
   void layers(const std::string& key, Ignored&&...) {
     add(key);
   }

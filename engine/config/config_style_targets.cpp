@@ -2,6 +2,7 @@
 #include "engine/config/config_style_targets.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "engine/config/config_paths.h"
 #include "engine/core/enum_names.h"
@@ -16,6 +17,48 @@ namespace {
 
 bool is_builtin(const std::string& model) {
   return model.rfind("builtin:", 0) == 0;
+}
+
+[[noreturn]] void fail_replay(const SectionReader& style, const std::string& what) {
+  style.errors().fail("style.replay", what);
+}
+
+// style.replay: everything the replay reads is there and is what the lineage recorded.
+void check_replayable(const SectionReader& style, const RenderConfig& config,
+                      const StyleTargetsInfo& info) {
+  const std::string& file = config.style_targets;
+  const LineageRoot& root = info.lineage.root;
+  if (root.kind == LineageRootKind::Unknown)
+    fail_replay(style,
+                msg(file,
+                    " has no lineage to replay (its root is unknown: a format-1 file, or bred from "
+                    "one)"));
+  if (root.kind == LineageRootKind::Blend)
+    fail_replay(
+        style,
+        msg(file, " is a blend of kept styles; this build replays lineages of style images only"));
+  if (root.model != info.model || root.model_sha256 != info.model_sha256)
+    fail_replay(style, msg(file, ": the lineage's model ", root.model, " is not the file's model ",
+                           info.model));
+  for (const LineageImage& image : root.style_images) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(image.file, error))
+      fail_replay(style, msg("style image ", image.file, " of ", file, "'s lineage is missing"));
+    if (sha256_file_hex(image.file) != image.sha256)
+      fail_replay(style, msg("style image ", image.file, " of ", file,
+                             "'s lineage has changed (its SHA-256 is not the recorded ",
+                             image.sha256, ")"));
+  }
+  std::vector<std::string> needed = config.style_layers;
+  needed.insert(needed.end(), config.sweep_style_layers.begin(), config.sweep_style_layers.end());
+  for (size_t i = 0; i < info.lineage.steps.size(); ++i) {
+    const RandomizeStep* step = std::get_if<RandomizeStep>(&info.lineage.steps[i]);
+    if (step == nullptr) fail_replay(style, msg(file, ": lineage step ", i + 1, " is a blend"));
+    for (const std::string& layer : needed)
+      if (std::none_of(step->layers.begin(), step->layers.end(),
+                       [&](const TargetRandomization& r) { return r.layer == layer; }))
+        fail_replay(style, msg(file, ": lineage step ", i + 1, " has no entry for layer ", layer));
+  }
 }
 
 }  // namespace
@@ -41,6 +84,7 @@ void check_style_targets_match(const SectionReader& style, bool levels_given,
     style.errors().fail("model",
                         msg("is ", config.model, " but style.targets ", file, " was made with ",
                             info.model, is_builtin(info.model) ? "" : " (another weights file)"));
+  if (config.style_replay) check_replayable(style, config, info);
   if (!levels_given && !config.any_randomization()) {
     const std::optional<LevelsMode> levels = value_in(kLevelsModeNames, info.levels);
     if (!levels)

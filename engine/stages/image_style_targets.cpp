@@ -1,13 +1,40 @@
 // Making, loading and keeping the style targets of one image.
 #include "engine/stages/image_style_targets.h"
 
+#include <algorithm>
+
 #include "engine/core/enum_names.h"
 #include "engine/core/error.h"
 #include "engine/core/randomization.h"
 #include "engine/image/image.h"
+#include "engine/image/image_output.h"
+#include "engine/net/targets.h"
 #include "weights/sha256.h"
 
 namespace nsrg {
+
+std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& network,
+                                                  const Preprocess& preprocess,
+                                                  const std::vector<Image>& images,
+                                                  const std::vector<float>& blend_weights,
+                                                  const std::vector<std::string>& layers) {
+  std::vector<Tensor> tensors;
+  std::vector<const Tensor*> pointers;
+  for (const Image& image : images) tensors.push_back(image_to_tensor(backend, image, preprocess));
+  for (const Tensor& t : tensors) pointers.push_back(&t);
+  return capture_grams(backend, network, pointers, blend_weights, layers);
+}
+
+Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& base,
+                       const RandomizeSettings& settings, uint64_t seed, const std::string& layer) {
+  // The seed alone names a variant (variant 0): seed S+v renders variant v anywhere.
+  const int index = network.index_of(layer);
+  NSRG_CHECK(index >= 0, "layer ", layer, " not in the network");
+  const GramRandomization params = gram_randomization(settings, seed, 0, uint32_t(index));
+  Tensor target = backend.empty(base.shape());
+  randomize_target(backend, base, params, target);
+  return target;
+}
 
 ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const RenderConfig& config,
@@ -23,11 +50,7 @@ ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
       targets.by_layer[layer] = &base;
       continue;
     }
-    // The seed alone names a variant (variant 0): seed S+v renders variant v anywhere.
-    const GramRandomization params =
-        gram_randomization(settings, seed, 0, uint32_t(network.index_of(layer)));
-    targets.randomized.push_back(backend.empty(base.shape()));
-    randomize_target(backend, base, params, targets.randomized.back());
+    targets.randomized.push_back(randomized_gram(backend, network, base, settings, seed, layer));
     targets.by_layer[layer] = &targets.randomized.back();
   }
   return targets;
@@ -59,17 +82,29 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
 }
 
 StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(config) {
+  common_.model = config.model;
+  if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = sha256_file_hex(config.model);
+  common_.levels = name_in(kLevelsModeNames, config.levels);
   if (!config.style_targets.empty()) {
-    // Targets of targets: the sources are those of the file rendered from.
-    common_.sources = read_style_targets_info(config.style_targets).sources;
+    // Targets of targets: the sources and the lineage are those of the file rendered from.
+    const StyleTargetsInfo parent = read_style_targets_info(config.style_targets);
+    common_.sources = parent.sources;
+    common_.lineage = parent.lineage;
+    parent_sha256_ = sha256_file_hex(config.style_targets);
+    measured_here_ = config.style_replay;
+    common_.image_size = parent.image_size;
+    common_.style_scale = parent.style_scale;
   } else {
     for (size_t i = 0; i < config.style_images.size(); ++i)
       common_.sources.push_back({config.style_images[i], sha256_file_hex(config.style_images[i]),
                                  config.style_blend_weights[i]});
+    LineageRoot root;
+    root.kind = LineageRootKind::Images;
+    root.model = common_.model;
+    root.model_sha256 = common_.model_sha256;
+    root.style_images = common_.sources;
+    common_.lineage = captured_lineage(root);  // style_scale: the stage's, set by write
   }
-  common_.model = config.model;
-  if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = sha256_file_hex(config.model);
-  common_.levels = name_in(kLevelsModeNames, config.levels);
 }
 
 void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& targets,
@@ -77,9 +112,14 @@ void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& target
                                uint64_t seed, const std::string& variant, bool randomized,
                                const std::string& path) const {
   StyleTargetsInfo info = common_;
-  // The size the Grams were measured at: the stage's, not the top-level keys'.
-  info.image_size = stage.image_size;
-  info.style_scale = stage.style_scale;
+  // The size the Grams were measured at: the stage's, not the top-level keys' (a replay
+  // measures at the stage's size with the root's style scale).
+  if (measured_here_) {
+    info.image_size = stage.image_size;
+    info.style_scale =
+        config_.style_targets.empty() ? stage.style_scale : common_.lineage.root.style_scale;
+  }
+  if (config_.style_targets.empty()) info.lineage.root.style_scale = stage.style_scale;
   info.layers = layers;
   info.seed = seed;
   info.variant = variant;
@@ -95,6 +135,11 @@ void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& target
     if (!randomized) settings.mode = RandomizeMode::None;
     info.randomization.push_back({layers[i], settings});
   }
+  const bool any_randomized = std::any_of(
+      info.randomization.begin(), info.randomization.end(),
+      [](const TargetRandomization& r) { return r.settings.mode != RandomizeMode::None; });
+  if (any_randomized)
+    append_randomize_step(info.lineage, {parent_sha256_, seed, variant, info.randomization});
   write_style_targets(path, info, views);
 }
 

@@ -11,6 +11,8 @@
 
 #include "engine/config/config.h"
 #include "engine/core/backend.h"
+#include "engine/core/preprocess.h"
+#include "engine/image/image.h"
 #include "engine/net/network.h"
 #include "weights/style_targets_file.h"
 
@@ -20,6 +22,18 @@ struct ImageStyleTargets {
   std::vector<Tensor> randomized;                 // targets made for this image
   std::map<std::string, const Tensor*> by_layer;  // into `randomized` or the base Grams
 };
+
+// The Grams of `layers` captured from `images` and blended by `blend_weights` (normalized).
+std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& network,
+                                                  const Preprocess& preprocess,
+                                                  const std::vector<Image>& images,
+                                                  const std::vector<float>& blend_weights,
+                                                  const std::vector<std::string>& layers);
+
+// The randomization of `layer`'s Gram `base` for the render seed `seed` (the seed alone
+// names a variant: Philox variant 0).
+Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& base,
+                       const RandomizeSettings& settings, uint64_t seed, const std::string& layer);
 
 // The targets of `layers` for the render seed `seed`: the base Gram where the layer's mode is
 // none or `randomize` is false (the un-randomized reference of a contact sheet row), else
@@ -37,8 +51,11 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
                                                  const std::vector<std::string>& layers);
 
 // Writes each image's targets (output.save_targets). The source facts (style image and
-// model hashes) are gathered once, when it is made; the file records the size of `stage`,
-// the stage whose Grams `targets` are.
+// model hashes, a kept style's lineage and SHA-256) are gathered once, when it is made. The
+// file records the size the Grams were measured at: `stage`'s when they were captured at
+// it (from style images, or replayed), else the kept style's own. Its lineage is the root
+// captured from the style images, or the kept style's lineage, with a randomize step
+// appended when this image randomized any layer (naming the kept style by its SHA-256).
 class StyleTargetsWriter {
  public:
   explicit StyleTargetsWriter(const RenderConfig& config);
@@ -49,6 +66,8 @@ class StyleTargetsWriter {
  private:
   const RenderConfig& config_;
   StyleTargetsInfo common_;
+  std::string parent_sha256_;  // of style.targets; empty without one
+  bool measured_here_ = true;  // the Grams are measured at each stage's size
 };
 
 }  // namespace nsrg

@@ -6,13 +6,22 @@
 #include "engine/image/image_output.h"
 #include "engine/net/targets.h"
 #include "engine/stages/image_style_targets.h"
+#include "engine/stages/lineage_replay.h"
 
 namespace nsrg {
+
+int style_image_size(float style_scale, int image_size) {
+  return int(std::ceil(style_scale * image_size));
+}
 
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
   StageInputs inputs;
   inputs.content_image = load_image_at_size(config.content_image, stage.image_size);
-  const int style_size = int(std::ceil(stage.style_scale * stage.image_size));
+  if (config.style_replay) {  // the lineage's root images
+    inputs.style_images = load_root_style_images(replayed_lineage(config).root, stage.image_size);
+    return inputs;
+  }
+  const int style_size = style_image_size(stage.style_scale, stage.image_size);
   for (const std::string& path : config.style_images)
     inputs.style_images.push_back(load_image_at_size(path, style_size));
   return inputs;
@@ -24,17 +33,15 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
   inputs.content_tensor = image_to_tensor(backend, inputs.content_image, preprocess);
   inputs.content_targets =
       capture_features(backend, network, inputs.content_tensor, config.content_layers);
-  if (!config.style_targets.empty()) {  // a kept style: the same Grams at every size
+  if (config.style_replay) {  // a kept style rebuilt at this size from its lineage
+    inputs.base_grams = replay_grams(backend, network, preprocess, replayed_lineage(config),
+                                     inputs.style_images, style_layers);
+  } else if (!config.style_targets.empty()) {  // a kept style: the same Grams at every size
     inputs.base_grams = load_style_targets(backend, network, config.style_targets, style_layers);
-    return;
+  } else {
+    inputs.base_grams = capture_style_grams(backend, network, preprocess, inputs.style_images,
+                                            config.style_blend_weights, style_layers);
   }
-  std::vector<Tensor> style_tensors;
-  std::vector<const Tensor*> style_pointers;
-  for (const Image& image : inputs.style_images)
-    style_tensors.push_back(image_to_tensor(backend, image, preprocess));
-  for (const Tensor& t : style_tensors) style_pointers.push_back(&t);
-  inputs.base_grams =
-      capture_grams(backend, network, style_pointers, config.style_blend_weights, style_layers);
 }
 
 MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<LayerSpec>& layers,

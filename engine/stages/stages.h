@@ -30,7 +30,12 @@ struct StageInputs {
   std::map<std::string, Tensor> base_grams;  // blended, un-randomized, every style layer used
 };
 
-// Reads the content and style images at the stage's sizes.
+// The longest side of the style images for a render of `image_size`:
+// ceil(style_scale * image_size).
+int style_image_size(float style_scale, int image_size);
+
+// Reads the content and style images at the stage's sizes (with style.replay the style
+// images are the kept style's lineage root's, at the root's style scale).
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage);
 
 // Captures the content features of config.content_layers and the blended Grams of

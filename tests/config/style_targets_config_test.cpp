@@ -1,5 +1,6 @@
 // style.targets in the config: it replaces style.images, takes the file's layers and levels
-// unless given, and every mismatch with the file is one line naming the key.
+// unless given, and every mismatch with the file is one line naming the key; style.replay
+// only with a file whose lineage can be replayed.
 #include <gtest/gtest.h>
 
 #include "tests/config/config_test_folder.h"
@@ -93,6 +94,62 @@ TEST(StyleTargetsConfig, AWeightsFileWithTheSameHashMatches) {
   const std::vector<float> gram(1, 1.0f);
   write_style_targets(folder.path("kept.style.safetensors"), info, {{"", {1, 1}, gram.data()}});
   EXPECT_NO_THROW(load_config(targets_config(folder, ""), {"model=\"weights.safetensors\""}));
+}
+
+// A targets file of relu2_1 and relu3_3 whose lineage is `lineage`.
+void write_targets_with_lineage(const ConfigFolder& folder, const Lineage& lineage) {
+  StyleTargetsInfo info;
+  info.model = "builtin:vgg19-random";
+  info.layers = {"relu2_1", "relu3_3"};
+  info.variant = "a";
+  info.image_size = 64;
+  info.levels = "auto";
+  info.lineage = lineage;
+  const std::vector<float> gram(4, 1.0f);
+  write_style_targets(folder.path("kept.style.safetensors"), info,
+                      {{"", {2, 2}, gram.data()}, {"", {2, 2}, gram.data()}});
+}
+
+TEST(StyleTargetsConfig, ReplayNeedsAReplayableLineage) {
+  ConfigFolder folder;
+  LineageRoot root;
+  root.kind = LineageRootKind::Images;
+  root.model = "builtin:vgg19-random";
+  root.style_images = {{folder.path("style_a.png"), sha256_hex("dummy"), 1.0f}};
+  RandomizeSettings scale;
+  scale.mode = RandomizeMode::ScaleEigenvectors;
+  Lineage lineage = captured_lineage(root);
+  append_randomize_step(lineage, {"", 4, "a", {{"relu2_1", scale}, {"relu3_3", scale}}});
+  write_targets_with_lineage(folder, lineage);
+  // Written to the JSON only when true, so summaries of runs without it are as they were.
+  EXPECT_FALSE(config_to_json(load_config(targets_config(folder, "")))["style"].contains("replay"));
+  const std::string config = targets_config(folder, "replay = true\n");
+  EXPECT_TRUE(load_config(config).style_replay);
+  EXPECT_EQ(config_to_json(load_config(config))["style"]["replay"], true);
+
+  expect_user_error([&] { load_config(folder.write_config(""), {"style.replay=true"}); },
+                    {"style.replay: needs style.targets"});
+  // A step without a layer the render uses; a root of another model; a blend; a changed image.
+  Lineage partial = lineage;
+  std::get<RandomizeStep>(partial.steps[0]).layers.pop_back();
+  write_targets_with_lineage(folder, partial);
+  expect_user_error([&] { load_config(config); },
+                    {"style.replay: ", "lineage step 1 has no entry for layer relu3_3"});
+  Lineage other_model = lineage;
+  other_model.root.model = "builtin:other";
+  write_targets_with_lineage(folder, other_model);
+  expect_user_error([&] { load_config(config); },
+                    {"the lineage's model builtin:other is not the file's model"});
+  BlendStep blend;
+  blend.weights = {1, 1};
+  blend.parents = {{std::string(64, 'a'), lineage}, {std::string(64, 'b'), lineage}};
+  write_targets_with_lineage(folder, blended_lineage(blend));
+  expect_user_error([&] { load_config(config); }, {"is a blend of kept styles"});
+  write_targets_with_lineage(folder, lineage);
+  folder.write("style_a.png", "changed");
+  expect_user_error(
+      [&] { load_config(config); },
+      {"style.replay: style image " + folder.path("style_a.png"), "'s lineage has changed"});
 }
 
 }  // namespace

@@ -3,8 +3,9 @@
 // differs); a randomized variant's targets written by the GPU and read back render like the
 // variant itself on the GPU (the same targets and start image: the first evaluation within
 // kFirstEvaluationTolerance, the run within kOptimizerRunTolerance); and the CPU rendering the
-// GPU's file evaluates its first image like the GPU does. Skips with "no CUDA device:
-// skipped" without a device.
+// GPU's file evaluates its first image like the GPU does; a kept style replayed at another
+// size (style.replay) on the GPU rebuilds the Grams the CPU's replay does. Skips with "no
+// CUDA device: skipped" without a device.
 #include <cstdio>
 
 #include "engine/output/output_names.h"
@@ -27,27 +28,37 @@ using CudaStyleTargetsRender = CudaParityTest;
 // by order 1.
 constexpr double kCapturedGramTolerance = 1e-4;
 
-TEST_F(CudaStyleTargetsRender, CapturedTargetsWrittenOnTheGpuMatchTheCpus) {
-  const auto dir = make_scratch_dir("cuda_kept_none");
-  const auto config = write_config(dir, 32, 1, "");
-  const std::vector<std::string> common{"output.save_targets=true", "init.kind=\"image\""};
-  std::vector<std::string> on_cpu = common, on_gpu = common;
-  on_cpu.push_back("output.path=\"cpu/x.png\"");
-  on_gpu.push_back("output.path=\"cuda/x.png\"");
-  on_gpu.push_back("backend=\"cuda\"");
-  const StyleTargets cpu_file =
-      read_style_targets(style_targets_path(render(config, on_cpu)[0].path));
-  const StyleTargets gpu_file =
-      read_style_targets(style_targets_path(render(config, on_gpu)[0].path));
+// Every Gram of the GPU's file within kCapturedGramTolerance of the CPU's (printed).
+void expect_grams_near(const StyleTargets& gpu_file, const StyleTargets& cpu_file,
+                       const char* what) {
   ASSERT_EQ(gpu_file.info.layers, cpu_file.info.layers);
   ASSERT_EQ(gpu_file.grams.size(), cpu_file.grams.size());
   for (size_t i = 0; i < gpu_file.grams.size(); ++i) {
     EXPECT_EQ(gpu_file.grams[i].shape, cpu_file.grams[i].shape) << gpu_file.info.layers[i];
     const double error = normalized_error(gpu_file.grams[i].data, cpu_file.grams[i].data);
-    std::printf("%s: GPU-written Gram vs CPU-written, normalized error %.3g\n",
-                gpu_file.info.layers[i].c_str(), error);
+    std::printf("%s: %s, normalized error %.3g\n", gpu_file.info.layers[i].c_str(), what, error);
     EXPECT_LE(error, kCapturedGramTolerance) << gpu_file.info.layers[i];
   }
+}
+
+// The kept style files a render of `config` writes on the CPU and on the GPU (the first
+// image's), with `overrides`; the outputs go to cpu/ and cuda/ below the config.
+std::pair<StyleTargets, StyleTargets> kept_on_both(const std::filesystem::path& config,
+                                                   const std::vector<std::string>& overrides) {
+  std::vector<std::string> on_cpu = overrides, on_gpu = overrides;
+  on_cpu.push_back("output.path=\"cpu/x.png\"");
+  on_gpu.push_back("output.path=\"cuda/x.png\"");
+  on_gpu.push_back("backend=\"cuda\"");
+  return {read_style_targets(style_targets_path(render(config, on_cpu)[0].path)),
+          read_style_targets(style_targets_path(render(config, on_gpu)[0].path))};
+}
+
+TEST_F(CudaStyleTargetsRender, CapturedTargetsWrittenOnTheGpuMatchTheCpus) {
+  const auto dir = make_scratch_dir("cuda_kept_none");
+  const auto config = write_config(dir, 32, 1, "");
+  const auto [cpu_file, gpu_file] =
+      kept_on_both(config, {"output.save_targets=true", "init.kind=\"image\""});
+  expect_grams_near(gpu_file, cpu_file, "GPU-written Gram vs CPU-written");
   std::filesystem::remove_all(dir);
 }
 
@@ -85,6 +96,23 @@ TEST_F(CudaStyleTargetsRender, ARandomizedVariantKeptOnTheGpuRendersLikeItself) 
   EXPECT_LE(again_first, kFirstEvaluationTolerance) << "the GPU read back other targets";
   EXPECT_LE(again_run, kOptimizerRunTolerance);
   EXPECT_LE(cpu_first, kFirstEvaluationTolerance) << "the CPU reads the GPU's file differently";
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(CudaStyleTargetsRender, AReplayOnTheGpuRebuildsTheCpusGrams) {
+  const auto dir = make_scratch_dir("cuda_replay");
+  // random_gram with mix 0.5 (its draws do not depend on the eigenvectors, so the two
+  // eigensolvers cannot pick different bases): a variant kept on the CPU at 32 px.
+  const auto config = write_config(dir, 32, 1, "[randomize]\nmode = \"random_gram\"\nmix = 0.5\n");
+  const std::string file =
+      style_targets_path(render(config, {"output.save_targets=true", "init.kind=\"image\"",
+                                         "output.path=\"v/x.png\""})[0]
+                             .path);
+  const auto kept = write_targets_config(dir, file, "");
+  const auto [cpu_file, gpu_file] = kept_on_both(
+      kept,
+      {"style.replay=true", "image_size=48", "optimizer.iterations=1", "output.save_targets=true"});
+  expect_grams_near(gpu_file, cpu_file, "Gram replayed at 48 px on the GPU vs the CPU");
   std::filesystem::remove_all(dir);
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/core/error.h"
 #include "engine/render/render_session.h"
 
 namespace nsrg::testing {
@@ -63,6 +64,17 @@ inline std::vector<RenderedImage> render(const std::filesystem::path& config_pat
   RenderSession session(load_config(config_path.string(), overrides), log);
   session.run();
   return session.images();
+}
+
+// The UserError a render of `config_path` stops with ("" when it renders).
+inline std::string render_user_error(const std::filesystem::path& config_path,
+                                     const std::vector<std::string>& overrides = {}) {
+  try {
+    render(config_path, overrides);
+  } catch (const UserError& error) {
+    return error.what();
+  }
+  return "";
 }
 
 }  // namespace nsrg::testing

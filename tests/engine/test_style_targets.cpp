@@ -8,6 +8,7 @@
 #include "engine/image/image.h"
 #include "engine/stages/image_style_targets.h"
 #include "tests/engine/render_test_support.h"
+#include "tests/weights/weights_test_util.h"
 #include "weights/sha256.h"
 #include "weights/style_targets_file.h"
 
@@ -15,16 +16,6 @@ namespace nsrg {
 namespace {
 
 using namespace nsrg::testing;
-
-std::string user_error_of(const std::filesystem::path& config,
-                          const std::vector<std::string>& overrides) {
-  try {
-    render(config, overrides);
-  } catch (const UserError& error) {
-    return error.what();
-  }
-  return "";
-}
 
 class KeptStyle : public ::testing::Test {
  protected:
@@ -91,13 +82,14 @@ TEST_F(KeptStyle, RenderingWithSavedTargetsReproducesTheVariantBitForBit) {
 TEST_F(KeptStyle, MismatchesAreOneLineUserErrors) {
   const std::string file = style_targets_path(images_[0].path);
   const auto kept = write_targets_config(dir_, file, "");
-  const std::string missing_layer = user_error_of(kept, {"style.layers=[\"relu4_1\"]"});
+  const std::string missing_layer = render_user_error(kept, {"style.layers=[\"relu4_1\"]"});
   EXPECT_NE(missing_layer.find("style.layers: layer \"relu4_1\" has no target in " + file),
             std::string::npos)
       << missing_layer;
-  EXPECT_NE(user_error_of(kept, {"sweep.style_layers=[\"relu1_1\"]"}).find("sweep.style_layers"),
-            std::string::npos);
-  EXPECT_NE(user_error_of(kept, {"style.images=[\"" + example_image("brick.png") + "\"]"})
+  EXPECT_NE(
+      render_user_error(kept, {"sweep.style_layers=[\"relu1_1\"]"}).find("sweep.style_layers"),
+      std::string::npos);
+  EXPECT_NE(render_user_error(kept, {"style.images=[\"" + example_image("brick.png") + "\"]"})
                 .find("style.images: cannot be used with style.targets"),
             std::string::npos);
 
@@ -107,7 +99,7 @@ TEST_F(KeptStyle, MismatchesAreOneLineUserErrors) {
           .lexically_normal()
           .string();
   if (std::filesystem::exists(other_model)) {
-    const std::string wrong = user_error_of(kept, {"model=\"" + other_model + "\""});
+    const std::string wrong = render_user_error(kept, {"model=\"" + other_model + "\""});
     EXPECT_NE(wrong.find("model: is " + other_model + " but style.targets " + file +
                          " was made with builtin:vgg19-random"),
               std::string::npos)
@@ -119,14 +111,16 @@ TEST_F(KeptStyle, MismatchesAreOneLineUserErrors) {
   const std::filesystem::path plain = dir_ / "plain.safetensors";
   const std::vector<float> data(4, 1.0f);
   write_safetensors(plain.string(), {}, {{"relu3_3.gram", {2, 2}, data.data()}});
-  const std::string not_targets = user_error_of(write_targets_config(dir_, plain.string(), ""), {});
+  const std::string not_targets =
+      render_user_error(write_targets_config(dir_, plain.string(), ""), {});
   EXPECT_NE(not_targets.find(plain.string() + ": not a style targets file"), std::string::npos)
       << not_targets;
   StyleTargetsInfo info = read_style_targets_info(file);
   info.layers = {"relu3_3"};
   const std::filesystem::path small = dir_ / "small.safetensors";
   write_style_targets(small.string(), info, {{"", {2, 2}, data.data()}});
-  const std::string wrong_size = user_error_of(write_targets_config(dir_, small.string(), ""), {});
+  const std::string wrong_size =
+      render_user_error(write_targets_config(dir_, small.string(), ""), {});
   EXPECT_NE(wrong_size.find("tensor relu3_3.gram is 2x2 but layer relu3_3 has 256 channels"),
             std::string::npos)
       << wrong_size;
@@ -134,13 +128,7 @@ TEST_F(KeptStyle, MismatchesAreOneLineUserErrors) {
 
 TEST(StyleTargetsFile, ReaderChecksShapesAndMetadata) {
   const auto dir = make_scratch_dir("targets_file");
-  StyleTargetsInfo info;
-  info.model = "builtin:vgg19-random";
-  info.layers = {"relu1_1"};
-  info.randomization = {{"relu1_1", RandomizeSettings{}}};
-  info.variant = "a";
-  info.image_size = 64;
-  info.levels = "minmax";
+  const StyleTargetsInfo info = test::one_layer_targets_info();
   const std::vector<float> data(6, 0.5f);
   const std::string good = (dir / "good.safetensors").string();
   write_style_targets(good, info, {{"", {2, 2}, data.data()}});

@@ -25,7 +25,7 @@ minutes="${1:?usage: run_campaign.sh MINUTES [harness ...]}"
 shift
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=(image config architecture safetensors style_targets
-  caffemodel prototxt torch_checkpoint)
+  lineage caffemodel prototxt torch_checkpoint)
 build_dir="${FUZZ_BUILD_DIR:-$here/../../build-fuzz}"
 if [ -z "${FUZZ_BIN_DIR:-}" ]; then
   "$here/build_fuzzers.sh"

@@ -1,5 +1,5 @@
-// Helpers for the weights tests: a temporary folder, hand-made safetensors bytes, and
-// catching a UserError's message.
+// Helpers for the weights tests: a temporary folder, hand-made safetensors bytes, catching a
+// UserError's message, and the metadata of a one-layer style targets file.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine/core/error.h"
+#include "weights/style_targets_file.h"
 
 namespace nsrg::test {
 
@@ -73,6 +74,19 @@ std::string user_error_of(Action&& action) {
 
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+// A style targets file's metadata for one un-randomized layer, relu1_1 (a [C, C] Gram of
+// any C), variant a, measured at 64 px.
+inline StyleTargetsInfo one_layer_targets_info() {
+  StyleTargetsInfo info;
+  info.model = "builtin:vgg19-random";
+  info.layers = {"relu1_1"};
+  info.randomization = {{"relu1_1", RandomizeSettings{}}};
+  info.variant = "a";
+  info.image_size = 64;
+  info.levels = "minmax";
+  return info;
 }
 
 }  // namespace nsrg::test
