@@ -37,6 +37,7 @@ RandomizeStep randomize_step(uint64_t seed, const std::string& parent) {
   scale.lo = 0.3f;
   scale.hi = 1.7f;
   scale.mix = 0.6f;
+  scale.keep_energy = true;
   RandomizeSettings replace;
   replace.mode = RandomizeMode::ReplaceEigenvectors;
   replace.distribution = RandomDistribution::Normal;
@@ -65,6 +66,7 @@ void expect_equal(const RandomizeStep& a, const RandomizeStep& b) {
     EXPECT_EQ(x.hi, y.hi);
     EXPECT_EQ(x.distribution, y.distribution);
     EXPECT_EQ(x.mix, y.mix);
+    EXPECT_EQ(x.keep_energy, y.keep_energy);
   }
 }
 
@@ -190,6 +192,13 @@ TEST(StyleLineage, ReaderRefusesMalformedLineages) {
                "field \"range\" is not [lo, hi]");
   expect_error(with([](json& v) { v["steps"][0]["layers"][1]["mix"] = 1e300; }),
                "field \"mix\" is missing or not a finite number");
+  expect_error(with([](json& v) { v["steps"][0]["layers"][0]["keep_energy"] = 1; }),
+               "field \"keep_energy\" is missing or not true or false");
+  // A lineage written before keep_energy existed: the field is absent, and it was off.
+  json without = good;
+  without["steps"][0]["layers"][0].erase("keep_energy");
+  const Lineage old_file = parse_lineage("kept.style.safetensors", without.dump());
+  EXPECT_FALSE(std::get<RandomizeStep>(old_file.steps[0]).layers[0].settings.keep_energy);
   expect_error(with([](json& v) { v["steps"][0]["layers"][1]["layer"] = "relu2_1"; }),
                "layer \"relu2_1\" is listed twice");
   expect_error(with([](json& v) { v["steps"][0]["layers"] = json::array(); }),
