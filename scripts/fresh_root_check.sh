@@ -129,20 +129,32 @@ explain_failure() { # LOG
   fi
 }
 
+# cpu_seconds TIMES_FILE: the user + system seconds of the finished child processes in the
+# output of bash's `times`. A step's CPU time, unlike its wall time, hardly grows when other
+# work shares the machine. (`times` must run in this shell itself: in a pipe or a command
+# substitution it runs in a subshell, which has no finished children.)
+cpu_seconds() {
+  tail -1 "$1" | awk '{ t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+                        printf "%.0f\n", t }'
+}
+
 run_step() { # NAME LOG COMMAND...
-  local name=$1 log=$2 start status
+  local name=$1 log=$2 start status cpu
   shift 2
   start=$(date +%s)
+  times >"$logs/.times-before"
   say "$name ..."
   set +e
   "$@" >"$log" 2>&1
   status=$?
   set -e
+  times >"$logs/.times-after"
   if [ $status -ne 0 ]; then
     explain_failure "$log"
     exit 1
   fi
-  say "$name: ok in $(($(date +%s) - start)) s (log: $log); root $(root_size), packages installed so far $(deb_size) of .deb files"
+  cpu=$(($(cpu_seconds "$logs/.times-after") - $(cpu_seconds "$logs/.times-before")))
+  say "$name: ok in $(($(date +%s) - start)) s ($cpu s of CPU; log: $log); root $(root_size), packages installed so far $(deb_size) of .deb files"
 }
 
 in_root_as_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
