@@ -9,8 +9,11 @@
 # exist) with libpng, libjpeg and zlib linked statically; copies every shared library the
 # binaries need that a bare GPU machine (driver, CUDA libraries, python torch) lacks
 # (oneDNN, OpenBLAS, LAPACK(E), libgomp, libgfortran, ...) into BUILD/lib, found with ldd;
-# writes BUILD/build_info.txt; and packs the binaries, lib/ and build_info.txt into
-# BUILD/gpu-bundle.tar.xz (unpacked about 99 MiB, over the limit; the bundle about 16.4 MiB).
+# renders the CPU reference of the full-size comparison (examples/default.toml, 256 px, on
+# the CPU backend: BUILD/reference/default_cpu.png and its summary JSON; again only when the
+# engine is newer than it); writes BUILD/build_info.txt; and packs the binaries, lib/,
+# reference/ and build_info.txt into BUILD/gpu-bundle.tar.xz (unpacked about 99 MiB, over the
+# limit; the bundle about 16.4 MiB).
 # The binaries carry DT_RPATH $ORIGIN/lib:$ORIGIN/../lib (RPATH, not RUNPATH: the loader
 # also uses an executable's RPATH for its libraries' own dependencies, and no patchelf is
 # at hand to give the copied libraries a RUNPATH), so a command typed by hand on the GPU
@@ -20,7 +23,7 @@
 # --package-only skips the configure and build steps (re-packs an existing build).
 set -euo pipefail
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build="build-gpu"
@@ -103,6 +106,23 @@ for binary in "${binaries[@]}"; do
   done < <(toolkit_ldd "$build/$binary")
 done
 
+# ---- the CPU reference render -----------------------------------------------------------------
+# gpu_check.sh compares the GPU's render of the default example at full size with this one;
+# rendering it there would take the GPU machine's time (about a minute on 2 cores here).
+reference="$build/reference/default_cpu.png"
+if [ ! -f "$reference" ] || [ ! -f "${reference%.png}.json" ] || [ "$build/nsrg-engine" -nt "$reference" ]; then
+  echo "rendering the CPU reference: examples/default.toml -> $reference"
+  mkdir -p "$build/reference"
+  reference_start=$SECONDS
+  "$build/nsrg-engine" examples/default.toml --backend cpu \
+    --set "output.path=\"$reference\"" >"$build/reference/default_cpu.log" 2>&1 ||
+    { echo "error: the CPU reference render failed (see $build/reference/default_cpu.log)" >&2; exit 1; }
+  echo "examples/default.toml, --backend cpu, $(nproc) threads, $(sed -n 's/^model name[[:space:]]*: //p' \
+    /proc/cpuinfo | head -n 1), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), \
+$((SECONDS - reference_start)) s" >"$build/reference/conditions.txt"
+  echo "reference rendered: $(cat "$build/reference/conditions.txt")"
+fi
+
 # Every ELF file that travels: the binaries and the libraries copied into BUILD/lib.
 elf_files=()
 for binary in "${binaries[@]}"; do elf_files+=("$build/$binary"); done
@@ -130,13 +150,15 @@ for library in "$build"/lib/*; do [ -f "$library" ] && elf_files+=("$library"); 
     grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1 || true)"
   echo "runpath: $(readelf -d "$build/nsrg-engine" | sed -n 's/.*(\(RPATH\|RUNPATH\)).*\[\(.*\)\]/\1 \2/p')"
   echo "copied_libraries: ${!copied[*]}"
+  echo "reference_render: reference/default_cpu.png ($(cat "$build/reference/conditions.txt" 2>/dev/null))"
   echo "needed_from_the_machine:"
   for binary in "${binaries[@]}"; do toolkit_ldd "$build/$binary"; done | awk '{print $1}' | sort -u |
     { grep -E "$provided" || true; } | { grep -v -E '^(linux-vdso|ld-linux)' || true; } | sed 's/^/  /'
 } >"$build/build_info.txt"
 
 echo "packing $build/gpu-bundle.tar.xz"
-tar -C "$build" -cf - "${binaries[@]}" lib build_info.txt | xz -T0 -6 >"$build/gpu-bundle.tar.xz"
+tar -C "$build" -cf - "${binaries[@]}" lib reference/default_cpu.png reference/default_cpu.json \
+  build_info.txt | xz -T0 -6 >"$build/gpu-bundle.tar.xz"
 
 # ---- the report --------------------------------------------------------------------------------
 echo
@@ -146,7 +168,8 @@ for soname in "${!copied[@]}"; do
 done
 echo "needed from the GPU machine:"
 sed -n '/^needed_from_the_machine:/,$p' "$build/build_info.txt" | tail -n +2
-unpacked=$(cd "$build" && du -cb "${binaries[@]}" lib build_info.txt | tail -n 1 | cut -f1)
+unpacked=$(cd "$build" && du -cb "${binaries[@]}" lib reference/default_cpu.png \
+  reference/default_cpu.json build_info.txt | tail -n 1 | cut -f1)
 bundle=$(stat -c %s "$build/gpu-bundle.tar.xz")
 tree=$(git ls-files -co --exclude-standard -z | du -cb --files0-from=- 2>/dev/null | tail -n 1 | cut -f1)
 awk -v u="$unpacked" -v b="$bundle" -v t="$tree" 'BEGIN {

@@ -1,61 +1,52 @@
 // Element-wise kernels (see elementwise.cuh): fill, bias add, ReLU, axpy/scale with a
-// device-resident coefficient, and the Gram matrices' triangle helpers.
+// device-resident coefficient, and the Gram matrices' triangle helpers. Each kernel is a
+// grid-stride loop over the elements; what it does to an element is the host/device rule of
+// engine/core/elementwise_rules.h or square_matrix_rules.h that the CPU backend runs too.
+#include "engine/core/square_matrix_rules.h"
 #include "kernels/elementwise.cuh"
 #include "kernels/launch_config.cuh"
 
 namespace nsrg::kernels {
 namespace {
 
-__device__ __forceinline__ float coef_value(DeviceCoef coef) {
-  return coef.scalar != nullptr ? coef.constant * *coef.scalar : coef.constant;
-}
-
 __global__ void fill_kernel(float* dst, size_t count, float value) {
-  for (size_t i = first_index(); i < count; i += grid_stride()) dst[i] = value;
+  for (size_t i = first_index(); i < count; i += grid_stride()) fill_element(dst, i, value);
 }
 
 __global__ void bias_add_kernel(float* y, const float* bias, int channels, size_t plane,
                                 size_t count) {
-  for (size_t i = first_index(); i < count; i += grid_stride()) {
-    const size_t channel = (i / plane) % size_t(channels);
-    y[i] += bias[channel];
-  }
+  for (size_t i = first_index(); i < count; i += grid_stride())
+    bias_add_element(y, bias, channels, plane, i);
 }
 
 __global__ void relu_forward_kernel(const float* x, float* y, size_t count) {
-  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  for (size_t i = first_index(); i < count; i += grid_stride()) relu_forward_element(x, y, i);
 }
 
 __global__ void relu_backward_kernel(const float* y, const float* dy, float* dx, size_t count) {
-  for (size_t i = first_index(); i < count; i += grid_stride()) {
-    dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
-  }
+  for (size_t i = first_index(); i < count; i += grid_stride()) relu_backward_element(y, dy, dx, i);
 }
 
 __global__ void axpy_kernel(DeviceCoef alpha, const float* x, float* y, size_t count) {
-  const float a = coef_value(alpha);
-  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] += a * x[i];
+  const float a = alpha.value();
+  for (size_t i = first_index(); i < count; i += grid_stride()) axpy_element(a, x, y, i);
 }
 
 __global__ void scale_kernel(DeviceCoef alpha, float* x, size_t count) {
-  const float a = coef_value(alpha);
-  for (size_t i = first_index(); i < count; i += grid_stride()) x[i] *= a;
+  const float a = alpha.value();
+  for (size_t i = first_index(); i < count; i += grid_stride()) scale_element(a, x, i);
 }
 
 __global__ void mirror_upper_to_lower_kernel(float* m, int size) {
-  const size_t count = size_t(size) * size_t(size);
-  for (size_t i = first_index(); i < count; i += grid_stride()) {
-    const size_t row = i / size_t(size), col = i % size_t(size);
-    if (col < row) m[i] = m[col * size_t(size) + row];
-  }
+  const size_t n = size_t(size), count = n * n;
+  for (size_t i = first_index(); i < count; i += grid_stride())
+    mirror_upper_to_lower_element(m, n, i / n, i % n);
 }
 
 __global__ void add_transpose_kernel(const float* m, float* sum, int size) {
-  const size_t count = size_t(size) * size_t(size);
-  for (size_t i = first_index(); i < count; i += grid_stride()) {
-    const size_t row = i / size_t(size), col = i % size_t(size);
-    sum[i] = m[i] + m[col * size_t(size) + row];
-  }
+  const size_t n = size_t(size), count = n * n;
+  for (size_t i = first_index(); i < count; i += grid_stride())
+    add_transpose_element(m, sum, n, i / n, i % n);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 
+#include "engine/core/elementwise_rules.h"
+
 namespace nsrg::kernels {
 
 // A vector-op coefficient as a kernel sees it: constant, times *scalar when scalar is set
@@ -14,6 +16,9 @@ namespace nsrg::kernels {
 struct DeviceCoef {
   float constant = 1.0f;
   const float* scalar = nullptr;
+
+  // The value (engine/core/elementwise_rules.h's rule); device code only.
+  NSRG_HOST_DEVICE float value() const { return coefficient_value(constant, scalar); }
 };
 
 void launch_fill(float* dst, size_t count, float value, cudaStream_t stream);

@@ -16,7 +16,8 @@ void launch_mse_loss(const float* x, const float* target, size_t count, float we
                      const ReduceScratch& scratch, float* loss, float* grad, cudaStream_t stream);
 
 // accumulate += grad * weight, or with normalize grad * weight / (sum |grad| + 1e-8), the
-// L1 norm computed on the device into *norm_scratch (one double).
+// L1 norm computed on the device into *norm_scratch (one double); the factor is
+// engine/core/loss_rules.h's weighted_gradient_factor.
 void launch_add_weighted_gradient(const float* grad, size_t count, float weight, bool normalize,
                                   const ReduceScratch& scratch, double* norm_scratch,
                                   float* accumulate, cudaStream_t stream);

@@ -1,5 +1,9 @@
 // Optimizer kernels (see optimizer.cuh): scalar arithmetic, Adam's element-wise helpers,
-// and the ring-buffer row ops of the L-BFGS history.
+// and the ring-buffer row ops of the L-BFGS history. What each does to a scalar or an
+// element is the host/device rule the CPU backend runs too (engine/core/optimizer_scalars.h,
+// elementwise_rules.h, ring_values.h); this file holds the launches and the row choice on
+// the device.
+#include "engine/core/elementwise_rules.h"
 #include "engine/core/ring_values.h"
 #include "kernels/deterministic_reduce.cuh"
 #include "kernels/launch_config.cuh"
@@ -7,10 +11,6 @@
 
 namespace nsrg::kernels {
 namespace {
-
-__device__ __forceinline__ float coef_value(DeviceCoef coef) {
-  return coef.scalar != nullptr ? coef.constant * *coef.scalar : coef.constant;
-}
 
 // The row a DeviceRingRow names, or -1 when it does not exist (see optimizer.cuh).
 __device__ __forceinline__ long long ring_row(DeviceRingRow row) {
@@ -20,28 +20,30 @@ __device__ __forceinline__ long long ring_row(DeviceRingRow row) {
 }
 
 __global__ void scalar_op_kernel(ScalarOp op, DeviceCoef a, DeviceCoef b, float* out) {
-  *out = apply_scalar_op(op, coef_value(a), coef_value(b));
+  *out = apply_scalar_op(op, a.value(), b.value());
 }
 
 __global__ void scalar_select_kernel(DeviceCoef condition, DeviceCoef if_nonzero,
                                      DeviceCoef if_zero, float* out) {
-  *out = coef_value(condition) != 0.0f ? coef_value(if_nonzero) : coef_value(if_zero);
+  *out = select_scalar(condition.value(), if_nonzero.value(), if_zero.value());
 }
 
 __global__ void add_product_kernel(DeviceCoef alpha, const float* a, const float* b, float* y,
                                    size_t count) {
-  const float factor = coef_value(alpha);
-  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] += factor * a[i] * b[i];
+  const float factor = alpha.value();
+  for (size_t i = first_index(); i < count; i += grid_stride())
+    add_product_element(factor, a, b, y, i);
 }
 
 __global__ void add_quotient_kernel(DeviceCoef alpha, const float* a, const float* b, float* y,
                                     size_t count) {
-  const float factor = coef_value(alpha);
-  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] += factor * a[i] / b[i];
+  const float factor = alpha.value();
+  for (size_t i = first_index(); i < count; i += grid_stride())
+    add_quotient_element(factor, a, b, y, i);
 }
 
 __global__ void sqrt_plus_kernel(const float* x, float addend, float* y, size_t count) {
-  for (size_t i = first_index(); i < count; i += grid_stride()) y[i] = sqrtf(x[i]) + addend;
+  for (size_t i = first_index(); i < count; i += grid_stride()) sqrt_plus_element(x, addend, y, i);
 }
 
 __global__ void ring_store_kernel(const float* x, float* ring, size_t row_size, DeviceRingRow row) {
@@ -56,35 +58,30 @@ __global__ void ring_axpy_kernel(DeviceCoef alpha, const float* ring, size_t row
                                  DeviceRingRow row, float* y) {
   const long long r = ring_row(row);
   if (r < 0) return;
-  const float factor = coef_value(alpha);
+  const float factor = alpha.value();
   const float* in = ring + size_t(r) * row.row_floats;
   for (size_t i = first_index(); i < row_size; i += grid_stride())
-    y[i] += factor * load_ring_value(in, i, row.bf16);
+    ring_axpy_element(factor, in, row.bf16, y, i);
 }
 
 // Term of ring_dot: 0 for a missing row (its result is then not stored).
 struct RingDotTerm {
   const float* ring;
-  size_t row_size;
   DeviceRingRow row;
   const float* x;
   __device__ double operator()(size_t i) const {
     const long long r = ring_row(row);
     if (r < 0) return 0.0;
-    return double(load_ring_value(ring + size_t(r) * row.row_floats, i, row.bf16)) * double(x[i]);
+    return ring_dot_term(ring + size_t(r) * row.row_floats, row.bf16, x, i);
   }
 };
 
 __global__ void ring_dot_final_kernel(const double* partials, unsigned count, DeviceRingRow row,
                                       const float* row_scales, float* out) {
-  double sum = 0.0;
-  for (unsigned i = threadIdx.x; i < count; i += blockDim.x) sum += partials[i];
-  sum = block_sum(sum);
+  const double sum = sum_partials(partials, count);
   if (threadIdx.x == 0) {
     const long long r = ring_row(row);
-    if (r < 0) return;
-    if (row_scales != nullptr) sum *= double(row_scales[r]);
-    *out = float(sum);
+    if (r >= 0) *out = float(scaled_ring_dot(sum, row_scales, r));
   }
 }
 
@@ -123,7 +120,7 @@ void launch_ring_dot(const float* ring, size_t row_size, DeviceRingRow row, cons
                      cudaStream_t stream) {
   const unsigned blocks = reduce_blocks(row_size);
   launch_checked(reduce_partials_kernel<RingDotTerm>, blocks, kThreads, stream, row_size,
-                 RingDotTerm{ring, row_size, row, x}, scratch.partials);
+                 RingDotTerm{ring, row, x}, scratch.partials);
   launch_checked(ring_dot_final_kernel, 1, kThreads, stream, scratch.partials, blocks, row,
                  row_scales, out);
 }

@@ -2,17 +2,19 @@
 // engine/core/geometry.h): ceil-mode output sizes are given by the caller; max ignores
 // positions outside the input and routes each gradient to the first maximal element in
 // row-major window order; average divides by the window's size clipped to
-// [-pad, in + pad) (padding counts, the ceil overhang does not). Host-callable launchers.
+// [-pad, in + pad) (padding counts, the ceil overhang does not). The rules are
+// engine/core/pooling_rules.h's, shared with the CPU backend. Host-callable launchers.
 #pragma once
 
 #include <cuda_runtime.h>
 
+#include "engine/core/pooling_rules.h"
+
 namespace nsrg::kernels {
 
-struct PoolShape {
+// The pooling of `planes` planes of the same geometry.
+struct PoolShape : PoolWindowShape {
   int planes = 0;  // images x channels
-  int in_h = 0, in_w = 0, out_h = 0, out_w = 0;
-  int kernel_h = 0, kernel_w = 0, stride_h = 0, stride_w = 0, pad_h = 0, pad_w = 0;
 };
 
 void launch_max_pool_forward(const PoolShape& shape, const float* x, float* y, cudaStream_t stream);

@@ -1,6 +1,10 @@
-// Style-randomization kernels (see randomize.cuh). Every random number comes from the
-// host/device draw functions of engine/core/randomization.h, so the CPU and the GPU use
-// bit-identical multipliers.
+// Style-randomization kernels (see randomize.cuh). Every element rule (the layout around
+// syevd, the entries of V' and lambda' per mode with their Philox draws, the symmetrization,
+// random_gram's entries and factor, the mix) is a host/device function of engine/core
+// (square_matrix_rules.h, randomize_rules.h) that the CPU backend runs too, so the CPU and
+// the GPU draw bit-identical multipliers and combine them the same way.
+#include "engine/core/randomize_rules.h"
+#include "engine/core/square_matrix_rules.h"
 #include "kernels/deterministic_reduce.cuh"
 #include "kernels/launch_config.cuh"
 #include "kernels/randomize.cuh"
@@ -8,23 +12,18 @@
 namespace nsrg::kernels {
 namespace {
 
-__global__ void widen_matrix_kernel(const float* in, double* out, size_t count,
-                                    int* nonfinite_flag) {
-  for (size_t i = first_index(); i < count; i += grid_stride()) {
-    const float value = in[i];
-    if (!isfinite(value)) *nonfinite_flag = 1;
-    out[i] = double(value);
+__global__ void widen_matrix_kernel(const float* in, double* out, int size, int* nonfinite_flag) {
+  const size_t n = size_t(size), count = n * n;
+  for (size_t k = first_index(); k < count; k += grid_stride()) {
+    if (!widen_to_column_major_element(in, out, n, k / n, k % n)) *nonfinite_flag = 1;
   }
 }
 
 __global__ void narrow_eigen_kernel(const double* vectors_column_major, const double* values,
                                     int size, float* vectors, float* out_values) {
-  const size_t count = size_t(size) * size_t(size);
-  for (size_t k = first_index(); k < count; k += grid_stride()) {
-    const size_t i = k / size_t(size), j = k % size_t(size);
-    vectors[k] = float(vectors_column_major[i + j * size_t(size)]);
-    if (k < size_t(size)) out_values[k] = float(values[k]);
-  }
+  const size_t n = size_t(size), count = n * n;
+  for (size_t k = first_index(); k < count; k += grid_stride())
+    narrow_eigen_element(vectors_column_major, values, n, k / n, k % n, vectors, out_values);
 }
 
 __global__ void randomize_eigen_kernel(GramRandomization params, const float* eigenvalues,
@@ -33,16 +32,9 @@ __global__ void randomize_eigen_kernel(GramRandomization params, const float* ei
   const size_t count = size_t(size) * size_t(size);
   for (size_t k = first_index(); k < count; k += grid_stride()) {
     const int i = int(k / size_t(size)), j = int(k % size_t(size));
-    double entry = eigenvectors[k];
-    if (params.mode == RandomizeMode::ScaleEigenvectors) {
-      entry *= eigenvector_scale_draw(params, size, i, j);
-    } else if (params.mode == RandomizeMode::ReplaceEigenvectors) {
-      entry = eigenvector_replace_draw(params, size, i, j);
-    }
-    double value = eigenvalues[j];
-    if (params.mode == RandomizeMode::ScaleEigenvalues) value *= eigenvalue_scale_draw(params, j);
+    const double entry = randomized_eigenvector_entry(params, eigenvectors, size, i, j);
     vectors[k] = entry;
-    scaled[k] = entry * value;
+    scaled[k] = entry * randomized_eigenvalue(params, eigenvalues, j);
   }
 }
 
@@ -50,22 +42,15 @@ __global__ void mix_rebuilt_kernel(const float* gram, const double* rebuilt, int
                                    float* target) {
   const size_t count = size_t(size) * size_t(size);
   for (size_t k = first_index(); k < count; k += grid_stride()) {
-    const size_t i = k / size_t(size), j = k % size_t(size);
-    const double symmetric = i == j ? rebuilt[k] : 0.5 * (rebuilt[k] + rebuilt[j * size + i]);
-    target[k] = float((1.0 - mix) * double(gram[k]) + mix * symmetric);
+    const int i = int(k / size_t(size)), j = int(k % size_t(size));
+    target[k] = mixed_target(mix, gram[k], symmetrized_entry(rebuilt, size, i, j));
   }
 }
 
-// Entry (i, j) of random_gram's unscaled symmetric matrix: the draw of (min, max).
+// random_gram's unscaled entry k = (i, j).
 __device__ __forceinline__ float random_entry(const GramRandomization& params, int size, size_t k) {
-  const int i = int(k / size_t(size)), j = int(k % size_t(size));
-  return i <= j ? random_gram_draw(params, size, i, j) : random_gram_draw(params, size, j, i);
+  return random_gram_entry(params, size, int(k / size_t(size)), int(k % size_t(size)));
 }
-
-struct AbsTerm {
-  const float* a;
-  __device__ double operator()(size_t k) const { return fabs(double(a[k])); }
-};
 
 struct RandomEntryTerm {
   GramRandomization params;
@@ -75,13 +60,10 @@ struct RandomEntryTerm {
 
 __global__ void random_gram_mix_kernel(GramRandomization params, const float* gram, int size,
                                        const double* totals, float* target) {
-  const double factor = totals[1] > 0.0 ? totals[0] / totals[1] : 0.0;
-  const double mix = params.mix;
+  const double factor = random_gram_factor(totals[0], totals[1]);
   const size_t count = size_t(size) * size_t(size);
-  for (size_t k = first_index(); k < count; k += grid_stride()) {
-    const double random = double(random_entry(params, size, k)) * factor;
-    target[k] = float((1.0 - mix) * double(gram[k]) + mix * random);
-  }
+  for (size_t k = first_index(); k < count; k += grid_stride())
+    target[k] = random_gram_target(params.mix, gram[k], random_entry(params, size, k), factor);
 }
 
 }  // namespace
@@ -89,7 +71,7 @@ __global__ void random_gram_mix_kernel(GramRandomization params, const float* gr
 void launch_widen_matrix(const float* in, double* out, int size, int* nonfinite_flag,
                          cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
-  launch_grid_stride(widen_matrix_kernel, count, stream, in, out, count, nonfinite_flag);
+  launch_grid_stride(widen_matrix_kernel, count, stream, in, out, size, nonfinite_flag);
 }
 
 void launch_narrow_eigen(const double* vectors_column_major, const double* values, int size,
@@ -118,8 +100,8 @@ void launch_random_gram(const GramRandomization& params, const float* gram, int 
                         cudaStream_t stream) {
   const size_t count = size_t(size) * size_t(size);
   if (count == 0) return;
-  reduce(count, AbsTerm{gram}, scratch, 1.0, nullptr, totals, stream);
-  reduce(count, RandomEntryTerm{params, size}, scratch, 1.0, nullptr, totals + 1, stream);
+  reduce(count, AbsTerm{gram}, scratch, PlainTotal{}, nullptr, totals, stream);
+  reduce(count, RandomEntryTerm{params, size}, scratch, PlainTotal{}, nullptr, totals + 1, stream);
   launch_checked(random_gram_mix_kernel, grid_for(count), kThreads, stream, params, gram, size,
                  totals, target);
 }

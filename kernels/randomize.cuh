@@ -11,7 +11,9 @@
 
 namespace nsrg::kernels {
 
-// out[k] = double(in[k]) for k < size*size; sets *nonfinite_flag to 1 when an entry is not
+// The column-major double copy of the row-major float size x size matrix `in` (the same
+// matrix: out[i + j*size] = double(in[i*size + j]), so a solver reading the column-major upper
+// triangle reads in's row-major upper one); sets *nonfinite_flag to 1 when an entry is not
 // finite (the flag is left alone otherwise).
 void launch_widen_matrix(const float* in, double* out, int size, int* nonfinite_flag,
                          cudaStream_t stream);

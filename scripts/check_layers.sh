@@ -1,71 +1,43 @@
 #!/usr/bin/env bash
-# Checks that every folder's #includes follow the one-way layer order of docs/design.md:
-# each folder may include itself and the folders listed for it here, nothing else (the
-# CMake libraries link the same way). Prints each upward or sideways include and exits 1.
+# Checks the one-way layer order of docs/design.md ("Layers"), reading the table from that
+# page (its only copy): every source file's folder has a row; every quoted #include (resolved
+# against the including file's folder, then the root) reaches only a folder its row lists;
+# no angle-bracket #include of a project folder; CUDA headers, .cu files and CUDA keywords
+# only where the row says "CUDA headers"; each CMake target of a row's folder links only the
+# nsrg_* libraries of folders the row lists. The rules are written out in docs/design.md
+# ("How the order is checked"); the parts are in scripts/layers/. Prints one line per
+# finding and exits 1 if there is any.
 #   scripts/check_layers.sh [ROOT]     (ROOT: the repository, default the script's parent)
-set -euo pipefail
+set -euo pipefail -o noglob
+layers_dir=$(cd "$(dirname "$0")/layers" && pwd)
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
-
-# folder -> the folders below it that it may use, lowest first.
-declare -A may_use=(
-  [engine/core]=""
-  [kernels]="engine/core"
-  [engine/image]="engine/core"
-  [weights]="engine/core"
-  [engine/cpu]="engine/core"
-  [engine/optim]="engine/core"
-  [engine/cuda]="engine/core kernels"
-  [engine/backends]="engine/core engine/cpu engine/cuda"
-  [engine/net]="engine/core weights"
-  [engine/config]="engine/core engine/image weights engine/optim"
-  [engine/stages]="engine/core engine/image weights engine/backends engine/net engine/optim engine/config"
-  [engine/output]="engine/core engine/image weights engine/net engine/optim engine/config engine/stages"
-  [engine/cluster]="engine/core engine/image weights engine/config engine/stages engine/output"
-  [engine/render]="engine/core engine/image weights engine/backends engine/net engine/optim engine/config engine/stages engine/output engine/cluster"
-  [engine]="engine/core engine/config engine/cluster engine/render"
-  [tools/convert_common]="engine/core weights"
-  [tools/convert_caffe]="engine/core weights tools/convert_common"
-  [tools/convert_torch]="engine/core weights tools/convert_common"
-  [tools/calibrate_builtin_vgg]="engine/core engine/image weights engine/cpu engine/net"
-  [bench]="engine/core engine/image weights engine/cpu engine/backends engine/net engine/optim"
-)
-
-# The folder (a key of may_use) that holds a repository path, or nothing.
-folder_of() {
-  local dir
-  dir=$(dirname "$1")
-  while [ "$dir" != "." ]; do
-    if [ -n "${may_use[$dir]+set}" ]; then
-      echo "$dir"
-      return
-    fi
-    dir=$(dirname "$dir")
-  done
-}
+cd "$root"
+design=docs/design.md
+# The one file outside the "CUDA headers" rows that may spell __host__ __device__: the
+# definition of NSRG_HOST_DEVICE, which every host+device core header uses.
+host_device_header=engine/core/host_device.h
 
 status=0
-cd "$root"
-while IFS= read -r file; do
-  from=$(folder_of "$file")
-  [ -n "$from" ] || continue
-  while IFS= read -r included; do
-    [[ "$included" == */* ]] || continue  # a file beside it or a generated header
-    to=$(folder_of "$included")
-    if [ -z "$to" ]; then
-      case "$included" in
-        engine/* | kernels/* | weights/* | tools/* | bench/*)
-          echo "$file includes \"$included\": a folder with no place in the layer order"
-          status=1 ;;
-      esac
-      continue                            # not one of ours (e.g. toml++/toml.h)
-    fi
-    [ "$to" = "$from" ] && continue
-    if [[ " ${may_use[$from]} " != *" $to "* ]]; then
-      echo "$file includes \"$included\": $from may not use $to (docs/design.md, Layers)"
-      status=1
-    fi
-  done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
-done < <(find engine kernels weights tools bench -type f \
-           \( -name '*.h' -o -name '*.cpp' -o -name '*.cu' -o -name '*.cuh' \) | sort)
-[ "$status" -eq 0 ] && echo "check_layers: every #include goes down the layer order"
+finding() {
+  echo "$*"
+  status=1
+}
+table_error() {
+  echo "$design: Layers table: $*"
+  exit 1
+}
+
+# shellcheck source=scripts/layers/table.sh
+source "$layers_dir/table.sh"
+# shellcheck source=scripts/layers/sources.sh
+source "$layers_dir/sources.sh"
+# shellcheck source=scripts/layers/cmake.sh
+source "$layers_dir/cmake.sh"
+
+read_layer_table
+place_sources
+check_sources
+check_cmake_links
+[ "$status" -eq 0 ] &&
+  echo "check_layers: ${#files[@]} sources and ${#cmake_files[@]} CMakeLists.txt follow the ${#rows[@]} rows of $design (Layers)"
 exit "$status"

@@ -53,6 +53,18 @@ T field(const std::string& path, const std::string& entry, const json& object, c
                       "\" is missing or of the wrong type"));
 }
 
+// A string field that must be one of an enum's names; UserError naming the entry otherwise.
+template <typename Enum, size_t N>
+Enum named_field(const std::string& path, const std::string& entry, const json& object,
+                 const char* name, const NamedValue<Enum> (&names)[N]) {
+  const std::string text = field<std::string>(path, entry, object, name);
+  const std::optional<Enum> value = value_in(names, text);
+  if (!value)
+    throw UserError(msg(path, ": metadata entry ", entry, ": field \"", name, "\" is \"",
+                        short_quote(text), "\", not one of ", joined_names(names)));
+  return *value;
+}
+
 float finite_float(const std::string& path, const std::string& entry, const json& object,
                    const char* name) {
   const double value = field<double>(path, entry, object, name);
@@ -77,10 +89,10 @@ void write_style_targets(const std::string& path, const StyleTargetsInfo& info,
   json randomization = json::array();
   for (const TargetRandomization& r : info.randomization)
     randomization.push_back({{"layer", r.layer},
-                             {"mode", r.mode},
-                             {"range", {r.range_lo, r.range_hi}},
-                             {"distribution", r.distribution},
-                             {"mix", r.mix}});
+                             {"mode", randomize_mode_name(r.settings.mode)},
+                             {"range", {r.settings.lo, r.settings.hi}},
+                             {"distribution", random_distribution_name(r.settings.distribution)},
+                             {"mix", r.settings.mix}});
   const auto dump = [](const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
   };
@@ -148,7 +160,7 @@ StyleTargetsInfo parse_info(const std::string& path,
     const std::string where = "nsrg.randomization";
     TargetRandomization r;
     r.layer = field<std::string>(path, where, entry, "layer");
-    r.mode = field<std::string>(path, where, entry, "mode");
+    r.settings.mode = named_field(path, where, entry, "mode", kRandomizeModeNames);
     const json range = field<json>(path, where, entry, "range");
     const auto in_float_range = [](const json& value) {
       return value.is_number() && std::isfinite(value.get<double>()) &&
@@ -157,10 +169,11 @@ StyleTargetsInfo parse_info(const std::string& path,
     if (!range.is_array() || range.size() != 2 || !in_float_range(range[0]) ||
         !in_float_range(range[1]))
       throw UserError(msg(path, ": metadata entry ", where, ": field \"range\" is not [lo, hi]"));
-    r.range_lo = float(range[0].get<double>());
-    r.range_hi = float(range[1].get<double>());
-    r.distribution = field<std::string>(path, where, entry, "distribution");
-    r.mix = finite_float(path, where, entry, "mix");
+    r.settings.lo = float(range[0].get<double>());
+    r.settings.hi = float(range[1].get<double>());
+    r.settings.distribution =
+        named_field(path, where, entry, "distribution", kRandomDistributionNames);
+    r.settings.mix = finite_float(path, where, entry, "mix");
     info.randomization.push_back(r);
   }
   const std::string seed = metadata_string(path, metadata, "nsrg.seed");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/randomization.h"
 #include "weights/safetensors.h"
 
 namespace nsrg {
@@ -24,10 +25,7 @@ struct StyleSource {
 // One layer's randomization, as it was applied.
 struct TargetRandomization {
   std::string layer;
-  std::string mode = "none";
-  float range_lo = 0.1f, range_hi = 1.9f;
-  std::string distribution = "uniform";
-  float mix = 1.0f;
+  RandomizeSettings settings;
 };
 
 struct StyleTargetsInfo {

@@ -166,7 +166,7 @@ for precision in $precisions; do
   [ -f "$file" ] && bench_args+=(--bench-json "$precision=$file")
 done
 # shellcheck disable=SC2086
-"$python" "$here/compare_report.py" "$work" --out "$outdir/peer_comparison.json" \
+timeout -k 5 60 "$python" "$here/compare_report.py" "$work" --out "$outdir/peer_comparison.json" \
   --sizes $sizes --precisions $precisions "${bench_args[@]}" | tee "$outdir/peer_comparison.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || fail "compare_report.py"
 note "wrote $outdir/peer_comparison.json and $outdir/peer_comparison.txt ($failures failures)"

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """The short table that bench/gpu_check.sh prints last: the GPU, tests passed/failed per
 suite, full-evaluation time at 512 px, the peer ratio at 256 and 512 px, peak memory, the
-CPU/GPU render difference, and a PASS/FAIL/SKIP verdict per step. Reads what the check wrote
-to OUTDIR. Exits 0 only when every step passed.
+CPU/GPU render difference, and a verdict per step. Reads what the check wrote to OUTDIR.
 
 Rules: a step passes when its command exited 0 within its time, and besides
   - test_<suite>: its gtest report exists, nothing failed and at least one test ran (a run in
@@ -10,7 +9,14 @@ Rules: a step passes when its command exited 0 within its time, and besides
   - bench_cuda_<precision>: its JSON holds every size asked for (256, 512, 1024);
   - render_diff_*: image_diff.py's thresholds (it exits 1 above them);
   - environment: nvidia-smi lists a GPU.
-A step skipped for lack of time, or not run, is SKIP, which is not a pass.
+A step skipped for lack of time is SKIP; a comparison that could not run (an input is
+missing) is NOT RUN; neither is a pass. The CPU-only steps (render_64_cpu and the CPU test
+suites: they show the bundle works on that machine) are judged on their own line and do not
+enter the GPU verdict; memcheck_cuda (the op-level CUDA tests under compute-sanitizer, run
+only after test_cuda failed) is a diagnosis: it names the first kernel that touched memory it
+should not, and enters no verdict. The last line is the GPU verdict: PASS (every GPU step
+passed), FAIL (one failed) or INCOMPLETE (none failed, some were skipped or not run). Exits 0
+only on PASS.
 
     gpu_summary.py OUTDIR
 """
@@ -116,7 +122,7 @@ def peer_lines(outdir):
     return lines
 
 
-def render_lines(outdir):
+def render_lines(outdir, steps):
     lines = []
     for name, label in (("diff_64", "64 px"), ("diff_full", "full size")):
         diff = load_json(f"{outdir}/render/{name}.json")
@@ -124,17 +130,71 @@ def render_lines(outdir):
             lines.append(
                 f"  CUDA vs CPU render, {label}: mean |diff| "
                 f"{diff['mean_abs_difference']:.2f}/255, max {diff['max_abs_difference']}, "
-                f"final loss rel. diff {fmt(diff.get('final_loss_relative_difference'), '.2e')}")
-    return lines or ["  no render comparison (see logs/render_*.log)"]
+                f"final loss rel. diff {fmt(diff.get('final_loss_relative_difference'), '.2e')}"
+                f" (limits {fmt(diff.get('max_mean_difference'), 'g')}/255, "
+                f"{fmt(diff.get('max_loss_difference'), 'g')})")
+        else:
+            status, _, note = steps.get(f"render_{name}", ("not run", "0", ""))
+            lines.append(f"  CUDA vs CPU render, {label}: no comparison ({status}"
+                         f"{': ' + note if note and not note.startswith('logs/') else ''})")
+    return lines
 
 
 BENCH_SIZES = (256, 512, 1024)
+# Steps that run on the CPU only: reported apart, outside the GPU verdict.
+CPU_ONLY_STEPS = ("render_64_cpu", "test_optim", "test_randomize", "test_engine")
+# Steps that diagnose a failure already judged: reported, in no verdict.
+DIAGNOSTIC_STEPS = ("memcheck_cuda",)
+# compute-sanitizer's exit status when it found a memory error (gpu_check.sh passes it).
+MEMCHECK_ERROR_EXIT = 86
+
+
+def first_memcheck_error(log_lines):
+    """(error, where, test) of the first error compute-sanitizer reported, or None: the error
+    line ("Invalid __global__ write of size 4 bytes"), its first "at ..." frame (the kernel)
+    and the gtest test that was running."""
+    test = "?"
+    for i, line in enumerate(log_lines):
+        if line.startswith("[ RUN      ] "):
+            test = line[len("[ RUN      ] "):].strip()
+            continue
+        text = line[len("========= "):].strip() if line.startswith("========= ") else ""
+        if not text or text.startswith(("COMPUTE-SANITIZER", "ERROR SUMMARY", "at ", "by ",
+                                         "Address", "Saved host", "Host Frame", "Device Frame")):
+            continue
+        where = "?"
+        for follow in log_lines[i + 1:i + 12]:
+            frame = follow[len("========= "):].strip() if follow.startswith("========= ") else ""
+            if frame.startswith("at "):
+                where = frame[3:]
+                break
+        return text, where, test
+    return None
+
+
+def memcheck_verdict(outdir, status):
+    """(INFO, finding) for the memcheck_cuda row."""
+    if status in ("skipped", "not run", "missing"):
+        return "INFO", f"not run ({status})"
+    found = first_memcheck_error(read_lines(f"{outdir}/logs/memcheck_cuda.log"))
+    if found:
+        error, where, test = found
+        return "INFO", f"first bad kernel: {where}; {error}; in test {test}"
+    if status == f"failed({MEMCHECK_ERROR_EXIT})":
+        return "INFO", "memory errors reported (see logs/memcheck_cuda.log)"
+    if status in ("ok", "failed(1)"):
+        return "INFO", "no memory error in the op-level tests (a failure is numeric, or in a run)"
+    return "INFO", f"{status} before a verdict (see logs/memcheck_cuda.log)"
 
 
 def verdict(outdir, name, status):
-    """(PASS|FAIL|SKIP, reason) for one row of steps.tsv."""
-    if status in ("skipped", "not run", "missing"):
-        return "SKIP", status
+    """(PASS|FAIL|SKIP|NOT RUN|INFO, reason) for one row of steps.tsv."""
+    if name in DIAGNOSTIC_STEPS:
+        return memcheck_verdict(outdir, status)
+    if status == "skipped":
+        return "SKIP", "out of time"
+    if status in ("not run", "missing"):
+        return "NOT RUN", status
     if status != "ok":
         reason = status
         if name.startswith("bench_cuda_"):
@@ -160,13 +220,41 @@ def verdict(outdir, name, status):
     return "PASS", ""
 
 
+def overall(words):
+    """PASS when every word is PASS (and there is one), FAIL when one is FAIL, else INCOMPLETE."""
+    if not words:
+        return "INCOMPLETE"
+    if "FAIL" in words:
+        return "FAIL"
+    return "PASS" if all(word == "PASS" for word in words) else "INCOMPLETE"
+
+
 def step_lines(outdir, steps):
-    lines, all_passed = [], bool(steps)
-    for name, (status, secs) in steps.items():
+    """The table's lines (GPU steps and diagnoses, then the CPU-only steps), the GPU steps'
+    words and the CPU-only steps' words."""
+    lines, cpu_lines, gpu_words, cpu_words = [], [], [], []
+    for name, (status, secs, note) in steps.items():
         word, reason = verdict(outdir, name, status)
-        all_passed = all_passed and word == "PASS"
-        lines.append(f"  {name:<18} {word:<4} {secs:>4}s  {reason}".rstrip())
-    return lines or ["  no step ran"], all_passed
+        if not reason and note and not note.startswith("logs/"):
+            reason = note
+        elif word == "NOT RUN" and note:
+            reason = f"{reason}: {note}"
+        line = f"  {name:<18} {word:<7} {secs:>4}s  {reason}".rstrip()
+        if name in CPU_ONLY_STEPS:
+            cpu_lines.append(line)
+            cpu_words.append(word)
+        else:
+            lines.append(line)
+            if name not in DIAGNOSTIC_STEPS:
+                gpu_words.append(word)
+    return (lines or ["  no GPU step ran"]), cpu_lines, gpu_words, cpu_words
+
+
+VERDICT_TEXT = {
+    "PASS": "PASS (every GPU step passed)",
+    "FAIL": "FAIL (see the steps above and their logs)",
+    "INCOMPLETE": "INCOMPLETE (no GPU step failed, but some were skipped or not run: not a pass)",
+}
 
 
 def main(argv):
@@ -178,7 +266,7 @@ def main(argv):
     for line in read_lines(f"{outdir}/steps.tsv"):
         fields = line.split("\t")
         if len(fields) >= 3:
-            steps[fields[0]] = (fields[1], fields[2])
+            steps[fields[0]] = (fields[1], fields[2], fields[3] if len(fields) > 3 else "")
     env = read_lines(f"{outdir}/logs/env.log")
     gpu = next((line[5:] for line in env if line.startswith("gpu: ")), "unknown GPU")
     loaded = [re.sub(r"^loaded: .*/", "", line) for line in env if line.startswith("loaded: ")]
@@ -192,14 +280,18 @@ def main(argv):
                "one L-BFGS step):")
     out += peer_lines(outdir)
     out.append("render:")
-    out += render_lines(outdir)
-    lines, all_passed = step_lines(outdir, steps)
-    out.append("steps (in the order run):")
+    out += render_lines(outdir, steps)
+    lines, cpu_lines, gpu_words, cpu_words = step_lines(outdir, steps)
+    out.append("GPU steps (in the order run):")
     out += lines
-    out.append("verdict: " + ("PASS (every step passed)" if all_passed else
-                              "FAIL (see the steps above and their logs)"))
+    if cpu_lines:
+        out.append("CPU-only steps (the bundle on this machine; not in the GPU verdict):")
+        out += cpu_lines
+        out.append("CPU-only verdict: " + overall(cpu_words))
+    gpu_verdict = overall(gpu_words)
+    out.append("verdict: " + VERDICT_TEXT[gpu_verdict])
     print("\n".join(out))
-    return 0 if all_passed else 1
+    return 0 if gpu_verdict == "PASS" else 1
 
 
 if __name__ == "__main__":

@@ -5,14 +5,23 @@ difference of the final total loss. Exits 1 when either is above its threshold, 
 images cannot be compared.
 
     image_diff.py A.png B.png [--summaries A.json B.json] [--json OUT]
-                  [--max-mean-difference 8] [--max-loss-difference 0.05]
+                  [--max-mean-difference 9] [--max-loss-difference 0.03]
 
-The default thresholds come from the CPU backend (bench/README.md, "Pass/fail rules"): the
-default example at 64 px rendered from two seeds (two unrelated starts, same objective)
-differs by 39/255 on average and by 13% in final loss after 250 L-BFGS steps, and the same
-seed on 1 or 2 threads gives the same bits. A GPU render of the same seed should follow the
-CPU's trajectory, so more than a fifth of the unrelated-start pixel difference (8/255) or a
-5% final-loss difference means it did not.
+The default thresholds come from the CPU backend's own spread on the render the GPU check
+compares, examples/default.toml (150 Adam steps from the content image, levels auto) at 64
+and 256 px (bench/README.md, "Pass/fail rules"; Intel Xeon, 2 cores, 2026-12-06). Changes
+at the level of rounding (style weight or learning rate times 1 + 1e-6, one thread instead
+of two, oneDNN's AVX2 kernels instead of its AVX-512 ones) move the result by
+  - mean |a-b|: 3.1 to 4.5/255 (0 where the change left the bits alone): Adam's steps have
+    the learning rate's size whatever the gradient's, so pixels whose gradient is near zero
+    take other turns, and any such change lands on the same floor;
+  - final total loss: 1.7e-4 to 3.0e-3 (relative).
+A GPU differs from the CPU by rounding of that kind. The thresholds are 2x the largest pixel
+spread (9/255: above the floor that any rounding change reaches) and 10x the largest loss
+spread (0.03). For scale: the same render stopped 10 steps early differs by only 0.4-0.8/255
+but by 4.3e-2 to 4.8e-2 in final loss (caught by the loss); with the style weight 1% higher
+(64 px), 3.5/255 and 9.0e-3 (not caught: a change of the objective that small is
+rounding-sized in the result). bench/render_spread.sh measures these again.
 """
 import argparse
 import json
@@ -46,10 +55,10 @@ def main(argv=None):
     parser.add_argument("b")
     parser.add_argument("--summaries", nargs=2, metavar=("A_JSON", "B_JSON"))
     parser.add_argument("--json", help="write the result here")
-    parser.add_argument("--max-mean-difference", type=float, default=8.0,
-                        help="largest mean |a-b| (of 255) that passes (default 8)")
-    parser.add_argument("--max-loss-difference", type=float, default=0.05,
-                        help="largest relative final-loss difference that passes (default 0.05)")
+    parser.add_argument("--max-mean-difference", type=float, default=9.0,
+                        help="largest mean |a-b| (of 255) that passes (default 9)")
+    parser.add_argument("--max-loss-difference", type=float, default=0.03,
+                        help="largest relative final-loss difference that passes (default 0.03)")
     args = parser.parse_args(argv)
     try:
         result = {"a": args.a, "b": args.b,

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Tests of gpu_summary.py's verdicts (standard library only): a step passes only when its
-command succeeded and its own rule holds; every test skipped, a missing bench size or a step
-left out for lack of time is not a pass, and the exit status says so.
+command succeeded and its own rule holds; every test skipped, a missing bench size, a step
+left out for lack of time or a comparison not run is not a pass, and the exit status says so;
+CPU-only steps are judged apart; the memcheck rerun names the first bad kernel.
 Run: python3 bench/peer/test_gpu_summary.py"""
 import io
 import json
@@ -43,7 +44,10 @@ class GpuSummaryTest(unittest.TestCase):
             f.write(value if isinstance(value, str) else json.dumps(value))
 
     def run_summary(self, rows):
-        self.write("steps.tsv", "".join(f"{n}\t{s}\t3\tlogs/{n}.log\n" for n, s in rows))
+        """rows: (name, status) or (name, status, note)."""
+        self.write("steps.tsv", "".join(
+            f"{row[0]}\t{row[1]}\t3\t{row[2] if len(row) > 2 else f'logs/{row[0]}.log'}\n"
+            for row in rows))
         text = io.StringIO()
         with redirect_stdout(text):
             code = gpu_summary.main(["gpu_summary.py", self.out])
@@ -86,6 +90,60 @@ class GpuSummaryTest(unittest.TestCase):
         code, text = self.run_summary([("environment", "ok"), ("peer_compare", "skipped")])
         self.assertEqual(code, 1)
         self.assertIn("peer_compare       SKIP", text)
+
+
+    def test_comparison_not_run_is_named_and_not_a_pass(self):
+        code, text = self.run_summary([
+            ("environment", "ok"),
+            ("render_diff_full", "not run", "no CPU reference render (build-gpu/reference)")])
+        self.assertEqual(code, 1)
+        self.assertIn("render_diff_full   NOT RUN", text)
+        self.assertIn("no CPU reference render", text)
+        self.assertIn("full size: no comparison (not run: no CPU reference render", text)
+        self.assertIn("verdict: INCOMPLETE", text)
+
+    def test_cpu_only_failures_stay_out_of_the_gpu_verdict(self):
+        self.write("tests/test_cuda.json", gtest_report(["RUN"]))
+        self.write("tests/test_engine.json", gtest_report(["RUN", "FAIL"]))
+        code, text = self.run_summary([("environment", "ok"), ("test_cuda", "ok"),
+                                       ("render_64_cpu", "timeout"), ("test_engine", "ok")])
+        self.assertEqual(code, 0, text)
+        self.assertIn("CPU-only verdict: FAIL", text)
+        self.assertTrue(text.rstrip().endswith("verdict: PASS (every GPU step passed)"), text)
+        cpu_part = text[text.index("CPU-only steps"):]
+        self.assertIn("render_64_cpu", cpu_part)
+        self.assertIn("test_engine", cpu_part)
+        self.assertNotIn("render_64_cpu", text[:text.index("CPU-only steps")])
+
+    def test_memcheck_names_the_first_bad_kernel_and_enters_no_verdict(self):
+        self.write("tests/test_cuda.json", gtest_report(["RUN", "FAIL"]))
+        self.write("logs/memcheck_cuda.log", "\n".join([
+            "========= COMPUTE-SANITIZER",
+            "[ RUN      ] CudaVectorOps.DotAndAsumMatchCpu",
+            "[       OK ] CudaVectorOps.DotAndAsumMatchCpu (5 ms)",
+            "[ RUN      ] CudaLargeSizes.TotalVariationMatchesCpu",
+            "========= Invalid __global__ write of size 4 bytes",
+            "=========     at nsrg::kernels::tv_kernel(const float *, float *, int)+0x1b0 in "
+            "/src/kernels/loss.cu:88",
+            "=========     by thread (3,0,0) in block (70000,0,0)",
+            "=========     Address 0x7f0000000000 is out of bounds",
+            "========= Invalid __global__ read of size 4 bytes",
+            "=========     at nsrg::kernels::other()+0x10 in /src/kernels/other.cu:1",
+            "========= ERROR SUMMARY: 2 errors"]))
+        code, text = self.run_summary([("environment", "ok"), ("test_cuda", "failed(1)"),
+                                       ("memcheck_cuda", "failed(86)")])
+        self.assertEqual(code, 1)
+        self.assertIn("memcheck_cuda      INFO", text)
+        self.assertIn("first bad kernel: nsrg::kernels::tv_kernel(const float *, float *, int)"
+                      "+0x1b0 in /src/kernels/loss.cu:88", text)
+        self.assertIn("Invalid __global__ write of size 4 bytes", text)
+        self.assertIn("in test CudaLargeSizes.TotalVariationMatchesCpu", text)
+        self.assertIn("verdict: FAIL", text)
+        # A clean rerun says so; it still is no pass of test_cuda.
+        self.write("logs/memcheck_cuda.log", "========= ERROR SUMMARY: 0 errors\n")
+        code, text = self.run_summary([("test_cuda", "failed(1)"), ("memcheck_cuda", "failed(1)")])
+        self.assertEqual(code, 1)
+        self.assertIn("no memory error in the op-level tests", text)
 
 
 if __name__ == "__main__":

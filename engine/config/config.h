@@ -24,24 +24,16 @@ enum class InitKind { Random, Image };
 inline constexpr NamedValue<InitKind> kInitKindNames[] = {{InitKind::Random, "random"},
                                                           {InitKind::Image, "image"}};
 
-// One layer's effective randomization settings.
-struct LayerRandomization {
-  RandomizeMode mode = RandomizeMode::None;
-  float range_lo = 0.1f, range_hi = 1.9f;
-  RandomDistribution distribution = RandomDistribution::Uniform;
-  float mix = 1.0f;
-};
-
-// One [[stages]] table: a size and an iteration count, with the settings a stage may change
-// resolved against the top-level keys (engine/config/config_stages.cpp).
-struct StageConfig {
+// One stage of a render: a size and an iteration count with the settings a stage may change.
+// A config without [[stages]] resolves to one stage made of the top-level keys
+// (image_size, optimizer.*, style.scale, loss.tv_weight), so one path renders both; each
+// [[stages]] table starts from that stage and overrides what it names.
+struct Stage {
   int image_size = 512;
-  int iterations = 100;
-  OptimizerKind optimizer = OptimizerKind::Lbfgs;
-  float learning_rate = 1.0f;
-  int history = 100;
-  float tv_weight = 1e-3f;
+  int iterations = 1000;
   float style_scale = 1.0f;
+  float tv_weight = 1e-3f;
+  OptimizerSettings optimizer;
 };
 
 struct RenderConfig {
@@ -50,7 +42,6 @@ struct RenderConfig {
   Precision precision = Precision::Fp32;  // tf32: CUDA only
   int threads = 0;                        // CPU threads, 0 = all
   uint64_t seed = 1;
-  int image_size = 512;
   std::string model = "builtin:vgg19-random";  // or resolved absolute path
   // [content]
   std::string content_image;  // resolved path
@@ -59,23 +50,14 @@ struct RenderConfig {
   // [style]
   std::vector<std::string> style_images;   // resolved paths
   std::vector<float> style_blend_weights;  // normalized to sum 1 (equal if not given)
-  float style_scale = 1.0f;
   std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
   float style_weight = 100.0f;
   std::string style_targets;  // resolved path of a kept style (output.save_targets), or empty
   // [loss]
-  float tv_weight = 1e-3f;
   bool normalize_gradients = false;
   // [init]
   InitKind init_kind = InitKind::Random;
   std::string init_image;  // resolved path; empty = the content image
-  // [optimizer]
-  OptimizerKind optimizer = OptimizerKind::Lbfgs;
-  int iterations = 1000;
-  float learning_rate = 1.0f;  // default 1.0 for lbfgs, 10.0 for adam
-  int history = 100;
-  HistoryPrecision history_precision = HistoryPrecision::Fp32;  // L-BFGS s, y storage
-  float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;
   // [network]
   PoolKind pooling = PoolKind::Max;
   // [output]
@@ -93,17 +75,22 @@ struct RenderConfig {
   bool save_stages = false;   // save each [[stages]] result but the last as <stem>_stage<i>
   // memory_limit_mib: the memory plan's limit; 0 = what the machine (or GPU) has available
   int64_t memory_limit_mib = 0;
-  // [[stages]]: rendered in order, each from the previous result resized; empty = one
-  // render at image_size with the [optimizer] settings.
-  std::vector<StageConfig> stages;
+  // image_size, [optimizer], style.scale and loss.tv_weight: the stage a config without
+  // [[stages]] renders, and the one each [[stages]] table starts from. optimizer.
+  // learning_rate defaults to 1 for lbfgs and 10 for adam.
+  Stage top_level;
+  // What is rendered, in order, each stage from the previous result resized: the
+  // [[stages]] tables, or `top_level` alone. Never empty after load_config.
+  std::vector<Stage> stages;
+  bool stage_tables = false;  // the stages come from [[stages]] tables
   // [randomize]
-  LayerRandomization randomize;  // the section's own keys
+  RandomizeSettings randomize;  // the section's own keys
   int variants = 1;
-  std::map<std::string, LayerRandomization>
+  std::map<std::string, RandomizeSettings>
       randomize_layers;  // [randomize.layers.<name>],
                          // each starting from `randomize` and overriding keys
   // The settings for `layer`: its [randomize.layers.<layer>] entry, else the section's.
-  LayerRandomization randomization_for(const std::string& layer) const;
+  RandomizeSettings randomization_for(const std::string& layer) const;
   // True when randomize.mode or any layer's mode is not None.
   bool any_randomization() const;
   // [sweep]

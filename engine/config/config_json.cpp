@@ -1,13 +1,17 @@
-// config_to_json: the resolved RenderConfig as JSON with the TOML file's sections and keys,
-// for the render summary file.
+// config_to_json: the resolved RenderConfig as JSON with the TOML file's sections and keys
+// (those of config_fields.h, written by JsonVisitor), for the render summary file.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include "engine/config/config.h"
+#include "engine/config/config_fields.h"
 
 namespace nsrg {
 namespace {
+
+using config_detail::Bound;
+using config_detail::FileList;
 
 // The shortest decimal that reads back as `value`, as a double (so 1e-3f is written as
 // 0.001, not 0.0010000000474974513).
@@ -27,75 +31,88 @@ nlohmann::json numbers(const std::vector<float>& values) {
   return array;
 }
 
-nlohmann::json layer_randomization_to_json(const LayerRandomization& settings) {
-  return {{"mode", name_in(kRandomizeModeNames, settings.mode)},
-          {"range", numbers({settings.range_lo, settings.range_hi})},
-          {"distribution", name_in(kRandomDistributionNames, settings.distribution)},
-          {"mix", shortest_decimal(settings.mix)}};
-}
+// The config_fields.h visitor that writes each key's resolved value into a JSON object.
+class JsonVisitor {
+ public:
+  explicit JsonVisitor(nlohmann::json& out) : out_(out) {}
+
+  template <typename Enum, size_t N>
+  void choice(const std::string& key, const Enum& value, const NamedValue<Enum> (&names)[N]) {
+    out_[key] = name_in(names, value);
+  }
+  template <typename T>
+  void integer(const std::string& key, const T& value, int64_t, int64_t, const std::string& = "") {
+    out_[key] = value;
+  }
+  template <typename T>
+  void required_integer(const std::string& key, const T& value, int64_t, int64_t, const char*) {
+    out_[key] = value;
+  }
+  void number(const std::string& key, float value, Bound, Bound, float = 0) {
+    out_[key] = shortest_decimal(value);
+  }
+  void boolean(const std::string& key, bool value) { out_[key] = value; }
+  void layers(const std::string& key, const std::vector<std::string>& names, bool) {
+    out_[key] = names;
+  }
+  void range(const std::string& key, float lo, float hi, Bound, Bound, bool) {
+    out_[key] = numbers({lo, hi});
+  }
+  void input_file(const std::string& key, const std::string& path, const char*) {
+    out_[key] = path;
+  }
+  void input_files(const std::string& key, const std::vector<std::string>& paths, FileList) {
+    out_[key] = paths;
+  }
+  void blend_weights(const std::string& key, const std::vector<float>& weights, size_t, FileList) {
+    out_[key] = numbers(weights);
+  }
+  void model(const std::string& key, const std::string& name) { out_[key] = name; }
+  void output_image(const std::string& key, const std::string& path) { out_[key] = path; }
+
+  template <typename Visit>
+  void section(const std::string& key, Visit visit) {
+    nlohmann::json inner = nlohmann::json::object();
+    JsonVisitor writer(inner);
+    visit(writer);
+    out_[key] = inner;
+  }
+  template <typename Settings, typename Visit>
+  void named_tables(const std::string& key, std::map<std::string, Settings>& tables,
+                    const Settings&, Visit visit) {
+    nlohmann::json all = nlohmann::json::object();
+    for (auto& [name, settings] : tables) {
+      JsonVisitor writer(all[name]);
+      visit(writer, settings);
+    }
+    out_[key] = all;
+  }
+  // Written only when the file had [[stages]] tables.
+  template <typename Visit>
+  void stages(const std::string& key, std::vector<Stage>& stages, bool from_tables, const Stage&,
+              Visit visit) {
+    if (!from_tables) return;
+    nlohmann::json array = nlohmann::json::array();
+    for (Stage& stage : stages) {
+      nlohmann::json entry = nlohmann::json::object();
+      JsonVisitor writer(entry);
+      visit(writer, stage);
+      array.push_back(entry);
+    }
+    out_[key] = array;
+  }
+
+ private:
+  nlohmann::json& out_;
+};
 
 }  // namespace
 
 nlohmann::json config_to_json(const RenderConfig& config) {
-  nlohmann::json json;
-  json["backend"] = name_in(kBackendChoiceNames, config.backend);
-  json["precision"] = name_in(kPrecisionNames, config.precision);
-  json["threads"] = config.threads;
-  json["seed"] = config.seed;
-  json["image_size"] = config.image_size;
-  json["model"] = config.model;
-  json["content"] = {{"image", config.content_image},
-                     {"layers", config.content_layers},
-                     {"weight", shortest_decimal(config.content_weight)}};
-  json["style"] = {{"images", config.style_images},
-                   {"blend_weights", numbers(config.style_blend_weights)},
-                   {"scale", shortest_decimal(config.style_scale)},
-                   {"layers", config.style_layers},
-                   {"weight", shortest_decimal(config.style_weight)},
-                   {"targets", config.style_targets}};
-  json["loss"] = {{"tv_weight", shortest_decimal(config.tv_weight)},
-                  {"normalize_gradients", config.normalize_gradients}};
-  json["init"] = {{"kind", name_in(kInitKindNames, config.init_kind)},
-                  {"image", config.init_image}};
-  json["optimizer"] = {
-      {"kind", name_in(kOptimizerKindNames, config.optimizer)},
-      {"iterations", config.iterations},
-      {"learning_rate", shortest_decimal(config.learning_rate)},
-      {"history", config.history},
-      {"history_precision", name_in(kHistoryPrecisionNames, config.history_precision)},
-      {"beta1", shortest_decimal(config.beta1)},
-      {"beta2", shortest_decimal(config.beta2)},
-      {"epsilon", shortest_decimal(config.epsilon)}};
-  json["network"] = {{"pooling", name_in(kPoolingNames, config.pooling)}};
-  json["output"] = {
-      {"path", config.output_path},
-      {"levels", name_in(kLevelsModeNames, config.levels)},
-      {"percentiles", numbers({config.levels_low_percentile, config.levels_high_percentile})},
-      {"original_colors", config.original_colors},
-      {"print_iter", config.print_iter},
-      {"save_iter", config.save_iter},
-      {"save_raw", config.save_raw},
-      {"contact_sheet", config.contact_sheet},
-      {"save_targets", config.save_targets},
-      {"save_stages", config.save_stages}};
-  nlohmann::json randomize = layer_randomization_to_json(config.randomize);
-  randomize["variants"] = config.variants;
-  randomize["layers"] = nlohmann::json::object();
-  for (const auto& [layer, settings] : config.randomize_layers)
-    randomize["layers"][layer] = layer_randomization_to_json(settings);
-  json["randomize"] = randomize;
-  json["sweep"] = {{"style_layers", config.sweep_style_layers}};
-  json["memory_limit_mib"] = config.memory_limit_mib;
-  if (config.stages.empty()) return json;
-  json["stages"] = nlohmann::json::array();
-  for (const StageConfig& s : config.stages)
-    json["stages"].push_back({{"image_size", s.image_size},
-                              {"iterations", s.iterations},
-                              {"optimizer", name_in(kOptimizerKindNames, s.optimizer)},
-                              {"learning_rate", shortest_decimal(s.learning_rate)},
-                              {"history", s.history},
-                              {"tv_weight", shortest_decimal(s.tv_weight)},
-                              {"style_scale", shortest_decimal(s.style_scale)}});
+  nlohmann::json json = nlohmann::json::object();
+  JsonVisitor writer(json);
+  RenderConfig copy = config;  // the visit functions take the fields by reference
+  config_detail::visit_config(writer, copy);
   return json;
 }
 

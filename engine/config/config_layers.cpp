@@ -5,7 +5,7 @@
 
 namespace nsrg {
 
-LayerRandomization RenderConfig::randomization_for(const std::string& layer) const {
+RandomizeSettings RenderConfig::randomization_for(const std::string& layer) const {
   auto entry = randomize_layers.find(layer);
   return entry == randomize_layers.end() ? randomize : entry->second;
 }

@@ -1,21 +1,20 @@
 // load_config: reads the TOML file, applies --set overrides, rejects unknown keys, then
-// reads and validates every section into a RenderConfig.
+// reads and validates every key of config_fields.h into a RenderConfig with TomlVisitor.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <sstream>
-#include <thread>
 
 #include "engine/config/config.h"
 #include "engine/config/config_errors.h"
+#include "engine/config/config_fields.h"
 #include "engine/config/config_limits.h"
 #include "engine/config/config_overrides.h"
 #include "engine/config/config_paths.h"
 #include "engine/config/config_reader.h"
 #include "engine/config/config_schema.h"
-#include "engine/config/config_stages.h"
 #include "engine/config/config_style_targets.h"
 #include "engine/core/error.h"
 
@@ -23,14 +22,12 @@ namespace nsrg {
 namespace {
 
 namespace fs = std::filesystem;
+using config_detail::Bound;
 using config_detail::ConfigErrors;
-using config_detail::exclusive;
-using config_detail::inclusive;
+using config_detail::FileList;
 using config_detail::SectionReader;
-using config_detail::unbounded;
 
-constexpr int64_t kIntMax = 2147483647;
-constexpr int kThreadsPerHardwareThread = 4;
+constexpr int kMaxStages = 16;
 const char* const kBuiltinModelPrefix = "builtin:";
 const char* const kBuiltinVgg19Random = "builtin:vgg19-random";
 
@@ -72,159 +69,195 @@ toml::table parse_config_file(const std::string& path) {
   }
 }
 
-void read_general(const SectionReader& top, const fs::path& base, RenderConfig& config) {
-  top.read_choice("backend", config.backend, kBackendChoiceNames);
-  top.read_choice("precision", config.precision, kPrecisionNames);
-  // More threads than cores only adds overhead; the OpenMP runtime aborts (after taking
-  // gigabytes) when asked for tens of thousands.
-  const int hardware = std::max(1, int(std::thread::hardware_concurrency()));
-  const int max_threads = kThreadsPerHardwareThread * hardware;
-  if (std::optional<int64_t> threads = top.get_integer("threads");
-      threads && *threads > max_threads)
-    top.fail("threads",
-             msg("must be <= ", max_threads, " (", kThreadsPerHardwareThread, " x the ", hardware,
-                 " hardware threads here; 0 uses all of them) (got ", *threads, ")"));
-  top.read_int("threads", config.threads, 0, max_threads);
-  if (std::optional<int64_t> seed = top.get_integer("seed")) {
-    if (*seed < 0) top.fail("seed", msg("must be >= 0 (got ", *seed, ")"));
-    config.seed = static_cast<uint64_t>(*seed);
+std::string stage_prefix(size_t index) {
+  return msg("stages[", index, "]");
+}
+
+// The config_fields.h visitor that reads one TOML table: each operation leaves its value
+// as it is when the key is absent (or stores the given default), else checks and stores it.
+class TomlVisitor {
+ public:
+  TomlVisitor(const SectionReader& reader, const fs::path& base) : reader_(reader), base_(base) {}
+
+  template <typename Enum, size_t N>
+  void choice(const std::string& key, Enum& out, const NamedValue<Enum> (&names)[N]) {
+    reader_.read_choice(key, out, names);
   }
-  top.read_int("image_size", config.image_size, 16, 16384);
-  if (std::optional<int64_t> limit = top.get_integer("memory_limit_mib")) {
-    if (*limit < 0) top.fail("memory_limit_mib", msg("must be >= 0 (got ", *limit, ")"));
-    config.memory_limit_mib = *limit;
+
+  template <typename T>
+  void integer(const std::string& key, T& out, int64_t min, int64_t max,
+               const std::string& max_hint = "") {
+    const std::optional<int64_t> value = reader_.get_integer(key);
+    if (!value) return;
+    if (*value < min) reader_.fail(key, msg("must be >= ", min, " (got ", *value, ")"));
+    if (*value > max)
+      reader_.fail(key, msg("must be <= ", max, max_hint.empty() ? "" : " (" + max_hint + ")",
+                            " (got ", *value, ")"));
+    out = static_cast<T>(*value);
   }
-  if (std::optional<std::string> model = top.get_string("model")) {
+
+  template <typename T>
+  void required_integer(const std::string& key, T& out, int64_t min, int64_t max, const char* why) {
+    if (!reader_.has(key)) reader_.fail(key, why);
+    integer(key, out, min, max);
+  }
+
+  void number(const std::string& key, float& out, Bound low, Bound high) {
+    reader_.read_float(key, out, low, high);
+  }
+  void number(const std::string& key, float& out, Bound low, Bound high, float default_value) {
+    out = default_value;
+    reader_.read_float(key, out, low, high);
+  }
+
+  void boolean(const std::string& key, bool& out) { reader_.read_bool(key, out); }
+
+  void layers(const std::string& key, std::vector<std::string>& out, bool allow_empty) {
+    reader_.read_layer_names(key, out, allow_empty);
+  }
+
+  void range(const std::string& key, float& lo, float& hi, Bound low, Bound high, bool strict) {
+    reader_.read_pair(key, lo, hi, low, high, strict);
+  }
+
+  void input_file(const std::string& key, std::string& out, const char* required_why) {
+    const std::optional<std::string> text = reader_.get_string(key);
+    if (!text) {
+      if (required_why != nullptr) reader_.fail(key, required_why);
+      return;
+    }
+    if (text->empty() && required_why == nullptr) return;  // "" leaves an optional file unset
+    out = resolved_input(reader_.key(key), *text);
+  }
+
+  void input_files(const std::string& key, std::vector<std::string>& out, FileList use) {
+    const std::optional<std::vector<std::string>> files = reader_.get_strings(key);
+    if (use == FileList::Forbidden) {
+      // Empty lists are allowed: config_to_json writes them for a config with a kept style.
+      if (files && !files->empty()) fail_with_kept_style(key);
+      out.clear();
+      return;
+    }
+    if (!files) {
+      if (use == FileList::Required) reader_.fail(key, "is required (a list of style image files)");
+      return;
+    }
+    if (files->empty() && use == FileList::Required)
+      reader_.fail(key, "must name at least one image");
+    out.clear();
+    for (size_t i = 0; i < files->size(); ++i)
+      out.push_back(resolved_input(msg(reader_.key(key), "[", i, "]"), (*files)[i]));
+  }
+
+  void blend_weights(const std::string& key, std::vector<float>& out, size_t count, FileList use) {
+    const std::optional<std::vector<double>> given = reader_.get_numbers(key);
+    if (use == FileList::Forbidden) {
+      if (given && !given->empty()) fail_with_kept_style(key);
+      out.clear();
+      return;
+    }
+    std::vector<double> weights(count, 1.0);
+    if (given) {
+      if (given->size() != count)
+        reader_.fail(key, msg("has ", given->size(), " values but style.images has ", count));
+      weights = *given;
+      for (size_t i = 0; i < count; ++i)
+        config_detail::check_number(reader_.errors(), msg(reader_.key(key), "[", i, "]"),
+                                    weights[i], config_detail::inclusive(0),
+                                    config_detail::unbounded());
+    }
+    const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+    if (!(sum > 0) || !std::isfinite(sum)) reader_.fail(key, "must have a positive, finite sum");
+    out.clear();
+    for (double weight : weights) out.push_back(static_cast<float>(weight / sum));
+  }
+
+  void model(const std::string& key, std::string& out) {
+    const std::optional<std::string> model = reader_.get_string(key);
+    if (!model) return;
     if (model->rfind(kBuiltinModelPrefix, 0) == 0) {
       if (*model != kBuiltinVgg19Random)
-        top.fail("model",
-                 msg("unknown built-in model \"", *model, "\" (known: ", kBuiltinVgg19Random, ")"));
-      config.model = *model;
-    } else {
-      config.model = resolve_config_path(top.errors(), "model", base, *model);
-      require_input_file(top.errors(), "model", config.model);
+        reader_.fail(
+            key, msg("unknown built-in model \"", *model, "\" (known: ", kBuiltinVgg19Random, ")"));
+      out = *model;
+      return;
+    }
+    out = resolved_input(reader_.key(key), *model);
+  }
+
+  void output_image(const std::string& key, std::string& out) {
+    out = (base_ / "out" / "out.png").lexically_normal().string();
+    if (const std::optional<std::string> path = reader_.get_string(key))
+      out = config_detail::resolve_config_path(reader_.errors(), reader_.key(key), base_, *path);
+    config_detail::require_output_image_path(reader_.errors(), reader_.key(key), out);
+  }
+
+  template <typename Visit>
+  void section(const std::string& key, Visit visit) {
+    TomlVisitor inner(reader_.section(key), base_);
+    visit(inner);
+  }
+
+  template <typename Settings, typename Visit>
+  void named_tables(const std::string& key, std::map<std::string, Settings>& out,
+                    const Settings& base, Visit visit) {
+    const SectionReader tables = reader_.section(key);
+    if (!tables.table()) return;
+    for (auto&& [name_view, node] : *tables.table()) {
+      const std::string name(name_view.str());
+      if (name.empty()) tables.fail(name, "empty layer name");
+      TomlVisitor entry(tables.section(name), base_);
+      Settings settings = base;
+      visit(entry, settings);
+      out[name] = settings;
     }
   }
-}
 
-void read_content(const SectionReader& content, const fs::path& base, RenderConfig& config) {
-  std::optional<std::string> image = content.get_string("image");
-  if (!image) content.fail("image", "is required (the content image file)");
-  config.content_image = resolve_config_path(content.errors(), content.key("image"), base, *image);
-  require_input_file(content.errors(), content.key("image"), config.content_image);
-  content.read_layer_names("layers", config.content_layers, false);
-  content.read_float("weight", config.content_weight, inclusive(0), unbounded());
-}
-
-void read_style_images(const SectionReader& style, const fs::path& base, RenderConfig& config) {
-  std::optional<std::vector<std::string>> images = style.get_strings("images");
-  if (!images) style.fail("images", "is required (a list of style image files)");
-  if (images->empty()) style.fail("images", "must name at least one image");
-  config.style_images.clear();
-  for (size_t i = 0; i < images->size(); ++i) {
-    const std::string key = msg(style.key("images"), "[", i, "]");
-    config.style_images.push_back(resolve_config_path(style.errors(), key, base, (*images)[i]));
-    require_input_file(style.errors(), key, config.style_images.back());
+  template <typename Visit>
+  void stages(const std::string& key, std::vector<Stage>& out, bool& from_tables,
+              const Stage& top_level, Visit visit) {
+    out.assign(1, top_level);
+    from_tables = false;
+    const toml::node* node = reader_.table() ? reader_.table()->get(key) : nullptr;
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    const ConfigErrors& errors = reader_.errors();
+    if (array == nullptr)
+      errors.fail(key, msg("must be an array of tables ([[stages]]), not a ",
+                           config_detail::toml_type_name(*node)));
+    if (array->empty()) errors.fail(key, "must hold at least one [[stages]] table");
+    if (array->size() > size_t(kMaxStages))
+      errors.fail(key, msg("has ", array->size(), " stages; at most ", kMaxStages));
+    out.clear();
+    from_tables = true;
+    for (size_t i = 0; i < array->size(); ++i) {
+      const toml::table* table = (*array)[i].as_table();
+      if (table == nullptr)
+        errors.fail(stage_prefix(i),
+                    msg("must be a table, not a ", config_detail::toml_type_name((*array)[i])));
+      TomlVisitor stage_reader(SectionReader(table, stage_prefix(i), errors), base_);
+      Stage stage = top_level;
+      visit(stage_reader, stage);
+      out.push_back(stage);
+    }
   }
-}
 
-void read_blend_weights(const SectionReader& style, RenderConfig& config) {
-  const size_t count = config.style_images.size();
-  std::vector<double> weights(count, 1.0);
-  if (std::optional<std::vector<double>> given = style.get_numbers("blend_weights")) {
-    if (given->size() != count)
-      style.fail("blend_weights",
-                 msg("has ", given->size(), " values but style.images has ", count));
-    weights = *given;
-    for (size_t i = 0; i < count; ++i)
-      config_detail::check_number(style.errors(), msg(style.key("blend_weights"), "[", i, "]"),
-                                  weights[i], inclusive(0), unbounded());
+ private:
+  std::string resolved_input(const std::string& dotted_key, const std::string& text) const {
+    const std::string path =
+        config_detail::resolve_config_path(reader_.errors(), dotted_key, base_, text);
+    config_detail::require_input_file(reader_.errors(), dotted_key, path);
+    return path;
   }
-  const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-  if (!(sum > 0) || !std::isfinite(sum))
-    style.fail("blend_weights", "must have a positive, finite sum");
-  config.style_blend_weights.clear();
-  for (double weight : weights)
-    config.style_blend_weights.push_back(static_cast<float>(weight / sum));
-}
 
-void read_style(const SectionReader& style, const fs::path& base, RenderConfig& config) {
-  if (const std::optional<std::string> targets = style.get_string("targets");
-      targets && !targets->empty()) {
-    config_detail::read_style_targets_key(style, base, config);
-  } else {
-    read_style_images(style, base, config);
-    read_blend_weights(style, config);
+  [[noreturn]] void fail_with_kept_style(const std::string& key) const {
+    reader_.fail(key,
+                 "cannot be used with style.targets (the targets file replaces the style images)");
   }
-  style.read_float("scale", config.style_scale, exclusive(0), inclusive(10));
-  style.read_layer_names("layers", config.style_layers, false);
-  style.read_float("weight", config.style_weight, inclusive(0), unbounded());
-}
 
-void read_loss(const SectionReader& loss, RenderConfig& config) {
-  loss.read_float("tv_weight", config.tv_weight, inclusive(0), unbounded());
-  loss.read_bool("normalize_gradients", config.normalize_gradients);
-}
-
-void read_init(const SectionReader& init, const fs::path& base, RenderConfig& config) {
-  init.read_choice("kind", config.init_kind, kInitKindNames);
-  std::optional<std::string> image = init.get_string("image");
-  if (image && !image->empty()) {
-    config.init_image = resolve_config_path(init.errors(), init.key("image"), base, *image);
-    require_input_file(init.errors(), init.key("image"), config.init_image);
-  }
-}
-
-void read_optimizer(const SectionReader& optimizer, RenderConfig& config) {
-  optimizer.read_choice("kind", config.optimizer, kOptimizerKindNames);
-  optimizer.read_int("iterations", config.iterations, 1, 10000000);
-  config.learning_rate = config.optimizer == OptimizerKind::Adam ? 10.0f : 1.0f;
-  optimizer.read_float("learning_rate", config.learning_rate, exclusive(0), unbounded());
-  optimizer.read_int("history", config.history, 1, 1000);
-  optimizer.read_choice("history_precision", config.history_precision, kHistoryPrecisionNames);
-  optimizer.read_float("beta1", config.beta1, inclusive(0), exclusive(1));
-  optimizer.read_float("beta2", config.beta2, inclusive(0), exclusive(1));
-  optimizer.read_float("epsilon", config.epsilon, exclusive(0), unbounded());
-}
-
-void read_output(const SectionReader& output, const fs::path& base, RenderConfig& config) {
-  config.output_path = (base / "out" / "out.png").lexically_normal().string();
-  if (std::optional<std::string> path = output.get_string("path"))
-    config.output_path = resolve_config_path(output.errors(), output.key("path"), base, *path);
-  require_output_image_path(output.errors(), output.key("path"), config.output_path);
-  output.read_choice("levels", config.levels, kLevelsModeNames);
-  output.read_pair("percentiles", config.levels_low_percentile, config.levels_high_percentile,
-                   inclusive(0), inclusive(100), true);
-  output.read_bool("original_colors", config.original_colors);
-  output.read_int("print_iter", config.print_iter, 0, kIntMax);
-  output.read_int("save_iter", config.save_iter, 0, kIntMax);
-  output.read_bool("save_raw", config.save_raw);
-  output.read_bool("contact_sheet", config.contact_sheet);
-  output.read_bool("save_targets", config.save_targets);
-  output.read_bool("save_stages", config.save_stages);
-}
-
-// The randomization keys of [randomize] or [randomize.layers.<name>], starting from `base`.
-LayerRandomization read_layer_randomization(const SectionReader& section, LayerRandomization base) {
-  section.read_choice("mode", base.mode, kRandomizeModeNames);
-  section.read_pair("range", base.range_lo, base.range_hi, inclusive(0), unbounded(), false);
-  section.read_choice("distribution", base.distribution, kRandomDistributionNames);
-  section.read_float("mix", base.mix, inclusive(0), inclusive(1));
-  return base;
-}
-
-void read_randomize(const SectionReader& randomize, RenderConfig& config) {
-  config.randomize = read_layer_randomization(randomize, LayerRandomization{});
-  randomize.read_int("variants", config.variants, 1, 1000);
-  const SectionReader layers = randomize.section("layers");
-  if (!layers.table()) return;
-  for (auto&& [name_view, node] : *layers.table()) {
-    const std::string name(name_view.str());
-    if (name.empty()) layers.fail(name, "empty layer name");
-    const SectionReader layer = layers.section(name);
-    config.randomize_layers[name] = read_layer_randomization(layer, config.randomize);
-  }
-}
+  SectionReader reader_;
+  fs::path base_;
+};
 
 }  // namespace
 
@@ -237,19 +270,10 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     errors.mark_overridden(config_detail::apply_override(root, assignment));
   config_detail::check_known_keys(root, errors);
 
-  const fs::path base = fs::path(config.config_path).parent_path();
   const SectionReader top(&root, "", errors);
-  read_general(top, base, config);
-  read_content(top.section("content"), base, config);
-  read_style(top.section("style"), base, config);
-  read_loss(top.section("loss"), config);
-  read_init(top.section("init"), base, config);
-  read_optimizer(top.section("optimizer"), config);
-  top.section("network").read_choice("pooling", config.pooling, kPoolingNames);
-  read_output(top.section("output"), base, config);
-  read_randomize(top.section("randomize"), config);
-  config_detail::read_stages(root, errors, config);
-  top.section("sweep").read_layer_names("style_layers", config.sweep_style_layers, true);
+  TomlVisitor visitor(top, fs::path(config.config_path).parent_path());
+  config_detail::visit_config(visitor, config);
+
   const bool levels_given = top.section("output").get_string("levels").has_value();
   if (!levels_given)
     config.levels = config.any_randomization() ? LevelsMode::Auto : LevelsMode::MinMax;

@@ -1,75 +1,161 @@
-// The set of keys a config file may hold, and the unknown-key check.
+// The set of keys a config file may hold, collected from config_fields.h by KeyCollector,
+// and the unknown-key check.
 #include "engine/config/config_schema.h"
 
-#include "engine/config/config_stages.h"
-
-#include <map>
 #include <set>
 #include <string>
+
+#include "engine/config/config_fields.h"
 
 namespace nsrg::config_detail {
 namespace {
 
-using KeySet = std::set<std::string>;
+// Stands for any name of a named table (randomize.layers.<name>) and any index of an array
+// of tables (stages[i]) in a collected key.
+constexpr char kAnyName[] = "*";
+constexpr char kAnyIndex[] = "[]";
 
-const KeySet& top_level_keys() {
-  static const KeySet keys{"backend", "precision", "threads", "seed", "image_size", "model",
-                           "memory_limit_mib"};
-  return keys;
+std::string join_key(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "." + key;
 }
 
-const std::map<std::string, KeySet>& section_keys() {
-  static const std::map<std::string, KeySet> sections{
-      {"content", {"image", "layers", "weight"}},
-      {"style", {"images", "blend_weights", "scale", "layers", "weight", "targets"}},
-      {"loss", {"tv_weight", "normalize_gradients"}},
-      {"init", {"kind", "image"}},
-      {"optimizer",
-       {"kind", "iterations", "learning_rate", "history", "history_precision", "beta1", "beta2", "epsilon"}},
-      {"network", {"pooling"}},
-      {"output",
-       {"path", "levels", "percentiles", "original_colors", "print_iter", "save_iter", "save_raw",
-        "contact_sheet", "save_targets", "save_stages"}},
-      {"randomize", {"mode", "range", "distribution", "mix", "variants", "layers"}},
-      {"sweep", {"style_layers"}},
-  };
-  return sections;
+// The dotted names of every key, and of the keys that are tables (or arrays of tables)
+// whose own keys are checked in turn.
+struct KnownKeys {
+  std::set<std::string> keys, tables;
+};
+
+// The config_fields.h visitor that records every key's dotted name.
+class KeyCollector {
+ public:
+  KeyCollector(KnownKeys& known, std::string prefix) : known_(known), prefix_(std::move(prefix)) {}
+
+  template <typename... Ignored>
+  void choice(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void integer(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void required_integer(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void number(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void boolean(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void layers(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void range(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void input_file(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void input_files(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void blend_weights(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void model(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
+  void output_image(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+
+  template <typename Visit>
+  void section(const std::string& key, Visit visit) {
+    KeyCollector inner(known_, add_table(key));
+    visit(inner);
+  }
+  template <typename Settings, typename Visit>
+  void named_tables(const std::string& key, std::map<std::string, Settings>&, const Settings& base,
+                    Visit visit) {
+    const std::string any_entry = join_key(add_table(key), kAnyName);
+    known_.keys.insert(any_entry);
+    known_.tables.insert(any_entry);
+    KeyCollector entry(known_, any_entry);
+    Settings settings = base;
+    visit(entry, settings);
+  }
+  template <typename Visit>
+  void stages(const std::string& key, std::vector<Stage>&, bool, const Stage& top_level,
+              Visit visit) {
+    KeyCollector entry(known_, add_table(key) + kAnyIndex);
+    Stage stage = top_level;
+    visit(entry, stage);
+  }
+
+ private:
+  std::string add(const std::string& key) {
+    const std::string dotted = join_key(prefix_, key);
+    known_.keys.insert(dotted);
+    return dotted;
+  }
+  std::string add_table(const std::string& key) {
+    const std::string dotted = add(key);
+    known_.tables.insert(dotted);
+    return dotted;
+  }
+
+  KnownKeys& known_;
+  std::string prefix_;
+};
+
+const KnownKeys& known_keys() {
+  static const KnownKeys known = [] {
+    KnownKeys collected;
+    KeyCollector collector(collected, "");
+    RenderConfig config;
+    visit_config(collector, config);
+    return collected;
+  }();
+  return known;
 }
 
-const KeySet& layer_randomization_keys() {
-  static const KeySet keys{"mode", "range", "distribution", "mix"};
-  return keys;
-}
-
-void check_table(const toml::table& table, const std::string& prefix, const KeySet& allowed,
+// Walks `table` (at dotted `prefix`, spelled as the collector spells it in `pattern`).
+void check_table(const toml::table& table, const std::string& prefix, const std::string& pattern,
                  const ConfigErrors& errors) {
-  for (auto&& [key, node] : table)
-    if (!allowed.count(std::string(key.str())))
-      errors.fail_unknown_key(prefix + "." + std::string(key.str()));
+  for (auto&& [key_view, node] : table) {
+    const std::string key(key_view.str());
+    const std::string dotted = join_key(prefix, key);
+    const KnownKeys& schema = known_keys();
+    std::string known = join_key(pattern, key);
+    if (!schema.keys.count(known)) {
+      known = join_key(pattern, kAnyName);
+      if (!schema.keys.count(known)) errors.fail_unknown_key(dotted);
+    }
+    if (!schema.tables.count(known)) continue;  // a value: its type is checked when read
+    if (const toml::table* inner = node.as_table()) {
+      check_table(*inner, dotted, known, errors);
+    } else if (const toml::array* array = node.as_array()) {
+      for (size_t i = 0; i < array->size(); ++i)
+        if (const toml::table* entry = (*array)[i].as_table())
+          check_table(*entry, msg(dotted, "[", i, "]"), known + kAnyIndex, errors);
+    }
+  }
 }
 
 }  // namespace
 
 void check_known_keys(const toml::table& root, const ConfigErrors& errors) {
-  for (auto&& [key_view, node] : root) {
-    const std::string key(key_view.str());
-    if (top_level_keys().count(key)) continue;
-    if (key == "stages") {
-      check_stage_keys(node, errors);
-      continue;
-    }
-    auto section = section_keys().find(key);
-    if (section == section_keys().end()) errors.fail_unknown_key(key);
-    if (!node.is_table()) continue;  // reported as a type error when read
-    check_table(*node.as_table(), key, section->second, errors);
-    if (key != "randomize") continue;
-    const toml::node* layers = node.as_table()->get("layers");
-    if (!layers || !layers->is_table()) continue;
-    for (auto&& [layer, settings] : *layers->as_table())
-      if (settings.is_table())
-        check_table(*settings.as_table(), "randomize.layers." + std::string(layer.str()),
-                    layer_randomization_keys(), errors);
-  }
+  check_table(root, "", "", errors);
 }
 
 }  // namespace nsrg::config_detail

@@ -25,21 +25,6 @@ bool is_builtin(const std::string& model) {
 
 }  // namespace
 
-void read_style_targets_key(const SectionReader& style, const std::filesystem::path& base,
-                            RenderConfig& config) {
-  const std::optional<std::string> targets = style.get_string("targets");
-  // Empty lists are allowed: config_to_json writes them for a config with targets.
-  const std::optional<std::vector<std::string>> images = style.get_strings("images");
-  const std::optional<std::vector<double>> blend = style.get_numbers("blend_weights");
-  if ((images && !images->empty()) || (blend && !blend->empty()))
-    style.fail(images && !images->empty() ? "images" : "blend_weights",
-               "cannot be used with style.targets (the targets file replaces the style images)");
-  config.style_targets = resolve_config_path(style.errors(), style.key("targets"), base, *targets);
-  require_input_file(style.errors(), style.key("targets"), config.style_targets);
-  config.style_images.clear();
-  config.style_blend_weights.clear();
-}
-
 void check_style_targets_match(const SectionReader& style, bool levels_given,
                                RenderConfig& config) {
   const StyleTargetsInfo info = read_style_targets_info(config.style_targets);

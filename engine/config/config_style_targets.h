@@ -1,19 +1,11 @@
-// style.targets, a kept style: the key is read in place of style.images, then checked
-// against the targets file's metadata (model, layers) once the whole config is known.
+// style.targets, a kept style: once the whole config is read, the targets file's metadata
+// (model, layers) is checked against it.
 #pragma once
-
-#include <filesystem>
 
 #include "engine/config/config.h"
 #include "engine/config/config_reader.h"
 
 namespace nsrg::config_detail {
-
-// Resolves style.targets (which must exist) into config.style_targets; style.images and
-// style.blend_weights, unless empty, are then rejected: the targets file replaces the style
-// images.
-void read_style_targets_key(const SectionReader& style, const std::filesystem::path& base,
-                            RenderConfig& config);
 
 // Reads the file's metadata (UserError naming the file when it is not a style targets file)
 // and fails with one line naming the key when the config's model is not the file's model
@@ -21,7 +13,6 @@ void read_style_targets_key(const SectionReader& style, const std::filesystem::p
 // When [style] lacks `layers`, style.layers becomes the file's layers; when output.levels
 // is unset and nothing is randomized, it becomes the levels of the render the targets came
 // from (so a variant renders again exactly).
-void check_style_targets_match(const SectionReader& style, bool levels_given,
-                               RenderConfig& config);
+void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
 
 }  // namespace nsrg::config_detail

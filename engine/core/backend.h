@@ -62,6 +62,12 @@ struct RingRow {
   bool bf16 = false;
 };
 
+// One convolution a network runs, with its input shape (for Backend::workspace_bytes).
+struct ConvCall {
+  ConvGeometry geometry;
+  Shape input;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -84,6 +90,12 @@ class Backend {
   // /proc/meminfo plus the process's resident memory (VmRSS); CUDA, the device's free memory
   // (cudaMemGetInfo) plus what the backend's pool holds. 0 when unknown.
   virtual size_t available_memory_bytes() const = 0;
+  // Memory beside Tensors that running `convs` forward and backward-data takes on this
+  // backend, given `weight_bytes` of convolution weights: the CPU's staging buffers, im2col
+  // columns and oneDNN's copies of the weights; CUDA's cuBLAS workspace and the cuDNN
+  // workspace ceiling. Each backend counts it from the rules it allocates by (the memory
+  // plan adds it to the Tensor peak).
+  virtual size_t workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const = 0;
 
   // Runs `work` and returns how long the backend took for it, in milliseconds, waiting for
   // the device before and after (CUDA backends time with events). For benchmarks.

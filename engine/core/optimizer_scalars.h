@@ -1,7 +1,7 @@
 // The rules of the optimizers' device-resident scalars, written once for host and device
-// (as philox.h is): the arithmetic of Backend::scalar_op and the ring-buffer row that a
-// RingRow names. The CPU backend calls these on the host and the CUDA kernels on the
-// device, so both backends compute the same thing by construction.
+// (as philox.h is): the arithmetic of Backend::scalar_op and scalar_select, and the
+// ring-buffer row that a RingRow names. The CPU backend calls these on the host and the CUDA
+// kernels on the device, so both backends compute the same thing by construction.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +39,11 @@ NSRG_HOST_DEVICE float apply_scalar_op(ScalarOp op, float a, float b) {
       return a > b ? 1.0f : 0.0f;
   }
   return 0.0f;
+}
+
+// Backend::scalar_select: if_nonzero when condition != 0 (NaN counts as nonzero), else if_zero.
+NSRG_HOST_DEVICE float select_scalar(float condition, float if_nonzero, float if_zero) {
+  return condition != 0.0f ? if_nonzero : if_zero;
 }
 
 // Ring-buffer counters are whole numbers in [0, 2^24), where a float holds every integer.

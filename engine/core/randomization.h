@@ -57,16 +57,34 @@ RandomDistribution parse_random_distribution(const std::string& name);
 const char* randomize_mode_name(RandomizeMode mode);
 const char* random_distribution_name(RandomDistribution distribution);
 
-// How one style layer's target is randomized.
-struct GramRandomization {
+// How a style layer's target is randomized: what [randomize] (or
+// [randomize.layers.<name>]) says, what a kept style file records of each layer, and what
+// the backends apply. One struct from the config to the kernels.
+struct RandomizeSettings {
   RandomizeMode mode = RandomizeMode::None;
   float lo = 0.1f, hi = 1.9f;  // multiplier range of the scale modes, [lo, hi)
   RandomDistribution distribution = RandomDistribution::Uniform;  // replace_eigenvectors
   float mix = 1.0f;                                               // target = (1 - mix) A + mix A'
+};
+
+// The settings of one layer together with where its draws come from: the Philox stream
+// (seed, variant, layer_index). Passed by value to the CUDA kernels.
+struct GramRandomization : RandomizeSettings {
   uint64_t seed = 0;
   uint32_t variant = 0;
   uint32_t layer_index = 0;
 };
+
+// `settings` drawn from the stream of (seed, variant, layer_index).
+inline GramRandomization gram_randomization(const RandomizeSettings& settings, uint64_t seed,
+                                            uint32_t variant, uint32_t layer_index) {
+  GramRandomization params;
+  static_cast<RandomizeSettings&>(params) = settings;
+  params.seed = seed;
+  params.variant = variant;
+  params.layer_index = layer_index;
+  return params;
+}
 
 // ---- the random draws (host and device) ----------------------------------------------------
 

@@ -1,4 +1,6 @@
-// CPU ReLU forward and backward (OpenMP element loops; in place allowed).
+// CPU ReLU forward and backward (OpenMP element loops over engine/core/elementwise_rules.h's
+// rules, which the CUDA kernels run too; in place allowed).
+#include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
@@ -10,7 +12,7 @@ void CpuBackend::relu_forward(const Tensor& x, Tensor& y) {
   const float* in = x.data();
   float* out = y.data();
   cpu::parallel_for(threads_, ptrdiff_t(x.numel()),
-                    [=](ptrdiff_t i) { out[i] = in[i] > 0.0f ? in[i] : 0.0f; });
+                    [=](ptrdiff_t i) { relu_forward_element(in, out, size_t(i)); });
 }
 
 void CpuBackend::relu_backward(const Tensor& y, const Tensor& dy, Tensor& dx) {
@@ -19,10 +21,8 @@ void CpuBackend::relu_backward(const Tensor& y, const Tensor& dy, Tensor& dx) {
   const float* out = y.data();
   const float* grad_out = dy.data();
   float* grad_in = dx.data();
-  cpu::parallel_for(threads_, ptrdiff_t(y.numel()), [=](ptrdiff_t i) {
-    const float gradient = grad_out[i];            // read unconditionally: a select,
-    grad_in[i] = out[i] > 0.0f ? gradient : 0.0f;  // not a branch
-  });
+  cpu::parallel_for(threads_, ptrdiff_t(y.numel()),
+                    [=](ptrdiff_t i) { relu_backward_element(out, grad_out, grad_in, size_t(i)); });
 }
 
 }  // namespace nsrg

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <new>
 
+#include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_conv_state.h"
@@ -94,7 +95,8 @@ void CpuBackend::fill(Tensor& dst, float value) {
   NSRG_CHECK(!dst.empty(), "fill of an empty tensor");
   conv_->forget_weights(dst.data());
   float* out = dst.data();
-  cpu::parallel_for(threads_, ptrdiff_t(dst.numel()), [=](ptrdiff_t i) { out[i] = value; });
+  cpu::parallel_for(threads_, ptrdiff_t(dst.numel()),
+                    [=](ptrdiff_t i) { fill_element(out, size_t(i), value); });
 }
 
 float CpuBackend::read_scalar(const Tensor& scalars, int index) {
@@ -112,7 +114,7 @@ float CpuBackend::coef_value(const Coef& coef) {
   if (coef.array == nullptr) return coef.constant;
   NSRG_CHECK(coef.index >= 0 && size_t(coef.index) < coef.array->numel(), "coefficient index ",
              coef.index, " of ", coef.array->shape().str());
-  return coef.constant * coef.array->data()[coef.index];
+  return coefficient_value(coef.constant, coef.array->data() + coef.index);
 }
 
 void CpuBackend::store_scalar(ScalarSlot slot, double value) {

@@ -45,6 +45,7 @@ class CpuBackend final : public Backend {
   float read_scalar(const Tensor& scalars, int index) override;
   void synchronize() override {}
   size_t available_memory_bytes() const override;
+  size_t workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const override;
   size_t peak_memory_bytes() const override { return peak_bytes_.load(); }
 
   // ---- network layers ------------------------------------------------------------------

@@ -4,6 +4,7 @@
 // for activations and weights (format_tag::any); activations are reordered at the edges of
 // each call through staging buffers, weights once per weight tensor (cached, CpuConvState).
 // Layers with fewer than 8 input channels take the im2col + SGEMM path (cpu_conv_gemm.h).
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -248,6 +249,23 @@ void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& 
                             {DNNL_ARG_DIFF_SRC, diff_src}});
     finish_output(*conv_, plan.output, diff_src, dx.data());
   });
+}
+
+// What CpuConvState holds beside Tensors at most: the two staging buffers (taken as the
+// largest plain input or output of any convolution; blocked layouts pad little at VGG's
+// channel counts), the im2col columns of the few-channel path, and every weight tensor
+// once more in oneDNN's chosen layout.
+size_t CpuBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const {
+  size_t largest_activation = 0, columns = 0;
+  for (const ConvCall& call : convs) {
+    const Shape output = call.geometry.output_shape(call.input);
+    largest_activation = std::max(
+        {largest_activation, call.input.numel() * sizeof(float), output.numel() * sizeof(float)});
+    if (cpu::use_gemm_conv(call.geometry))
+      columns = std::max(columns,
+                         cpu::gemm_conv_column_floats(call.geometry, call.input) * sizeof(float));
+  }
+  return 2 * largest_activation + columns + weight_bytes;
 }
 
 }  // namespace nsrg

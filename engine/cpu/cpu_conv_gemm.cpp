@@ -83,12 +83,18 @@ bool use_gemm_conv(const ConvGeometry& geometry) {
   return geometry.in_channels < 8;
 }
 
+size_t gemm_conv_column_floats(const ConvGeometry& geometry, const Shape& input) {
+  const ConvDims d = dims_of(geometry, input);
+  return (d.rows() + 1) * d.pixels();
+}
+
 void gemm_conv_forward(const ConvGeometry& g, const Shape& input, const float* x,
                        const float* weight, const float* bias, float* y,
                        std::vector<float>& columns, int threads) {
   const ConvDims d = dims_of(g, input);
   const size_t rows = d.rows() + 1;  // plus the row of ones for the bias
-  if (columns.size() < rows * d.pixels()) columns.resize(rows * d.pixels());
+  const size_t needed = gemm_conv_column_floats(g, input);
+  if (columns.size() < needed) columns.resize(needed);
   im2col(g, d, x, columns.data(), threads);
   float* ones = columns.data() + d.rows() * d.pixels();
   for (size_t p = 0; p < d.pixels(); ++p) ones[p] = 1.0f;
@@ -105,7 +111,8 @@ void gemm_conv_backward_data(const ConvGeometry& g, const Shape& input, const fl
                              const float* weight, float* dx, std::vector<float>& columns,
                              int threads) {
   const ConvDims d = dims_of(g, input);
-  if (columns.size() < d.rows() * d.pixels()) columns.resize(d.rows() * d.pixels());
+  const size_t needed = gemm_conv_column_floats(g, input);  // the forward pass's, so one size
+  if (columns.size() < needed) columns.resize(needed);
   const long pixels = long(d.pixels());
   sgemm(true, false, long(d.rows()), pixels, g.out_channels, 1.0f, weight, long(d.rows()), dy,
         pixels, 0.0f, columns.data(), pixels);

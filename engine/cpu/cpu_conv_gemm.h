@@ -12,6 +12,10 @@ namespace nsrg::cpu {
 // True when `geometry` takes the im2col path (fewer than 8 input channels).
 bool use_gemm_conv(const ConvGeometry& geometry);
 
+// The floats of im2col scratch a call at `input` needs: the unfolded input and, for the
+// forward pass, a row of ones for the bias.
+size_t gemm_conv_column_floats(const ConvGeometry& geometry, const Shape& input);
+
 // y = conv(x) + bias for batch-1 NCHW tensors; `columns` is scratch space.
 void gemm_conv_forward(const ConvGeometry& geometry, const Shape& input, const float* x,
                        const float* weight, const float* bias, float* y,

@@ -1,12 +1,14 @@
 // CPU Gram matrices: G = scale F F^T and its backward dF = scale (dG + dG^T) F, as GEMMs
 // (cpu_gemm.h; OpenBLAS SSYRK/SSYMM were 2-4x slower here, see cpu_gemm.h). The upper
 // triangle of G is mirrored into the lower so G is exactly symmetric. F is the [1,C,H,W]
-// features viewed as a C x HW row-major matrix.
+// features viewed as a C x HW row-major matrix. The triangle steps are
+// engine/core/square_matrix_rules.h's, which the CUDA kernels run too.
 
 #include <vector>
 
 #include "engine/core/error.h"
 #include "engine/core/shape_checks.h"
+#include "engine/core/square_matrix_rules.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_gemm.h"
 
@@ -20,9 +22,9 @@ void CpuBackend::gram(const Tensor& features, float scale, Tensor& gram) {
   use_threads();
   cpu::sgemm(false, true, channels, channels, pixels, scale, features.data(), pixels,
              features.data(), pixels, 0.0f, g, channels);
-  for (int i = 0; i < channels; ++i)
-    for (int j = i + 1; j < channels; ++j)
-      g[size_t(j) * channels + i] = g[size_t(i) * channels + j];
+  const size_t c = size_t(channels);
+  for (size_t i = 0; i < c; ++i)
+    for (size_t j = i + 1; j < c; ++j) mirror_upper_to_lower_element(g, c, j, i);
 }
 
 void CpuBackend::gram_backward(const Tensor& features, const Tensor& dgram, float scale,
@@ -34,10 +36,9 @@ void CpuBackend::gram_backward(const Tensor& features, const Tensor& dgram, floa
   const int pixels = features.shape().h * features.shape().w;
   const float* dg = dgram.data();
   std::vector<float> symmetric(size_t(channels) * channels);
-  for (int i = 0; i < channels; ++i)
-    for (int j = 0; j < channels; ++j)
-      symmetric[size_t(i) * channels + j] =
-          dg[size_t(i) * channels + j] + dg[size_t(j) * channels + i];
+  const size_t c = size_t(channels);
+  for (size_t i = 0; i < c; ++i)
+    for (size_t j = 0; j < c; ++j) add_transpose_element(dg, symmetric.data(), c, i, j);
   use_threads();
   cpu::sgemm(false, false, channels, pixels, channels, scale, symmetric.data(), channels,
              features.data(), pixels, 0.0f, dfeatures.data(), pixels);

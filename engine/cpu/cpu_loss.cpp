@@ -1,9 +1,11 @@
 // CPU losses: mean squared error (content loss) with its gradient, the weighted (optionally
 // L1-normalized) accumulation of a loss gradient, and total variation with its gradient.
-// Sums accumulate in double.
-#include <cmath>
-
+// Sums accumulate in double (cpu::parallel_sum's order); every element and total is
+// engine/core/loss_rules.h's rule, which the CUDA kernels run too.
+#include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
+#include "engine/core/loss_rules.h"
+#include "engine/core/reduction_terms.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
 
@@ -13,17 +15,15 @@ void CpuBackend::mse_loss(const Tensor& x, const Tensor& target, float weight, S
                           Tensor& grad) {
   NSRG_CHECK(x.numel() == target.numel() && x.numel() == grad.numel(), "mse_loss x ",
              x.shape().str(), " target ", target.shape().str(), " grad ", grad.shape().str());
-  const ptrdiff_t n = ptrdiff_t(x.numel());
+  const size_t n = x.numel();
   const float* a = x.data();
   const float* b = target.data();
   float* g = grad.data();
-  const float gradient_scale = 2.0f / float(n);
-  const double squares = cpu::parallel_sum(threads_, n, [=](ptrdiff_t i) {
-    const float difference = a[i] - b[i];
-    g[i] = gradient_scale * difference;
-    return double(difference) * double(difference);
+  const float gradient_scale = mse_gradient_scale(n);
+  const double squares = cpu::parallel_sum(threads_, ptrdiff_t(n), [=](ptrdiff_t i) {
+    return mse_element(a, b, gradient_scale, g, size_t(i));
   });
-  store_scalar(loss, double(weight) * squares / double(n));
+  store_scalar(loss, mse_loss_value(weight, squares, n));
 }
 
 void CpuBackend::add_weighted_gradient(const Tensor& grad, float weight, bool normalize,
@@ -33,14 +33,11 @@ void CpuBackend::add_weighted_gradient(const Tensor& grad, float weight, bool no
   const ptrdiff_t n = ptrdiff_t(grad.numel());
   const float* g = grad.data();
   float* acc = accumulate.data();
-  double factor = weight;
-  if (normalize) {
-    const double l1 =
-        cpu::parallel_sum(threads_, n, [=](ptrdiff_t i) { return double(std::fabs(g[i])); });
-    factor = double(weight) / (l1 + 1e-8);
-  }
-  const float f = float(factor);
-  cpu::parallel_for(threads_, n, [=](ptrdiff_t i) { acc[i] += f * g[i]; });
+  double l1 = 0.0;
+  if (normalize)
+    l1 = cpu::parallel_sum(threads_, n, [=](ptrdiff_t i) { return abs_term(g, size_t(i)); });
+  const float factor = weighted_gradient_factor(weight, normalize ? &l1 : nullptr);
+  cpu::parallel_for(threads_, n, [=](ptrdiff_t i) { axpy_element(factor, g, acc, size_t(i)); });
 }
 
 void CpuBackend::tv_loss(const Tensor& image, float weight, ScalarSlot loss, Tensor& grad) {
@@ -50,28 +47,18 @@ void CpuBackend::tv_loss(const Tensor& image, float weight, ScalarSlot loss, Ten
   const ptrdiff_t rows = ptrdiff_t(image.shape().n) * image.shape().c * height;
   const float* x = image.data();
   float* g = grad.data();
-  // Each output row i of a plane gathers the gradient of every term that touches it:
-  // its own (i<H-1, j<W-1) term, the term to its left (j-1) and the one above (i-1).
+  // One task a row of a plane; each element gathers the gradient of every term that touches
+  // it (tv_element).
   const double energy = cpu::parallel_sum(threads_, rows, [=](ptrdiff_t row) {
     const int i = int(row % height);
     const float* r = x + row * width;
     float* gr = g + row * width;
     double row_energy = 0.0;
-    for (int j = 0; j < width; ++j) {
-      float gradient = 0.0f;
-      if (i < height - 1 && j < width - 1) {
-        const float right = r[j] - r[j + 1];
-        const float down = r[j] - r[j + width];
-        row_energy += double(right) * right + double(down) * down;
-        gradient += right + down;
-      }
-      if (i < height - 1 && j >= 1) gradient -= r[j - 1] - r[j];
-      if (i >= 1 && j < width - 1) gradient -= r[j - width] - r[j];
-      gr[j] += weight * gradient;
-    }
+    for (int j = 0; j < width; ++j)
+      row_energy += tv_element(r + j, i, j, height, width, weight, gr + j);
     return row_energy;
   });
-  store_scalar(loss, 0.5 * double(weight) * energy);
+  store_scalar(loss, tv_loss_value(weight, energy));
 }
 
 }  // namespace nsrg

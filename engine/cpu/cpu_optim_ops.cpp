@@ -1,13 +1,14 @@
 // CpuBackend: the optimizer ops of Backend beyond dot/axpy/scale: scalar arithmetic and
 // select on scalar slots, the elementwise Adam helpers, and the ring-buffer row ops of the
-// L-BFGS history (rows chosen by a counter held in a scalar slot).
-#include <cmath>
-
+// L-BFGS history (rows chosen by a counter held in a scalar slot). Each scalar and element
+// step is a host/device rule of engine/core (optimizer_scalars.h, elementwise_rules.h,
+// ring_values.h) that the CUDA kernels run too.
+#include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
+#include "engine/core/ring_values.h"
 #include "engine/core/shape_checks.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
-#include "engine/core/ring_values.h"
 
 namespace nsrg {
 
@@ -40,7 +41,8 @@ void CpuBackend::scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) {
 }
 
 void CpuBackend::scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) {
-  store_scalar(out, coef_value(condition) != 0.0f ? coef_value(if_nonzero) : coef_value(if_zero));
+  store_scalar(out,
+               select_scalar(coef_value(condition), coef_value(if_nonzero), coef_value(if_zero)));
 }
 
 void CpuBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
@@ -51,7 +53,7 @@ void CpuBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tenso
   const float* pb = b.data();
   float* py = y.data();
   cpu::parallel_for(std::ptrdiff_t(y.numel()),
-                    [&](std::ptrdiff_t i) { py[i] += factor * pa[i] * pb[i]; });
+                    [&](std::ptrdiff_t i) { add_product_element(factor, pa, pb, py, size_t(i)); });
 }
 
 void CpuBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
@@ -62,7 +64,7 @@ void CpuBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tens
   const float* pb = b.data();
   float* py = y.data();
   cpu::parallel_for(std::ptrdiff_t(y.numel()),
-                    [&](std::ptrdiff_t i) { py[i] += factor * pa[i] / pb[i]; });
+                    [&](std::ptrdiff_t i) { add_quotient_element(factor, pa, pb, py, size_t(i)); });
 }
 
 void CpuBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
@@ -70,7 +72,7 @@ void CpuBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
   const float* px = x.data();
   float* py = y.data();
   cpu::parallel_for(std::ptrdiff_t(y.numel()),
-                    [&](std::ptrdiff_t i) { py[i] = std::sqrt(px[i]) + addend; });
+                    [&](std::ptrdiff_t i) { sqrt_plus_element(px, addend, py, size_t(i)); });
 }
 
 void CpuBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
@@ -95,11 +97,11 @@ void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
   const void* a = row_start(ring, index, x.numel(), row.bf16);
   const float* b = x.data();
   const bool bf16 = row.bf16;
-  double sum = cpu::parallel_sum(std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) {
-    return double(load_ring_value(a, size_t(i), bf16)) * b[i];
+  const double sum = cpu::parallel_sum(std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) {
+    return ring_dot_term(a, bf16, b, size_t(i));
   });
-  if (row_scales != nullptr) sum *= double(row_scales->data()[index]);
-  store_scalar(out, sum);
+  store_scalar(out, scaled_ring_dot(sum, row_scales != nullptr ? row_scales->data() : nullptr,
+                                    int64_t(index)));
 }
 
 void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) {
@@ -110,9 +112,8 @@ void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& 
   const void* in = row_start(ring, index, y.numel(), row.bf16);
   float* out = y.data();
   const bool bf16 = row.bf16;
-  cpu::parallel_for(std::ptrdiff_t(y.numel()), [&](std::ptrdiff_t i) {
-    out[i] += factor * load_ring_value(in, size_t(i), bf16);
-  });
+  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+                    [&](std::ptrdiff_t i) { ring_axpy_element(factor, in, bf16, out, size_t(i)); });
 }
 
 }  // namespace nsrg

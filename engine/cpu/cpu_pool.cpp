@@ -1,48 +1,21 @@
 // CPU max and average pooling, forward and backward, with Caffe/Torch semantics (see
 // PoolGeometry): ceil mode, average divisor counting padding but not the ceil overhang, max
 // ignoring positions outside the input and routing the gradient to the first maximum of
-// its window (row-major order). OpenMP over channels; the common 2x2 stride-2 layer whose
-// windows all lie inside the input has a fast path with the same results.
+// its window (row-major order). The window, tie and divisor rules are
+// engine/core/pooling_rules.h's, which the CUDA kernels run too. OpenMP over channels; the
+// backward pass scatters each output's gradient (the kernels gather it per input, in the
+// same output order). The common 2x2 stride-2 layer whose windows all lie inside the input
+// has a fast path with the same results.
 #include <algorithm>
 
 #include "engine/core/error.h"
+#include "engine/core/pooling_rules.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
 
 namespace nsrg {
 
 namespace {
-// The input rows (or columns) [begin, end) a window covers, and its average-pool divisor
-// extent (the window clipped to the padded input, before clipping to the input).
-struct WindowSpan {
-  int begin, end, padded_extent;
-};
-
-WindowSpan window_span(int out_index, int kernel, int stride, int pad, int in) {
-  const int start = out_index * stride - pad;
-  const int padded_end = std::min(start + kernel, in + pad);
-  return {std::max(start, 0), std::min(start + kernel, in), padded_end - start};
-}
-
-struct PoolPlane {
-  int in_h, in_w, out_h, out_w;
-};
-
-// Index (within one input plane) of the first maximal element of a window; -1 when the
-// window holds no input element.
-int first_max_index(const float* plane, int width, const WindowSpan& rows, const WindowSpan& cols) {
-  int best = -1;
-  float best_value = 0.0f;
-  for (int r = rows.begin; r < rows.end; ++r)
-    for (int c = cols.begin; c < cols.end; ++c) {
-      const float value = plane[r * width + c];
-      if (best < 0 || value > best_value) {
-        best = r * width + c;
-        best_value = value;
-      }
-    }
-  return best;
-}
 
 void check_pool_shapes(const PoolGeometry& geometry, const Shape& input, const Shape& output) {
   NSRG_CHECK(geometry.output_shape(input) == output, "pool output ", output.str(), " for input ",
@@ -50,12 +23,13 @@ void check_pool_shapes(const PoolGeometry& geometry, const Shape& input, const S
 }
 
 // True for 2x2 stride-2 unpadded pooling whose every window lies inside the input.
-bool is_plain_2x2(const PoolGeometry& g, const PoolPlane& p) {
+bool is_plain_2x2(const PoolGeometry& g, const PoolWindowShape& p) {
   return g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_h == 0 &&
          g.pad_w == 0 && 2 * p.out_h <= p.in_h && 2 * p.out_w <= p.in_w;
 }
 
-// Position (0..3, row-major) of the first maximum of a 2x2 window a b / c d.
+// Position (0..3, row-major) of the first maximum of a 2x2 window a b / c d: the tie rule of
+// first_max_offset (engine/core/pooling_rules.h) unrolled for the fast path.
 inline int first_max_of_4(float a, float b, float c, float d) {
   int best = 0;
   float value = a;
@@ -65,7 +39,7 @@ inline int first_max_of_4(float a, float b, float c, float d) {
   return best;
 }
 
-void plain_2x2_forward(PoolKind kind, const PoolPlane& p, const float* src, float* dst) {
+void plain_2x2_forward(PoolKind kind, const PoolWindowShape& p, const float* src, float* dst) {
   for (int oh = 0; oh < p.out_h; ++oh) {
     const float* top = src + size_t(2 * oh) * p.in_w;
     const float* bottom = top + p.in_w;
@@ -81,8 +55,8 @@ void plain_2x2_forward(PoolKind kind, const PoolPlane& p, const float* src, floa
   }
 }
 
-void plain_2x2_backward(PoolKind kind, const PoolPlane& p, const float* src, const float* dout,
-                        float* din) {
+void plain_2x2_backward(PoolKind kind, const PoolWindowShape& p, const float* src,
+                        const float* dout, float* din) {
   for (int oh = 0; oh < p.out_h; ++oh) {
     const float* top = src + size_t(2 * oh) * p.in_w;
     const float* bottom = top + p.in_w;
@@ -110,39 +84,30 @@ void plain_2x2_backward(PoolKind kind, const PoolPlane& p, const float* src, con
   std::fill(din + size_t(2 * p.out_h) * p.in_w, din + size_t(p.in_h) * p.in_w, 0.0f);
 }
 
-void general_forward(const PoolGeometry& g, const PoolPlane& p, const float* src, float* dst) {
+void general_forward(PoolKind kind, const PoolWindowShape& p, const float* src, float* dst) {
   for (int oh = 0; oh < p.out_h; ++oh) {
-    const WindowSpan rows = window_span(oh, g.kernel_h, g.stride_h, g.pad_h, p.in_h);
+    const WindowSpan rows = pool_row_span(p, oh);
     for (int ow = 0; ow < p.out_w; ++ow) {
-      const WindowSpan cols = window_span(ow, g.kernel_w, g.stride_w, g.pad_w, p.in_w);
-      float result = 0.0f;
-      if (g.kind == PoolKind::Max) {
-        const int best = first_max_index(src, p.in_w, rows, cols);
-        result = best >= 0 ? src[best] : 0.0f;
-      } else {
-        float sum = 0.0f;
-        for (int r = rows.begin; r < rows.end; ++r)
-          for (int c = cols.begin; c < cols.end; ++c) sum += src[r * p.in_w + c];
-        result = sum / float(rows.padded_extent * cols.padded_extent);
-      }
-      dst[oh * p.out_w + ow] = result;
+      const WindowSpan cols = pool_column_span(p, ow);
+      dst[oh * p.out_w + ow] = kind == PoolKind::Max ? max_pool_value(src, p.in_w, rows, cols)
+                                                     : avg_pool_value(src, p.in_w, rows, cols);
     }
   }
 }
 
-void general_backward(const PoolGeometry& g, const PoolPlane& p, const float* src,
-                      const float* dout, float* din) {
+void general_backward(PoolKind kind, const PoolWindowShape& p, const float* src, const float* dout,
+                      float* din) {
   std::fill(din, din + size_t(p.in_h) * p.in_w, 0.0f);
   for (int oh = 0; oh < p.out_h; ++oh) {
-    const WindowSpan rows = window_span(oh, g.kernel_h, g.stride_h, g.pad_h, p.in_h);
+    const WindowSpan rows = pool_row_span(p, oh);
     for (int ow = 0; ow < p.out_w; ++ow) {
-      const WindowSpan cols = window_span(ow, g.kernel_w, g.stride_w, g.pad_w, p.in_w);
+      const WindowSpan cols = pool_column_span(p, ow);
       const float gradient = dout[oh * p.out_w + ow];
-      if (g.kind == PoolKind::Max) {
-        const int best = first_max_index(src, p.in_w, rows, cols);
+      if (kind == PoolKind::Max) {
+        const int best = first_max_offset(src, p.in_w, rows, cols);
         if (best >= 0) din[best] += gradient;
       } else {
-        const float share = gradient / float(rows.padded_extent * cols.padded_extent);
+        const float share = gradient / float(average_divisor(rows, cols));
         for (int r = rows.begin; r < rows.end; ++r)
           for (int c = cols.begin; c < cols.end; ++c) din[r * p.in_w + c] += share;
       }
@@ -153,7 +118,7 @@ void general_backward(const PoolGeometry& g, const PoolPlane& p, const float* sr
 
 void CpuBackend::pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
   check_pool_shapes(g, x.shape(), y.shape());
-  const PoolPlane p{x.shape().h, x.shape().w, y.shape().h, y.shape().w};
+  const PoolWindowShape p = pool_window_shape(g, x.shape(), y.shape());
   const bool plain = is_plain_2x2(g, p);
   const int planes = x.shape().n * x.shape().c;
   const float* in = x.data();
@@ -166,7 +131,7 @@ void CpuBackend::pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y)
     if (plain)
       plain_2x2_forward(g.kind, p, src, dst);
     else
-      general_forward(g, p, src, dst);
+      general_forward(g.kind, p, src, dst);
   }
 }
 
@@ -175,7 +140,7 @@ void CpuBackend::pool_backward(const PoolGeometry& g, const Tensor& x, const Ten
   check_pool_shapes(g, x.shape(), y.shape());
   NSRG_CHECK(dy.shape() == y.shape() && dx.shape() == x.shape(), "pool_backward dy ",
              dy.shape().str(), " dx ", dx.shape().str());
-  const PoolPlane p{x.shape().h, x.shape().w, y.shape().h, y.shape().w};
+  const PoolWindowShape p = pool_window_shape(g, x.shape(), y.shape());
   const bool plain = is_plain_2x2(g, p);
   const int planes = x.shape().n * x.shape().c;
   const float* in = x.data();
@@ -190,7 +155,7 @@ void CpuBackend::pool_backward(const PoolGeometry& g, const Tensor& x, const Ten
     if (plain)
       plain_2x2_backward(g.kind, p, src, dout, din);
     else
-      general_backward(g, p, src, dout, din);
+      general_backward(g.kind, p, src, dout, din);
   }
 }
 

@@ -1,8 +1,10 @@
 // CPU vector and scalar ops used by the optimizers: dot, asum, axpy, scale, sum_scalars.
-// Reductions accumulate in double, in blocks, independent of the thread count.
-#include <cmath>
-
+// Reductions accumulate in double, in blocks, independent of the thread count. The terms and
+// element steps are engine/core's host/device rules (reduction_terms.h,
+// elementwise_rules.h), which the CUDA kernels run too.
+#include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
+#include "engine/core/reduction_terms.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
 
@@ -13,13 +15,13 @@ void CpuBackend::dot(const Tensor& a, const Tensor& b, ScalarSlot out) {
   const float* x = a.data();
   const float* y = b.data();
   store_scalar(out, cpu::parallel_sum(threads_, ptrdiff_t(a.numel()),
-                                      [=](ptrdiff_t i) { return double(x[i]) * double(y[i]); }));
+                                      [=](ptrdiff_t i) { return dot_term(x, y, size_t(i)); }));
 }
 
 void CpuBackend::asum(const Tensor& a, ScalarSlot out) {
   const float* x = a.data();
   store_scalar(out, cpu::parallel_sum(threads_, ptrdiff_t(a.numel()),
-                                      [=](ptrdiff_t i) { return double(std::fabs(x[i])); }));
+                                      [=](ptrdiff_t i) { return abs_term(x, size_t(i)); }));
 }
 
 void CpuBackend::axpy(Coef alpha, const Tensor& x, Tensor& y) {
@@ -27,13 +29,15 @@ void CpuBackend::axpy(Coef alpha, const Tensor& x, Tensor& y) {
   const float a = coef_value(alpha);
   const float* in = x.data();
   float* out = y.data();
-  cpu::parallel_for(threads_, ptrdiff_t(x.numel()), [=](ptrdiff_t i) { out[i] += a * in[i]; });
+  cpu::parallel_for(threads_, ptrdiff_t(x.numel()),
+                    [=](ptrdiff_t i) { axpy_element(a, in, out, size_t(i)); });
 }
 
 void CpuBackend::scale(Coef alpha, Tensor& x) {
   const float a = coef_value(alpha);
   float* data = x.data();
-  cpu::parallel_for(threads_, ptrdiff_t(x.numel()), [=](ptrdiff_t i) { data[i] *= a; });
+  cpu::parallel_for(threads_, ptrdiff_t(x.numel()),
+                    [=](ptrdiff_t i) { scale_element(a, data, size_t(i)); });
 }
 
 void CpuBackend::sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) {
@@ -41,7 +45,7 @@ void CpuBackend::sum_scalars(const Tensor& scalars, int first, int count, Scalar
              "sum_scalars [", first, ", ", first + count, ") of ", scalars.shape().str());
   const float* values = scalars.data();
   double total = 0.0;
-  for (int i = first; i < first + count; ++i) total += values[i];
+  for (int i = first; i < first + count; ++i) total += value_term(values, size_t(i));
   store_scalar(out, total);
 }
 

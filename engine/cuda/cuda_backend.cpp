@@ -2,6 +2,9 @@
 // (pool allocations, upload/download/copy/fill, scalar reads, event timing).
 #include "engine/cuda/cuda_backend.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "engine/core/error.h"
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
@@ -33,6 +36,17 @@ std::string describe_device(int device, Precision precision, cublasHandle_t cubl
              version_text(cublas_version, 10000, 100), ", ", name_in(kPrecisionNames, precision));
 }
 
+// cudaMemGetInfo's free and total bytes of the current device; {0, 0} when they cannot be
+// read (the failure is cleared: no later launch check may report it).
+std::pair<size_t, size_t> device_memory_info() {
+  size_t free_bytes = 0, total = 0;
+  if (cudaMemGetInfo(&free_bytes, &total) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return {0, 0};
+  }
+  return {free_bytes, total};
+}
+
 }  // namespace
 
 int cuda_device_count() {
@@ -45,22 +59,27 @@ int cuda_device_count() {
 }
 
 size_t cuda_device_memory_bytes() {
-  size_t free_bytes = 0, total = 0;
-  if (cudaMemGetInfo(&free_bytes, &total) != cudaSuccess) {
-    (void)cudaGetLastError();
-    return 0;
-  }
-  return total;
+  return device_memory_info().second;
+}
+
+size_t cuda_device_free_bytes() {
+  return device_memory_info().first;
 }
 
 std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options) {
+  return make_cuda_backend(options, CudaTestOverrides{});
+}
+
+std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options,
+                                           const CudaTestOverrides& overrides) {
   NSRG_REQUIRE(cuda_device_count() > 0, "backend \"cuda\": no CUDA device is present");
   int device = 0;
   NSRG_CUDA_CHECK(cudaGetDevice(&device));
-  return std::make_unique<CudaBackend>(device, options);
+  return std::make_unique<CudaBackend>(device, options, overrides);
 }
 
-CudaBackend::CudaBackend(int device, const BackendOptions& options)
+CudaBackend::CudaBackend(int device, const BackendOptions& options,
+                         const CudaTestOverrides& overrides)
     : device_(device), precision_(options.precision) {
   NSRG_CUDA_CHECK(cudaSetDevice(device_));
   stream_ = create_stream();
@@ -79,7 +98,8 @@ CudaBackend::CudaBackend(int device, const BackendOptions& options)
   NSRG_CUBLAS_CHECK(cublasSetMathMode(cublas_.get(), precision_ == Precision::Fp32
                                                          ? CUBLAS_DEFAULT_MATH
                                                          : CUBLAS_TF32_TENSOR_OP_MATH));
-  convolutions_ = std::make_unique<ConvolutionPlans>(cudnn_.get(), precision_, *pool_);
+  convolutions_ = std::make_unique<ConvolutionPlans>(cudnn_.get(), precision_, *pool_,
+                                                     !overrides.fallback_convolutions);
   reduce_partials_ = DeviceBuffer(*pool_, (size_t(kernels::kReducePartials) + 2) * sizeof(double));
   description_ = describe_device(device_, precision_, cublas_.get());
 }
@@ -180,6 +200,17 @@ double CudaBackend::time_ms(const std::function<void()>& work) {
   float milliseconds = 0.0f;
   NSRG_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
   return double(milliseconds);
+}
+
+// The cuBLAS workspace set on the handle, and a cuDNN algorithm's workspace: the search
+// never picks one above kMaxConvolutionWorkspace (cuda_convolution.h), and the workspace
+// grows with the activations, so the largest activation stands in for it below that cap.
+size_t CudaBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t) const {
+  size_t largest_activation = 0;
+  for (const ConvCall& call : convs)
+    largest_activation = std::max({largest_activation, call.input.numel() * sizeof(float),
+                                   call.geometry.output_shape(call.input).numel() * sizeof(float)});
+  return kCublasWorkspaceBytes + std::min(kMaxConvolutionWorkspace, largest_activation);
 }
 
 }  // namespace nsrg

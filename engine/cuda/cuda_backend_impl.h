@@ -12,6 +12,7 @@
 #include <string>
 
 #include "engine/core/backend.h"
+#include "engine/cuda/cuda_backend.h"
 #include "engine/cuda/cuda_convolution.h"
 #include "engine/cuda/cuda_memory.h"
 #include "engine/cuda/cuda_resources.h"
@@ -22,7 +23,7 @@ namespace nsrg {
 
 class CudaBackend final : public Backend {
  public:
-  CudaBackend(int device, const BackendOptions& options);
+  CudaBackend(int device, const BackendOptions& options, const CudaTestOverrides& overrides);
   ~CudaBackend() override;
   CudaBackend(const CudaBackend&) = delete;
   CudaBackend& operator=(const CudaBackend&) = delete;
@@ -41,6 +42,7 @@ class CudaBackend final : public Backend {
   float read_scalar(const Tensor& scalars, int index) override;
   void synchronize() override;
   size_t available_memory_bytes() const override;
+  size_t workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const override;
   size_t peak_memory_bytes() const override { return pool_->peak_tensor_bytes(); }
   double time_ms(const std::function<void()>& work) override;
 

@@ -33,8 +33,20 @@ inline void check(cusolverStatus_t status, const char* call, const char* file, i
     ::nsrg::detail::throw_internal(call, file, line, describe(status));
 }
 
+// A failed runtime call whose exception a caller may catch and go on from (an allocation the
+// pool refuses, a memory figure): the runtime's last error is cleared before the throw, so the
+// next launch check (NSRG_CUDA_CHECK_LAUNCH reads cudaGetLastError) does not report it again
+// from an unrelated kernel. A sticky error (a lost context) stays, cleared or not.
+inline void check_clearing(cudaError_t status, const char* call, const char* file, int line) {
+  if (status == cudaSuccess) return;
+  (void)cudaGetLastError();
+  check(status, call, file, line);
+}
+
 }  // namespace nsrg::cuda_detail
 
 #define NSRG_CUDNN_CHECK(call) ::nsrg::cuda_detail::check((call), #call, __FILE__, __LINE__)
 #define NSRG_CUBLAS_CHECK(call) ::nsrg::cuda_detail::check((call), #call, __FILE__, __LINE__)
 #define NSRG_CUSOLVER_CHECK(call) ::nsrg::cuda_detail::check((call), #call, __FILE__, __LINE__)
+#define NSRG_CUDA_CHECK_CLEARING(call) \
+  ::nsrg::cuda_detail::check_clearing((call), #call, __FILE__, __LINE__)

@@ -1,5 +1,5 @@
-// cuDNN convolution plans: descriptors, algorithm choice, forward and backward-data
-// (see cuda_convolution.h).
+// cuDNN convolution plans: descriptors, the algorithm search (one, for either direction),
+// forward and backward-data (see cuda_convolution.h).
 #include "engine/cuda/cuda_convolution.h"
 
 #include <algorithm>
@@ -11,8 +11,6 @@
 namespace nsrg {
 
 namespace {
-
-constexpr size_t kMaxSearchWorkspace = size_t(1) << 30;  // 1 GiB
 
 // The first (fastest) result that succeeded, is deterministic, fits `limit` and uses an
 // allowed math type; nullptr when none does.
@@ -43,12 +41,14 @@ size_t largest_candidate_workspace(const std::vector<Perf>& results, int count, 
 
 }  // namespace
 
-ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool)
+ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool,
+                                   bool search)
     : cudnn_(cudnn),
       precision_(precision),
       // Fp32: FMA kernels only (no TF32). Tf32: cuDNN's default, which permits TF32 tensor
       // cores for float32 data on Ampere and later, without converting data to fp16.
       requested_math_(precision == Precision::Fp32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH),
+      search_(search),
       pool_(pool) {}
 
 bool ConvolutionPlans::math_allowed(cudnnMathType_t math) const {
@@ -59,7 +59,7 @@ bool ConvolutionPlans::math_allowed(cudnnMathType_t math) const {
 size_t ConvolutionPlans::search_limit() const {
   size_t free_bytes = 0, total_bytes = 0;
   NSRG_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-  return std::min(kMaxSearchWorkspace, free_bytes / 4);
+  return std::min(kMaxConvolutionWorkspace, free_bytes / 4);
 }
 
 ConvolutionPlans::Plan& ConvolutionPlans::plan_for(const ConvGeometry& g, const Shape& input,
@@ -82,72 +82,100 @@ ConvolutionPlans::Plan& ConvolutionPlans::plan_for(const ConvGeometry& g, const 
   return *plans_.emplace(key, std::move(plan)).first->second;
 }
 
-void ConvolutionPlans::choose_forward(Plan& plan, const Tensor& x, const Tensor& weight,
-                                      Tensor& y) {
-  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
-  int capacity = 0, returned = 0;
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(cudnn_, &capacity));
-  std::vector<cudnnConvolutionFwdAlgoPerf_t> results(size_t(std::max(capacity, 1)));
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
-      cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
-      capacity, &returned, results.data()));
-  const size_t search_bytes = largest_candidate_workspace(results, returned, search_limit());
-  {
-    DeviceBuffer search(pool_, search_bytes);
+// The cuDNN calls of the forward direction's search, on the plan's descriptors and the
+// operands the candidates are timed on: x and weight in, y out.
+struct ConvolutionPlans::ForwardSearch {
+  using Perf = cudnnConvolutionFwdAlgoPerf_t;
+  // Implicit GEMM runs everywhere, deterministic, with FMA math.
+  static constexpr cudnnConvolutionFwdAlgo_t kFallback = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+  cudnnHandle_t cudnn_;
+  const Plan& plan;
+  const Tensor& x;
+  const Tensor& weight;
+  Tensor& y;
+
+  void max_count(int& capacity) const {
+    NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(cudnn_, &capacity));
+  }
+  void heuristics(int capacity, int& returned, std::vector<Perf>& results) const {
+    NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
+        cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
+        capacity, &returned, results.data()));
+  }
+  void find(int capacity, int& returned, std::vector<Perf>& results, DeviceBuffer& search,
+            size_t search_bytes) const {
     NSRG_CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithmEx(
         cudnn_, plan.input.get(), x.data(), plan.filter.get(), weight.data(),
         plan.convolution.get(), plan.output.get(), y.data(), capacity, &returned, results.data(),
         search.data(), search_bytes));
-    // The search may try candidates that fail inside cuDNN (e.g. out of memory) and leave a
-    // non-sticky runtime error behind; clear it so the next launch check does not report it.
-    (void)cudaGetLastError();
   }
-  const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
-  if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
-    plan.forward = Choice{true, int(best->algo), best->memory, best->mathType};
-    return;
+  size_t fallback_workspace() const {
+    const auto fallback = kFallback;
+    size_t bytes = 0;
+    NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(
+        cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
+        fallback, &bytes));
+    return bytes;
   }
-  // Implicit GEMM runs everywhere, deterministic, with FMA math.
-  const auto fallback = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
-  size_t bytes = 0;
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(
-      cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
-      fallback, &bytes));
-  plan.forward = Choice{true, int(fallback), bytes, requested_math_};
-}
+};
 
-void ConvolutionPlans::choose_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight,
-                                            Tensor& dx) {
-  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
-  int capacity = 0, returned = 0;
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(cudnn_, &capacity));
-  std::vector<cudnnConvolutionBwdDataAlgoPerf_t> results(size_t(std::max(capacity, 1)));
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(
-      cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
-      capacity, &returned, results.data()));
-  const size_t search_bytes = largest_candidate_workspace(results, returned, search_limit());
-  {
-    DeviceBuffer search(pool_, search_bytes);
+// The cuDNN calls of the backward-data direction's search: weight and dy in, dx out.
+struct ConvolutionPlans::BackwardDataSearch {
+  using Perf = cudnnConvolutionBwdDataAlgoPerf_t;
+  // Algorithm 1 is deterministic (algorithm 0 is not) and runs with FMA math.
+  static constexpr cudnnConvolutionBwdDataAlgo_t kFallback = CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
+  cudnnHandle_t cudnn_;
+  const Plan& plan;
+  const Tensor& dy;
+  const Tensor& weight;
+  Tensor& dx;
+
+  void max_count(int& capacity) const {
+    NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(cudnn_, &capacity));
+  }
+  void heuristics(int capacity, int& returned, std::vector<Perf>& results) const {
+    NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(
+        cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
+        capacity, &returned, results.data()));
+  }
+  void find(int capacity, int& returned, std::vector<Perf>& results, DeviceBuffer& search,
+            size_t search_bytes) const {
     NSRG_CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithmEx(
         cudnn_, plan.filter.get(), weight.data(), plan.output.get(), dy.data(),
         plan.convolution.get(), plan.input.get(), dx.data(), capacity, &returned, results.data(),
         search.data(), search_bytes));
+  }
+  size_t fallback_workspace() const {
+    const auto fallback = kFallback;
+    size_t bytes = 0;
+    NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(
+        cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
+        fallback, &bytes));
+    return bytes;
+  }
+};
+
+template <typename Search>
+ConvolutionPlans::Choice ConvolutionPlans::choose(const Plan& plan, const Search& direction) {
+  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
+  if (!search_)
+    return Choice{true, int(Search::kFallback), direction.fallback_workspace(), requested_math_};
+  int capacity = 0, returned = 0;
+  direction.max_count(capacity);
+  std::vector<typename Search::Perf> results(size_t(std::max(capacity, 1)));
+  direction.heuristics(capacity, returned, results);
+  const size_t search_bytes = largest_candidate_workspace(results, returned, search_limit());
+  {
+    DeviceBuffer search(pool_, search_bytes);
+    direction.find(capacity, returned, results, search, search_bytes);
     // The search may try candidates that fail inside cuDNN (e.g. out of memory) and leave a
     // non-sticky runtime error behind; clear it so the next launch check does not report it.
     (void)cudaGetLastError();
   }
   const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
-  if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed)) {
-    plan.backward_data = Choice{true, int(best->algo), best->memory, best->mathType};
-    return;
-  }
-  // Algorithm 1 is deterministic (algorithm 0 is not) and runs with FMA math.
-  const auto fallback = CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
-  size_t bytes = 0;
-  NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(
-      cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
-      fallback, &bytes));
-  plan.backward_data = Choice{true, int(fallback), bytes, requested_math_};
+  if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed))
+    return Choice{true, int(best->algo), best->memory, best->mathType};
+  return Choice{true, int(Search::kFallback), direction.fallback_workspace(), requested_math_};
 }
 
 void ConvolutionPlans::forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
@@ -157,7 +185,7 @@ void ConvolutionPlans::forward(const ConvGeometry& geometry, const Tensor& x, co
              " expected ", geometry.weight_shape().str());
   NSRG_CHECK(y.shape() == out, "conv output ", y.shape().str(), " expected ", out.str());
   Plan& plan = plan_for(geometry, x.shape(), out);
-  if (!plan.forward.chosen) choose_forward(plan, x, weight, y);
+  if (!plan.forward.chosen) plan.forward = choose(plan, ForwardSearch{cudnn_, plan, x, weight, y});
   workspace_.reserve(pool_, plan.forward.workspace);
   NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), plan.forward.math));
   const float one = 1.0f, zero = 0.0f;
@@ -174,7 +202,8 @@ void ConvolutionPlans::backward_data(const ConvGeometry& geometry, const Tensor&
              " expected ", geometry.weight_shape().str());
   NSRG_CHECK(dy.shape() == out, "conv output gradient ", dy.shape().str(), " expected ", out.str());
   Plan& plan = plan_for(geometry, dx.shape(), out);
-  if (!plan.backward_data.chosen) choose_backward_data(plan, dy, weight, dx);
+  if (!plan.backward_data.chosen)
+    plan.backward_data = choose(plan, BackwardDataSearch{cudnn_, plan, dy, weight, dx});
   workspace_.reserve(pool_, plan.backward_data.workspace);
   NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), plan.backward_data.math));
   const float one = 1.0f, zero = 0.0f;

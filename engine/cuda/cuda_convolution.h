@@ -16,9 +16,14 @@
 
 namespace nsrg {
 
+// The largest workspace the algorithm search lets one convolution use (less when the
+// device has less free memory); the memory plan counts up to it.
+constexpr size_t kMaxConvolutionWorkspace = size_t(1) << 30;  // 1 GiB
+
 class ConvolutionPlans {
  public:
-  ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool);
+  // search false: skip the search, every plan takes the fallback algorithms (tests).
+  ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool, bool search = true);
 
   // y = conv(x, weight), without bias.
   void forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight, Tensor& y);
@@ -43,9 +48,16 @@ class ConvolutionPlans {
   };
   using Key = std::array<int, 11>;
 
+  // The cuDNN calls that differ between the directions (cuda_convolution.cpp).
+  struct ForwardSearch;
+  struct BackwardDataSearch;
+
   Plan& plan_for(const ConvGeometry& geometry, const Shape& input, const Shape& output);
-  void choose_forward(Plan& plan, const Tensor& x, const Tensor& weight, Tensor& y);
-  void choose_backward_data(Plan& plan, const Tensor& dy, const Tensor& weight, Tensor& dx);
+  // Times the direction's candidates on its operands (cudnnFind*AlgorithmEx) and keeps the
+  // fastest deterministic one that fits the search workspace and the precision, else (or
+  // when the search is off) the direction's fallback algorithm.
+  template <typename Search>
+  Choice choose(const Plan& plan, const Search& direction);
   bool math_allowed(cudnnMathType_t math) const;
   // Largest workspace a search may offer the candidates.
   size_t search_limit() const;
@@ -53,6 +65,7 @@ class ConvolutionPlans {
   cudnnHandle_t cudnn_;
   Precision precision_;
   cudnnMathType_t requested_math_;
+  bool search_;
   DevicePool& pool_;
   DeviceBuffer workspace_;
   std::map<Key, std::unique_ptr<Plan>> plans_;

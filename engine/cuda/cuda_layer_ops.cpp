@@ -11,17 +11,8 @@ namespace {
 
 kernels::PoolShape pool_shape(const PoolGeometry& g, const Shape& input, const Shape& output) {
   kernels::PoolShape s;
+  static_cast<PoolWindowShape&>(s) = pool_window_shape(g, input, output);
   s.planes = input.n * input.c;
-  s.in_h = input.h;
-  s.in_w = input.w;
-  s.out_h = output.h;
-  s.out_w = output.w;
-  s.kernel_h = g.kernel_h;
-  s.kernel_w = g.kernel_w;
-  s.stride_h = g.stride_h;
-  s.stride_w = g.stride_w;
-  s.pad_h = g.pad_h;
-  s.pad_w = g.pad_w;
   return s;
 }
 

@@ -29,7 +29,7 @@ DevicePool::DevicePool(int device, cudaStream_t stream) : stream_(stream) {
       cudaMemPoolSetAttribute(pool_, cudaMemPoolAttrReleaseThreshold, &keep_everything);
   if (status != cudaSuccess) {
     (void)cudaMemPoolDestroy(pool_);
-    NSRG_CUDA_CHECK(status);
+    NSRG_CUDA_CHECK_CLEARING(status);
   }
 }
 
@@ -46,8 +46,8 @@ void* DevicePool::allocate(size_t bytes, MemoryUse use) {
   if (status == cudaErrorMemoryAllocation) {
     // Let pending stream-ordered frees complete, hand unused pool memory back, try once more.
     (void)cudaGetLastError();
-    NSRG_CUDA_CHECK(cudaStreamSynchronize(stream_));
-    NSRG_CUDA_CHECK(cudaMemPoolTrimTo(pool_, 0));
+    NSRG_CUDA_CHECK_CLEARING(cudaStreamSynchronize(stream_));
+    NSRG_CUDA_CHECK_CLEARING(cudaMemPoolTrimTo(pool_, 0));
     status = cudaMallocFromPoolAsync(&pointer, bytes, pool_, stream_);
   }
   // A request beyond the pool's reach may also be refused as an invalid value; with more bytes
@@ -66,7 +66,8 @@ void* DevicePool::allocate(size_t bytes, MemoryUse use) {
                         ", the device has ", mebibytes(free_bytes), " free of ", mebibytes(total),
                         "): use a smaller image_size or a smaller optimizer.history"));
   }
-  NSRG_CUDA_CHECK(status);
+  // Any other refusal is an internal error; a caller that catches it must not meet it again.
+  NSRG_CUDA_CHECK_CLEARING(status);
   std::lock_guard<std::mutex> lock(mutex_);
   live_[pointer] = Allocation{bytes, use};
   total_bytes_ += bytes;
@@ -108,7 +109,8 @@ size_t DevicePool::peak_total_bytes() const {
 
 size_t DevicePool::reserved_bytes() const {
   std::uint64_t reserved = 0;
-  NSRG_CUDA_CHECK(cudaMemPoolGetAttribute(pool_, cudaMemPoolAttrReservedMemCurrent, &reserved));
+  NSRG_CUDA_CHECK_CLEARING(
+      cudaMemPoolGetAttribute(pool_, cudaMemPoolAttrReservedMemCurrent, &reserved));
   return size_t(reserved);
 }
 

@@ -2,12 +2,14 @@
 // a double copy (as the CPU backend's LAPACK dsyevd), and randomize_gram: Philox multipliers
 // drawn in kernels, A' = V' diag(lambda') V'^T by a double GEMM, symmetrized, mixed with A.
 //
-// Row-major C x C matrices seen by the column-major libraries are transposed:
-//  - syevd on the plain double copy of the row-major M sees M^T; its lower triangle is M's
-//    upper one, the triangle the interface promises to read (CUBLAS_FILL_MODE_LOWER).
-//    Its eigenvectors come back column-major (column j = eigenvector j) and are transposed
-//    into row-major V[i*C + j].
-//  - rebuild: with P = V' and S = V' diag(lambda') row-major, the row-major result
+// Row-major C x C matrices seen by the column-major libraries:
+//  - syevd factors the column-major double copy of the row-major M (the same matrix, as the
+//    CPU backend gives LAPACK; engine/core/square_matrix_rules.h) and reads its upper
+//    triangle, M's row-major upper one, the triangle the interface promises to read
+//    (CUBLAS_FILL_MODE_UPPER, LAPACK's 'U'). Its eigenvectors come back column-major
+//    (column j = eigenvector j) and are transposed into row-major V[i*C + j].
+//  - rebuild, where the column-major views are transposes: with P = V' and S = V' diag(lambda')
+//  row-major, the row-major result
 //    R = S P^T is column-major R^T = P S^T = (P_col)^T S_col where P_col = P^T and
 //    S_col = S^T are the column-major views: DGEMM(T, N) of P and S, all ld = C.
 #include <cmath>
@@ -47,7 +49,7 @@ void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Ten
   NSRG_CHECK(read_flag(flags.as<int>()) == 0, "symmetric_eigen: the matrix has a non-finite entry");
 
   const cusolverEigMode_t jobz = CUSOLVER_EIG_MODE_VECTOR;
-  const cublasFillMode_t uplo = CUBLAS_FILL_MODE_LOWER;
+  const cublasFillMode_t uplo = CUBLAS_FILL_MODE_UPPER;
   int work_size = 0;
   NSRG_CUSOLVER_CHECK(cusolverDnDsyevd_bufferSize(cusolver_.get(), jobz, uplo, channels,
                                                   work_matrix.as<double>(), channels,

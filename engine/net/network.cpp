@@ -31,14 +31,6 @@ int Network::index_of(const std::string& name) const {
   return -1;
 }
 
-// A ReLU overwrites its input when that input is a conv output nobody else needs later:
-// conv backward-data does not read its output, and losses sit on ReLU outputs unless a
-// config names a conv layer, in which case the conv keeps its own buffer.
-bool Network::relu_in_place(int index) const {
-  return index > 0 && layers_[index].type == LayerType::Relu &&
-         layers_[index - 1].type == LayerType::Conv && !keep_conv_output_[index - 1];
-}
-
 void Network::keep_output(int index) {
   NSRG_CHECK(index >= 0 && index < layer_count(), "layer index ", index);
   if (!keep_conv_output_[index]) {
@@ -64,41 +56,66 @@ void Network::require_window_fits(const LayerSpec& layer, const Shape& in, const
                kernel_h, " window): raise image_size or style_scale, or use shallower layers");
 }
 
-void Network::allocate(const Shape& input_shape, int last) {
-  if (!shapes_.empty() && shapes_[0] == input_shape && allocated_last_ >= last) return;
-  shapes_.assign(layers_.size() + 1, Shape{});
-  shapes_[0] = input_shape;
-  outputs_.clear();
-  outputs_.resize(layers_.size());
-  storage_of_.assign(layers_.size(), -1);
-  size_t largest = input_shape.numel();
+size_t NetworkBuffers::output_bytes() const {
+  size_t bytes = 0;
+  for (size_t i = 0; i < storage_of.size(); ++i)
+    if (storage_of[i] == int(i)) bytes += shapes[i + 1].numel() * sizeof(float);
+  return bytes;
+}
+
+NetworkBuffers Network::plan_buffers(const std::vector<LayerSpec>& layers,
+                                     const std::vector<bool>& keep_conv_output, const Shape& input,
+                                     int last) {
+  NetworkBuffers buffers;
+  buffers.shapes.assign(layers.size() + 1, Shape{});
+  buffers.shapes[0] = input;
+  buffers.storage_of.assign(layers.size(), -1);
+  buffers.largest = input.numel();
   for (int i = 0; i <= last; ++i) {
-    const LayerSpec& layer = layers_[i];
-    const Shape& in = shapes_[i];
-    require_window_fits(layer, in, input_shape);
+    const LayerSpec& layer = layers[i];
+    const Shape& in = buffers.shapes[i];
+    require_window_fits(layer, in, input);
     switch (layer.type) {
       case LayerType::Conv:
-        shapes_[i + 1] = layer.conv.output_shape(in);
+        buffers.shapes[i + 1] = layer.conv.output_shape(in);
         break;
       case LayerType::Relu:
-        shapes_[i + 1] = in;
+        buffers.shapes[i + 1] = in;
         break;
       case LayerType::MaxPool:
       case LayerType::AvgPool:
-        shapes_[i + 1] = layer.pool.output_shape(in);
+        buffers.shapes[i + 1] = layer.pool.output_shape(in);
         break;
     }
-    largest = std::max(largest, shapes_[i + 1].numel());
-    if (relu_in_place(i)) {
-      storage_of_[i] = storage_of_[i - 1];
-    } else {
-      outputs_[i] = backend_.empty(shapes_[i + 1]);
-      storage_of_[i] = i;
-    }
+    buffers.largest = std::max(buffers.largest, buffers.shapes[i + 1].numel());
+    // A ReLU overwrites its input when that input is a conv output nobody else needs later:
+    // conv backward-data does not read its output, and losses sit on ReLU outputs unless a
+    // config names a conv layer, in which case the conv keeps its own buffer.
+    const bool in_place = i > 0 && layer.type == LayerType::Relu &&
+                          layers[i - 1].type == LayerType::Conv && !keep_conv_output[i - 1];
+    buffers.storage_of[i] = in_place ? buffers.storage_of[i - 1] : i;
   }
-  if (grad_a_.numel() < largest) {
-    grad_a_ = backend_.empty({1, 1, 1, int(largest)});
-    grad_b_ = backend_.empty({1, 1, 1, int(largest)});
+  return buffers;
+}
+
+int Network::output_channels(const std::vector<LayerSpec>& layers, int index) {
+  for (int i = index; i >= 0; --i)
+    if (layers[size_t(i)].type == LayerType::Conv) return layers[size_t(i)].conv.out_channels;
+  return 3;
+}
+
+void Network::allocate(const Shape& input_shape, int last) {
+  if (!shapes_.empty() && shapes_[0] == input_shape && allocated_last_ >= last) return;
+  const NetworkBuffers buffers = plan_buffers(layers_, keep_conv_output_, input_shape, last);
+  shapes_ = buffers.shapes;
+  storage_of_ = buffers.storage_of;
+  outputs_.clear();
+  outputs_.resize(layers_.size());
+  for (int i = 0; i <= last; ++i)
+    if (storage_of_[i] == i) outputs_[i] = backend_.empty(shapes_[i + 1]);
+  if (grad_a_.numel() < buffers.largest) {
+    grad_a_ = backend_.empty({1, 1, 1, int(buffers.largest)});
+    grad_b_ = backend_.empty({1, 1, 1, int(buffers.largest)});
   }
   allocated_last_ = last;
 }

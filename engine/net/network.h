@@ -12,6 +12,20 @@
 
 namespace nsrg {
 
+// The buffers Network::forward allocates for one input shape, up to layer `last`: every
+// layer's output shape, which layer's buffer holds each output (a ReLU after a convolution
+// whose own output is not kept runs in place), and the size of the two gradient buffers of
+// the backward pass (the largest of the input and the outputs). The memory plan counts the
+// same buffers from this.
+struct NetworkBuffers {
+  std::vector<Shape> shapes;    // [0] the input, [i+1] layer i's output (i <= last)
+  std::vector<int> storage_of;  // per layer: the layer whose buffer holds its output; -1 past last
+  size_t largest = 0;           // elements of the largest of the input and the outputs
+
+  // Bytes of the layers' own output buffers.
+  size_t output_bytes() const;
+};
+
 class Network {
  public:
   // Uploads the weights of `model` to the backend. pooling "avg" replaces every max pool
@@ -43,8 +57,19 @@ class Network {
                 Tensor& input_grad);
 
   // UserError naming the layer when `in` (layer's input, for an image of `image`) is smaller
-  // than the layer's window; used by allocate() and by the memory plan.
+  // than the layer's window; used by plan_buffers().
   static void require_window_fits(const LayerSpec& layer, const Shape& in, const Shape& image);
+
+  // The buffers for `input` up to `last`; keep_conv_output[i]: layer i is a convolution whose
+  // own output a loss reads (keep_output), so the ReLU after it cannot run in place.
+  static NetworkBuffers plan_buffers(const std::vector<LayerSpec>& layers,
+                                     const std::vector<bool>& keep_conv_output, const Shape& input,
+                                     int last);
+
+  // Channels of layer `index`'s output: those of the nearest convolution at or before it (3,
+  // the image's, when there is none).
+  static int output_channels(const std::vector<LayerSpec>& layers, int index);
+  int output_channels(int index) const { return output_channels(layers_, index); }
 
   // FLOPs of one forward pass to `last` at the current shapes (convolutions only).
   double forward_flops(int last) const;
@@ -54,7 +79,6 @@ class Network {
     Tensor weight, bias;
   };
   void allocate(const Shape& input_shape, int last);
-  bool relu_in_place(int index) const;
 
   Backend& backend_;
   std::vector<LayerSpec> layers_;

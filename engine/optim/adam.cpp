@@ -11,9 +11,14 @@ namespace nsrg {
 AdamOptimizer::AdamOptimizer(Backend& backend, const OptimizerSettings& settings,
                              const Shape& variable_shape)
     : backend_(backend), settings_(settings), variable_shape_(variable_shape) {
-  first_moment_ = backend.zeros(variable_shape);
-  second_moment_ = backend.zeros(variable_shape);
-  denominator_ = backend.zeros(variable_shape);
+  const std::vector<Shape> shapes = state_shapes(variable_shape);
+  first_moment_ = backend.zeros(shapes[0]);
+  second_moment_ = backend.zeros(shapes[1]);
+  denominator_ = backend.zeros(shapes[2]);
+}
+
+std::vector<Shape> AdamOptimizer::state_shapes(const Shape& variable_shape) {
+  return {variable_shape, variable_shape, variable_shape};
 }
 
 void AdamOptimizer::step(Tensor& x, const Tensor& grad, ScalarSlot /*loss*/) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/core/backend.h"
 #include "engine/optim/optimizer.h"
@@ -15,6 +16,8 @@ class AdamOptimizer final : public Optimizer {
   // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; x -= lr sqrt(1-b2^t)/(1-b1^t) m/(sqrt(v)+eps)
   void step(Tensor& x, const Tensor& grad, ScalarSlot loss) override;
   bool stopped() override { return false; }
+  // m, v and the denominator: three tensors of the variable's shape.
+  static std::vector<Shape> state_shapes(const Shape& variable_shape);
   std::string name() const override { return name_in(kOptimizerKindNames, OptimizerKind::Adam); }
 
  private:

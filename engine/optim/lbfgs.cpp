@@ -46,20 +46,33 @@ LbfgsOptimizer::LbfgsOptimizer(Backend& backend, const OptimizerSettings& settin
       bf16_history_(settings.history_precision == HistoryPrecision::Bf16),
       variable_shape_(variable_shape) {
   NSRG_CHECK(history_ >= 1, "L-BFGS history ", history_);
-  const Shape& v = variable_shape;
-  // bf16 history: two values per float of the ring (optimizer.history_precision).
-  const Shape ring = bf16_history_ ? Shape{history_ + 1, 1, 1, int((v.numel() + 1) / 2)}
-                                   : Shape{history_ + 1, v.n * v.c, v.h, v.w};
+  const std::vector<Shape> shapes = state_shapes(settings, variable_shape);
   // Ring rows are read only after they were written, so they need no clearing.
-  s_ring_ = backend.empty(ring);
-  y_ring_ = backend.empty(ring);
-  ro_ring_ = backend.zeros(Shape{history_ + 1, 1, 1, 1});
-  g_old_ = backend.zeros(variable_shape);
-  d_ = backend.zeros(Shape{1, v.n * v.c, v.h, v.w});  // one row (see the x update in step)
-  alpha_ = backend.zeros(Shape{1, 1, 1, history_});
-  ro_new_ = backend.zeros(Shape{1, 1, 1, 1});
-  scalars_ = backend.zeros(Shape{1, 1, 1, kSlotCount});
+  s_ring_ = backend.empty(shapes[0]);
+  y_ring_ = backend.empty(shapes[1]);
+  ro_ring_ = backend.zeros(shapes[2]);
+  g_old_ = backend.zeros(shapes[3]);
+  d_ = backend.zeros(shapes[4]);
+  alpha_ = backend.zeros(shapes[5]);
+  ro_new_ = backend.zeros(shapes[6]);
+  scalars_ = backend.zeros(shapes[7]);
   backend.scalar_op(ScalarOp::Add, Coef(1.0f), Coef(0.0f), out(kHdiag));
+}
+
+std::vector<Shape> LbfgsOptimizer::state_shapes(const OptimizerSettings& settings, const Shape& v) {
+  const int m = settings.history;
+  // bf16 history: two values per float of the ring (optimizer.history_precision).
+  const Shape ring = settings.history_precision == HistoryPrecision::Bf16
+                         ? Shape{m + 1, 1, 1, int((v.numel() + 1) / 2)}
+                         : Shape{m + 1, v.n * v.c, v.h, v.w};
+  return {ring,
+          ring,
+          Shape{m + 1, 1, 1, 1},
+          v,
+          Shape{1, v.n * v.c, v.h, v.w},  // d: one row (see the x update in step)
+          Shape{1, 1, 1, m},
+          Shape{1, 1, 1, 1},
+          Shape{1, 1, 1, kSlotCount}};
 }
 
 RingRow LbfgsOptimizer::ring_row(int offset) const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/core/backend.h"
 #include "engine/optim/optimizer.h"
@@ -20,6 +21,11 @@ class LbfgsOptimizer final : public Optimizer {
 
   // Pairs accepted so far (y.s > 1e-10), evicted ones included. Reads the device.
   int accepted_pairs();
+
+  // The state's shapes in the order the constructor allocates them: the s and y rings, the
+  // ring of 1/(y.s), g_old, d, alpha, ro_new and the named scalar slots.
+  static std::vector<Shape> state_shapes(const OptimizerSettings& settings,
+                                         const Shape& variable_shape);
 
  private:
   // Builds the candidate pair (s, y) of this step, stores it in the ring row that is not in

@@ -33,6 +33,20 @@ size_t history_value_bytes(HistoryPrecision precision) {
   return precision == HistoryPrecision::Fp32 ? 4 : 2;
 }
 
+std::vector<Shape> optimizer_state_shapes(const OptimizerSettings& settings,
+                                          const Shape& variable_shape) {
+  if (settings.kind == OptimizerSettings::Kind::Adam)
+    return AdamOptimizer::state_shapes(variable_shape);
+  return LbfgsOptimizer::state_shapes(settings, variable_shape);
+}
+
+size_t optimizer_state_bytes(const OptimizerSettings& settings, const Shape& variable_shape) {
+  size_t bytes = 0;
+  for (const Shape& shape : optimizer_state_shapes(settings, variable_shape))
+    bytes += shape.numel() * sizeof(float);
+  return bytes;
+}
+
 std::unique_ptr<Optimizer> make_optimizer(Backend& backend, const OptimizerSettings& settings,
                                           const Shape& variable_shape) {
   validate(settings);

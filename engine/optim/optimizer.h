@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/core/backend.h"
 #include "engine/core/enum_names.h"
@@ -52,6 +53,13 @@ class Optimizer {
   virtual bool stopped() = 0;
   virtual std::string name() const = 0;  // "lbfgs" or "adam"
 };
+
+// The shapes of the state tensors the optimizer of `settings` allocates for a variable of
+// `variable_shape`, in the order it allocates them (the memory plan counts these).
+std::vector<Shape> optimizer_state_shapes(const OptimizerSettings& settings,
+                                          const Shape& variable_shape);
+// Their bytes.
+size_t optimizer_state_bytes(const OptimizerSettings& settings, const Shape& variable_shape);
 
 // An optimizer for a variable of `variable_shape` whose state lives on `backend` (which
 // must outlive it). Bad settings are a UserError naming the optimizer.* key.

@@ -100,8 +100,7 @@ std::string gallery_html(const GalleryPage& page) {
     out << "<section class=\"row\" data-layer=\"" << html_escape(row.layer) << "\">\n<h2>"
         << html_escape(row.layer) << "</h2>\n";
     for (const GalleryImage& image : row.images) {
-      const bool reference = image.variant == "none";
-      out << "<figure class=\"image" << (reference ? " reference" : "") << "\" data-layer=\""
+      out << "<figure class=\"image" << (image.reference ? " reference" : "") << "\" data-layer=\""
           << html_escape(image.layer) << "\" data-variant=\"" << html_escape(image.variant)
           << "\" data-seed=\"" << image.seed << "\">\n<img src=\""
           << html_escape(url_path(image.src)) << "\" alt=\""
@@ -109,7 +108,7 @@ std::string gallery_html(const GalleryPage& page) {
                          std::to_string(image.seed))
           << "\">\n<figcaption><dl>";
       field(out, "layer", image.layer);
-      field(out, "variant", reference ? "none (un-randomized)" : image.variant);
+      field(out, "variant", image.reference ? image.variant + " (un-randomized)" : image.variant);
       field(out, "seed", std::to_string(image.seed));
       field(out, "mode", image.mode);
       field(out, "range", image.range);

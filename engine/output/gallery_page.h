@@ -11,7 +11,8 @@
 namespace nsrg {
 
 struct GalleryImage {
-  std::string src;  // relative to the page's folder
+  std::string src;         // relative to the page's folder
+  bool reference = false;  // the row's un-randomized render
   std::string layer, variant, mode, range;
   uint64_t seed = 0;
   double total = 0, content = 0, style = 0, tv = 0;  // final losses

@@ -24,7 +24,8 @@ void write_gallery(const RenderConfig& config, const RenderOutputs& outputs,
     GalleryImage g;
     g.src = relative(image.path);
     g.layer = layers_label(image.style_layers);
-    g.variant = reference ? "none" : variant_letters(image.variant);
+    g.reference = reference;
+    g.variant = reference ? kReferenceVariant : variant_letters(image.variant);
     g.seed = image.seed;
     g.mode = image.mode;
     g.range = reference ? "-" : range_text(config.randomization_for(image.style_layers.front()));

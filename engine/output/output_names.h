@@ -12,6 +12,10 @@ namespace nsrg {
 // 0 -> "a", 25 -> "z", 26 -> "aa", 27 -> "ab", ...
 std::string variant_letters(int variant);
 
+// The variant name of a sheet row's un-randomized reference render, in its file name
+// ("compos-r33-none.png"), in the summary and in its kept style.
+inline constexpr char kReferenceVariant[] = "none";
+
 // "relu3_3" -> "r33", "conv1_2" -> "c12", "pool4" -> "p4"; other names unchanged.
 // Several layers are joined with '+': "r32+r33".
 std::string short_layer_names(const std::vector<std::string>& layers);

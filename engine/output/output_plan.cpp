@@ -38,14 +38,17 @@ bool sheet_has_reference_column(const RenderConfig& config, const RenderOutputs&
 std::string reference_image_path(const RenderConfig& config, const RenderOutputs& outputs,
                                  const std::vector<std::string>& style_layers) {
   std::string path_template = outputs.path_template;
-  const OutputFields fields{0, config.seed, style_layers, "none"};
+  const OutputFields fields{0, config.seed, style_layers, randomize_mode_name(RandomizeMode::None)};
   const std::string field = "{variant}";
   size_t at = path_template.find(field);
   if (at == std::string::npos)
-    return with_stem_suffix(expand_output_template(path_template, fields), "-none");
+    return with_stem_suffix(expand_output_template(path_template, fields),
+                            std::string("-") + kReferenceVariant);
   for (; at != std::string::npos; at = path_template.find(field, at)) {
     const bool joined = at > 0 && (path_template[at - 1] == '-' || path_template[at - 1] == '_');
-    path_template.replace(at, field.size(), joined ? "none" : "-none");
+    path_template.replace(
+        at, field.size(),
+        joined ? std::string(kReferenceVariant) : "-" + std::string(kReferenceVariant));
   }
   return expand_output_template(path_template, fields);
 }
@@ -75,17 +78,23 @@ std::string stage_image_path(const std::string& final_path, size_t index, size_t
   return with_stem_suffix(final_path, "_stage" + std::to_string(index + 1));
 }
 
-std::vector<std::string> stage_output_paths(const RenderConfig& config,
-                                            const std::string& final_path) {
+std::vector<std::string> stage_save_paths(const RenderConfig& config,
+                                          const std::string& final_path) {
   std::vector<std::string> paths;
   const size_t count = config.stages.size();
-  for (size_t i = 0; i < count; ++i) {
-    const std::string stage = stage_image_path(final_path, i, count);
-    if (config.save_stages && i + 1 < count) paths.push_back(stage);
-    if (config.save_iter > 0)
+  if (config.save_stages)
+    for (size_t i = 0; i + 1 < count; ++i) paths.push_back(stage_image_path(final_path, i, count));
+  return paths;
+}
+
+std::vector<std::string> intermediate_save_paths(const RenderConfig& config,
+                                                 const std::string& final_path) {
+  std::vector<std::string> paths;
+  const size_t count = config.stages.size();
+  if (config.save_iter > 0)
+    for (size_t i = 0; i < count; ++i)
       for (int k = config.save_iter; k < config.stages[i].iterations; k += config.save_iter)
-        paths.push_back(intermediate_path(stage, k));
-  }
+        paths.push_back(intermediate_path(stage_image_path(final_path, i, count), k));
   return paths;
 }
 
@@ -128,14 +137,12 @@ void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
       check(image, "image");
       // Intermediate saves and the raw copy share the image's folder: only their names
       // can meet an input.
-      if (config.save_iter > 0)
-        for (int k = config.save_iter; k < config.iterations; k += config.save_iter)
-          require_not_an_input(msg(what, " (intermediate save)"), intermediate_path(image, k),
-                               inputs);
+      for (const std::string& path : intermediate_save_paths(config, image))
+        require_not_an_input(msg(what, " (intermediate save)"), path, inputs);
       if (config.save_raw) require_not_an_input(msg(what, " (raw copy)"), raw_path(image), inputs);
       if (config.save_targets)
         require_not_an_input(msg(what, " (style targets)"), style_targets_path(image), inputs);
-      for (const std::string& path : stage_output_paths(config, image))
+      for (const std::string& path : stage_save_paths(config, image))
         require_not_an_input(msg(what, " (stage save)"), path, inputs);
     }
     if (sheet_has_reference_column(config, outputs))

@@ -44,11 +44,13 @@ std::string style_targets_path(const std::string& image);
 // Where stage `index` (0-based) of `count` saves: `final_path` itself for the last stage,
 // else <stem>_stage<index+1>.<ext>.
 std::string stage_image_path(const std::string& final_path, size_t index, size_t count);
-// Every file the stages of one image write besides `final_path` itself: the stage results
-// (output.save_stages) and the intermediate saves inside stages (output.save_iter). Empty
-// without [[stages]].
-std::vector<std::string> stage_output_paths(const RenderConfig& config,
-                                            const std::string& final_path);
+// The results of every stage but the last, kept by output.save_stages (none for one stage).
+std::vector<std::string> stage_save_paths(const RenderConfig& config,
+                                          const std::string& final_path);
+// The saves inside every stage (output.save_iter): after iteration k of stage i they go to
+// intermediate_path(stage_image_path(final_path, i, count), k).
+std::vector<std::string> intermediate_save_paths(const RenderConfig& config,
+                                                 const std::string& final_path);
 
 // Throws UserError("<config>: output.path: ...") when any file of the run is one of its
 // inputs (config, images, model) or lies where it cannot be written.

@@ -23,6 +23,27 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
   return text;
 }
 
+// "256 px, adam 150 it" for one stage; "48 px lbfgs 10 it -> 80 px adam 6 it" for several.
+std::string stages_text(const std::vector<Stage>& stages) {
+  std::ostringstream text;
+  for (size_t i = 0; i < stages.size(); ++i) {
+    const Stage& stage = stages[i];
+    text << (i ? " -> " : "") << stage.image_size << (stages.size() == 1 ? " px, " : " px ")
+         << name_in(kOptimizerKindNames, stage.optimizer.kind) << " " << stage.iterations << " it";
+  }
+  return text.str();
+}
+
+// The stages' tv weights: one number when they agree, else each stage's ("0.001/0").
+std::string tv_text(const std::vector<Stage>& stages) {
+  std::ostringstream text;
+  bool same = true;
+  for (const Stage& stage : stages) same = same && stage.tv_weight == stages.front().tv_weight;
+  for (size_t i = 0; i < (same ? 1 : stages.size()); ++i)
+    text << (i ? "/" : "") << stages[i].tv_weight;
+  return text.str();
+}
+
 }  // namespace
 
 std::string model_caption(const RenderConfig& config) {
@@ -30,11 +51,11 @@ std::string model_caption(const RenderConfig& config) {
   return file_name(config.model);
 }
 
-std::string range_text(const LayerRandomization& r) {
+std::string range_text(const RandomizeSettings& r) {
   if (r.mode != RandomizeMode::ScaleEigenvectors && r.mode != RandomizeMode::ScaleEigenvalues)
     return "-";
   std::ostringstream text;
-  text << r.range_lo << ".." << r.range_hi;
+  text << r.lo << ".." << r.hi;
   return text.str();
 }
 
@@ -49,11 +70,10 @@ std::vector<std::string> run_description_lines(const RenderConfig& config) {
                                 ? "style: " + join(styles, ", ")
                                 : "style targets: " + file_name(config.style_targets);
   std::ostringstream settings;
-  settings << config.image_size << " px, " << name_in(kOptimizerKindNames, config.optimizer) << " "
-           << config.iterations << " it, content " << join(config.content_layers, "+") << " x"
+  settings << stages_text(config.stages) << ", content " << join(config.content_layers, "+") << " x"
            << config.content_weight << ", style x" << config.style_weight << ", tv "
-           << config.tv_weight << ", init " << name_in(kInitKindNames, config.init_kind);
-  const LayerRandomization& r = config.randomize;
+           << tv_text(config.stages) << ", init " << name_in(kInitKindNames, config.init_kind);
+  const RandomizeSettings& r = config.randomize;
   std::ostringstream randomization;
   randomization << "randomize: " << randomize_mode_name(r.mode);
   if (range_text(r) != "-") randomization << " " << range_text(r);

@@ -17,7 +17,7 @@ std::string model_caption(const RenderConfig& config);
 std::vector<std::string> run_description_lines(const RenderConfig& config);
 
 // "0.1..1.9" for the scale modes, "-" where the range is not used.
-std::string range_text(const LayerRandomization& randomization);
+std::string range_text(const RandomizeSettings& randomization);
 
 // A row label: the layer name ("relu3_3"), or short names for several ("r31+r33").
 std::string layers_label(const std::vector<std::string>& layers);

@@ -66,7 +66,7 @@ nlohmann::json sheet_rows_json(const RenderConfig& config, const RunRecord& reco
   for (size_t i = 0; i < images.size(); i += variants) {
     nlohmann::json row = nlohmann::json::array();
     if (i / variants < record.references.size())
-      row.push_back(short_layer_names(images[i].style_layers) + "-none");
+      row.push_back(short_layer_names(images[i].style_layers) + "-" + kReferenceVariant);
     for (size_t v = 0; v < variants && i + v < images.size(); ++v)
       row.push_back(cell_label(images[i + v]));
     rows.push_back(row);
@@ -99,7 +99,7 @@ nlohmann::json image_entry_json(const RenderedImage& image, bool with_stages) {
 nlohmann::json reference_entry_json(const RenderedImage& image) {
   return {{"file", image.path},
           {"seed", image.seed},
-          {"variant", "none"},
+          {"variant", kReferenceVariant},
           {"layer", short_layer_names(image.style_layers)},
           {"style_layers", image.style_layers},
           {"mode", image.mode},
@@ -124,7 +124,7 @@ nlohmann::json summary_json(const RenderConfig& config, const RunRecord& record,
                         {"capture_seconds", record.capture_seconds}};
   nlohmann::json images = nlohmann::json::array();
   for (const RenderedImage& image : record.images)
-    images.push_back(image_entry_json(image, !config.stages.empty()));
+    images.push_back(image_entry_json(image, config.stage_tables));
   summary["images"] = images;
   nlohmann::json references = nlohmann::json::array();
   for (const RenderedImage& image : record.references)

@@ -25,7 +25,7 @@ namespace nsrg {
 
 namespace {
 
-ObjectiveWeights objective_weights(const RenderConfig& config, const RenderStage& stage) {
+ObjectiveWeights objective_weights(const RenderConfig& config, const Stage& stage) {
   ObjectiveWeights weights;
   weights.content = config.content_weight;
   weights.style = config.style_weight;
@@ -131,7 +131,7 @@ void RenderSession::optimize(StyleObjective& objective, Optimizer& optimizer, Te
 void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x, bool reference) {
   State& s = *state_;
   Backend& backend = *s.backend;
-  const RenderStage& settings = s.stages[index];
+  const Stage& settings = s.stages[index];
   const StageInputs& inputs = s.inputs[index];
   const size_t stage_count = s.stages.size();
 
@@ -179,9 +179,9 @@ void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x,
   }
   // A kept style holds the targets of the last stage (the final image's size).
   if (s.targets_writer && index + 1 == stage_count)
-    s.targets_writer->write(backend, style, result.style_layers, result.seed,
-                            reference ? "none" : variant_letters(result.variant), !reference,
-                            style_targets_path(result.path));
+    s.targets_writer->write(backend, style, settings, result.style_layers, result.seed,
+                            reference ? kReferenceVariant : variant_letters(result.variant),
+                            !reference, style_targets_path(result.path));
   backend.synchronize();
   stage.seconds = seconds_since(start);
   stage.peak_rss_bytes = process_peak_rss_bytes();

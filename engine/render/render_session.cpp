@@ -60,8 +60,8 @@ void RenderSession::prepare() {
   s.model_source = model.source;
   s.network = std::make_unique<Network>(*s.backend, model, config_.pooling);
 
-  s.stages = render_stages(config_);
-  for (const RenderStage& stage : s.stages) s.inputs.push_back(load_stage_images(config_, stage));
+  s.stages = config_.stages;
+  for (const Stage& stage : s.stages) s.inputs.push_back(load_stage_images(config_, stage));
   s.load_seconds = seconds_since(start);
   check_memory(model.layers);
 
@@ -85,7 +85,7 @@ void RenderSession::prepare() {
 void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {
   State& s = *state_;
   MemoryPlanInput input =
-      memory_plan_input(config_, layers, s.layer_sets, s.stages, s.inputs, s.backend->kind());
+      memory_plan_input(config_, layers, s.layer_sets, s.stages, s.inputs, *s.backend);
   const bool configured = config_.memory_limit_mib > 0;
   const size_t limit =
       configured ? size_t(config_.memory_limit_mib) << 20 : s.backend->available_memory_bytes();

@@ -22,7 +22,9 @@ struct RenderSession::State {
   std::unique_ptr<Network> network;
   Preprocess preprocess;
   std::string model_source;
-  std::vector<RenderStage> stages;  // [[stages]], or one stage of the top-level keys
+  // config.stages as rendered: the memory check may cap their L-BFGS history (the config, and
+  // so its hash, keeps the history asked for).
+  std::vector<Stage> stages;
   std::vector<StageInputs> inputs;  // per stage: images, content features, base Grams
   std::vector<std::vector<std::string>> layer_sets;
   std::unique_ptr<StyleTargetsWriter> targets_writer;  // when output.save_targets

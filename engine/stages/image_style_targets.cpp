@@ -8,17 +8,6 @@
 #include "weights/sha256.h"
 
 namespace nsrg {
-namespace {
-
-// Channels of layer `index`'s output: those of the last conv at or before it (3 before any).
-int channels_at(const Network& network, int index) {
-  int channels = 3;
-  for (int i = 0; i <= index; ++i)
-    if (network.layer(i).type == LayerType::Conv) channels = network.layer(i).conv.out_channels;
-  return channels;
-}
-
-}  // namespace
 
 ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const RenderConfig& config,
@@ -29,20 +18,14 @@ ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
   targets.randomized.reserve(layers.size());  // by_layer points into it
   for (const std::string& layer : layers) {
     const Tensor& base = base_grams.at(layer);
-    const LayerRandomization r = config.randomization_for(layer);
-    if (!randomize || r.mode == RandomizeMode::None) {
+    const RandomizeSettings settings = config.randomization_for(layer);
+    if (!randomize || settings.mode == RandomizeMode::None) {
       targets.by_layer[layer] = &base;
       continue;
     }
-    GramRandomization params;
-    params.mode = r.mode;
-    params.lo = r.range_lo;
-    params.hi = r.range_hi;
-    params.distribution = r.distribution;
-    params.mix = r.mix;
-    params.seed = seed;
-    params.variant = 0;  // the seed alone names a variant: seed S+v renders variant v anywhere
-    params.layer_index = uint32_t(network.index_of(layer));
+    // The seed alone names a variant (variant 0): seed S+v renders variant v anywhere.
+    const GramRandomization params =
+        gram_randomization(settings, seed, 0, uint32_t(network.index_of(layer)));
     targets.randomized.push_back(backend.empty(base.shape()));
     randomize_target(backend, base, params, targets.randomized.back());
     targets.by_layer[layer] = &targets.randomized.back();
@@ -62,7 +45,7 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
                " (checked when the config was loaded)");
     const int index = network.index_of(layer);
     NSRG_CHECK(index >= 0, "layer ", layer, " not in the network");
-    const int channels = channels_at(network, index);
+    const int channels = network.output_channels(index);
     const HostTensor& gram = file.grams[i];
     if (gram.shape[0] != channels)
       throw UserError(msg(path, ": tensor ", gram_tensor_name(layer), " is ", gram.shape[0], "x",
@@ -86,16 +69,17 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(con
   }
   common_.model = config.model;
   if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = sha256_file_hex(config.model);
-  common_.image_size = config.image_size;
-  common_.style_scale = config.style_scale;
   common_.levels = name_in(kLevelsModeNames, config.levels);
 }
 
 void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& targets,
-                               const std::vector<std::string>& layers, uint64_t seed,
-                               const std::string& variant, bool randomized,
+                               const Stage& stage, const std::vector<std::string>& layers,
+                               uint64_t seed, const std::string& variant, bool randomized,
                                const std::string& path) const {
   StyleTargetsInfo info = common_;
+  // The size the Grams were measured at: the stage's, not the top-level keys'.
+  info.image_size = stage.image_size;
+  info.style_scale = stage.style_scale;
   info.layers = layers;
   info.seed = seed;
   info.variant = variant;
@@ -107,10 +91,9 @@ void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& target
     backend.download(gram, host[i].data());
     const int64_t channels = gram.shape().w;
     views.push_back({"", {channels, channels}, host[i].data()});
-    LayerRandomization r = config_.randomization_for(layers[i]);
-    if (!randomized) r.mode = RandomizeMode::None;
-    info.randomization.push_back({layers[i], randomize_mode_name(r.mode), r.range_lo, r.range_hi,
-                                  random_distribution_name(r.distribution), r.mix});
+    RandomizeSettings settings = config_.randomization_for(layers[i]);
+    if (!randomized) settings.mode = RandomizeMode::None;
+    info.randomization.push_back({layers[i], settings});
   }
   write_style_targets(path, info, views);
 }

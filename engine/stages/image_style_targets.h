@@ -37,11 +37,12 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
                                                  const std::vector<std::string>& layers);
 
 // Writes each image's targets (output.save_targets). The source facts (style image and
-// model hashes) are gathered once, when it is made.
+// model hashes) are gathered once, when it is made; the file records the size of `stage`,
+// the stage whose Grams `targets` are.
 class StyleTargetsWriter {
  public:
   explicit StyleTargetsWriter(const RenderConfig& config);
-  void write(Backend& backend, const ImageStyleTargets& targets,
+  void write(Backend& backend, const ImageStyleTargets& targets, const Stage& stage,
              const std::vector<std::string>& layers, uint64_t seed, const std::string& variant,
              bool randomized, const std::string& path) const;
 

@@ -1,6 +1,9 @@
 // plan_memory: replays a render's allocations on a ledger to find its peak, then adds the
-// memory that is not Tensors. The replay mirrors Network::allocate, StyleObjective's scratch
-// buffers, capture_features/capture_grams, randomize_target and the optimizers' state.
+// memory that is not Tensors. The owners count their own bytes: the network's buffers come
+// from Network::plan_buffers, the optimizers' state from optimizer_state_bytes and the
+// backend's workspace from Backend::workspace_bytes; the replay adds when each is allocated
+// and freed, with StyleObjective's scratch buffers, capture_features/capture_grams and
+// randomize_target.
 #include "engine/stages/memory_plan.h"
 
 #include <algorithm>
@@ -21,9 +24,6 @@ constexpr size_t kFloat = sizeof(float);
 // JIT kernels, the decoded images, host copies at saves); measured with VmHWM (bench/README).
 constexpr size_t kCpuProcessBytes = size_t(80) << 20;
 constexpr size_t kHostBytesPerPixel = 3 * 4 * 3;  // content + style image + one host copy
-// CUDA: the cuBLAS workspace (cuda_backend.cpp) and the ceiling of a cuDNN algorithm search.
-constexpr size_t kCublasWorkspaceBytes = size_t(32) << 20;
-constexpr size_t kCudnnWorkspaceCeiling = size_t(1) << 30;
 
 size_t bytes_of(const Shape& shape) {
   return shape.numel() * kFloat;
@@ -73,8 +73,9 @@ class Ledger {
   bool peak_in_capture_ = false;
 };
 
-// Network's buffers: one output per layer up to `last` (a ReLU after a conv whose output no
-// loss reads runs in place) and two gradient buffers of the largest activation that only grow.
+// When Network allocates and frees its buffers (Network::plan_buffers says which): the
+// outputs are allocated anew when the input shape changes or a deeper layer is needed, and
+// the two gradient buffers of the largest activation only grow.
 class NetworkModel {
  public:
   NetworkModel(const std::vector<LayerSpec>& layers, Ledger& ledger)
@@ -97,43 +98,23 @@ class NetworkModel {
   }
   void forward(const Shape& input, int last) {
     if (input == input_ && allocated_last_ >= last) return;
+    const NetworkBuffers buffers = Network::plan_buffers(layers_, keep_, input, last);
     ledger_.release(kActivations, activations_);
     input_ = input;
-    shapes_.assign(layers_.size() + 1, Shape{});
-    shapes_[0] = input;
-    size_t largest = input.numel();
-    size_t activations = 0;
-    for (int i = 0; i <= last; ++i) {
-      const LayerSpec& layer = layers_[size_t(i)];
-      const Shape& in = shapes_[size_t(i)];
-      Network::require_window_fits(layer, in, input);
-      Shape out = in;
-      if (layer.type == LayerType::Conv) out = layer.conv.output_shape(in);
-      if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool)
-        out = layer.pool.output_shape(in);
-      shapes_[size_t(i) + 1] = out;
-      largest = std::max(largest, out.numel());
-      const bool in_place = i > 0 && layer.type == LayerType::Relu &&
-                            layers_[size_t(i) - 1].type == LayerType::Conv && !keep_[size_t(i) - 1];
-      if (!in_place) activations += bytes_of(out);
-    }
-    ledger_.add(kActivations, activations);
-    activations_ = activations;
-    if (largest * kFloat > gradient_buffer_) {  // grad_a_, then grad_b_, each new before old
+    shapes_ = buffers.shapes;
+    activations_ = buffers.output_bytes();
+    ledger_.add(kActivations, activations_);
+    const size_t gradient = buffers.largest * kFloat;
+    if (gradient > gradient_buffer_) {  // grad_a_, then grad_b_, each new before old
       size_t a = gradient_buffer_, b = gradient_buffer_;
-      ledger_.grow(kGradients, a, largest * kFloat);
-      ledger_.grow(kGradients, b, largest * kFloat);
-      gradient_buffer_ = largest * kFloat;
+      ledger_.grow(kGradients, a, gradient);
+      ledger_.grow(kGradients, b, gradient);
+      gradient_buffer_ = gradient;
     }
     allocated_last_ = last;
   }
   const Shape& output_shape(int index) const { return shapes_[size_t(index) + 1]; }
-  // Channels of layer `index`'s output: those of the nearest convolution at or before it.
-  int channels(int index) const {
-    for (int i = index; i >= 0; --i)
-      if (layers_[size_t(i)].type == LayerType::Conv) return layers_[size_t(i)].conv.out_channels;
-    return 3;
-  }
+  int channels(int index) const { return Network::output_channels(layers_, index); }
   const LayerSpec& layer(int index) const { return layers_[size_t(index)]; }
 
  private:
@@ -190,15 +171,6 @@ size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage
   ledger.release(kTargets, scratch);
   ledger.remove(kTargets, style_tensors);
   return kept;
-}
-
-size_t optimizer_state_bytes(const OptimizerSettings& settings, const Shape& variable) {
-  const size_t n = variable.numel();
-  if (settings.kind == OptimizerSettings::Kind::Adam) return 3 * n * kFloat;
-  const size_t m = size_t(settings.history);
-  const size_t value = history_value_bytes(settings.history_precision);
-  const size_t row = (n * value + kFloat - 1) / kFloat * kFloat;  // rows are whole floats
-  return 2 * (m + 1) * row + (m + 1) * kFloat + 2 * n * kFloat + m * kFloat + 12 * kFloat;
 }
 
 // One image of one style-layer set through every stage.
@@ -279,38 +251,22 @@ size_t weight_bytes(const std::vector<LayerSpec>& layers) {
   return bytes;
 }
 
-// The largest input or output of a convolution at any of the render's image sizes, and the
-// im2col columns of the first layers (fewer than 8 input channels: cpu_conv_gemm.h).
-struct ConvExtent {
-  size_t largest_activation = 0, columns = 0;
-};
-
-ConvExtent conv_extent(const MemoryPlanInput& input) {
-  ConvExtent extent;
+// Every convolution the render runs, at each image size of every stage.
+std::vector<ConvCall> conv_calls(const MemoryPlanInput& input) {
+  std::vector<ConvCall> calls;
+  const std::vector<bool> keep(input.layers.size(), false);
+  const int last = int(input.layers.size()) - 1;
   auto visit = [&](const Shape& image) {
-    Shape in = image;
-    for (const LayerSpec& layer : input.layers) {
-      Network::require_window_fits(layer, in, image);
-      Shape out = in;
-      if (layer.type == LayerType::Conv) {
-        out = layer.conv.output_shape(in);
-        extent.largest_activation =
-            std::max({extent.largest_activation, bytes_of(in), bytes_of(out)});
-        if (in.c < 8)
-          extent.columns =
-              std::max(extent.columns, size_t(in.c) * layer.conv.kernel_h * layer.conv.kernel_w *
-                                           out.h * out.w * kFloat);
-      }
-      if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool)
-        out = layer.pool.output_shape(in);
-      in = out;
-    }
+    const NetworkBuffers buffers = Network::plan_buffers(input.layers, keep, image, last);
+    for (size_t i = 0; i < input.layers.size(); ++i)
+      if (input.layers[i].type == LayerType::Conv)
+        calls.push_back({input.layers[i].conv, buffers.shapes[i]});
   };
   for (const MemoryPlanInput::Stage& stage : input.stages) {
     visit(stage.content);
     for (const Shape& style : stage.styles) visit(style);
   }
-  return extent;
+  return calls;
 }
 
 size_t host_image_bytes(const MemoryPlanInput& input) {
@@ -323,7 +279,8 @@ size_t host_image_bytes(const MemoryPlanInput& input) {
 }  // namespace
 
 MemoryPlan plan_memory(const MemoryPlanInput& input) {
-  NSRG_CHECK(!input.stages.empty() && !input.style_layer_sets.empty(), "memory plan input");
+  NSRG_CHECK(!input.stages.empty() && !input.style_layer_sets.empty() && input.backend != nullptr,
+             "memory plan input");
   Ledger ledger;
   ledger.add(kWeights, weight_bytes(input.layers));
   NetworkModel net(input.layers, ledger);
@@ -343,16 +300,10 @@ MemoryPlan plan_memory(const MemoryPlanInput& input) {
   plan.tensor_peak = ledger.peak();
   plan.peak_stage = ledger.peak_stage();
   plan.peak_in_capture = ledger.peak_in_capture();
-  const ConvExtent extent = conv_extent(input);
-  if (input.backend == BackendKind::Cpu) {
-    // Two staging buffers (oneDNN's blocked layouts at the call's edges), im2col columns, and
-    // the weights once more in oneDNN's own layout.
-    plan.workspace = 2 * extent.largest_activation + extent.columns + plan.weights;
+  plan.workspace = input.backend->workspace_bytes(conv_calls(input), plan.weights);
+  // The limit is host memory on the CPU backend, device memory on CUDA.
+  if (input.backend->kind() == BackendKind::Cpu)
     plan.process = kCpuProcessBytes + host_image_bytes(input);
-  } else {
-    plan.workspace =
-        kCublasWorkspaceBytes + std::min(kCudnnWorkspaceCeiling, extent.largest_activation);
-  }
   plan.total = plan.tensor_peak + plan.workspace + plan.process;
   return plan;
 }

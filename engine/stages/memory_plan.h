@@ -8,7 +8,8 @@
 // StyleObjective allocate them) and keeps the high-water mark with what was live at that
 // moment. To that it adds what is not Tensor memory: on the CPU the convolutions' staging
 // and im2col buffers, oneDNN's reordered weight copies and the process's own footprint; on
-// CUDA the cuBLAS workspace and an estimate of the cuDNN convolution workspace.
+// CUDA the cuBLAS workspace and an estimate of the cuDNN convolution workspace. Each comes
+// from its owner: Network::plan_buffers, optimizer_state_bytes, Backend::workspace_bytes.
 #pragma once
 
 #include <cstddef>
@@ -33,7 +34,7 @@ struct MemoryPlanInput {
     OptimizerSettings optimizer;
   };
   std::vector<Stage> stages;
-  BackendKind backend = BackendKind::Cpu;
+  const Backend* backend = nullptr;  // counts its own workspace (Backend::workspace_bytes)
 };
 
 struct MemoryPlan {

@@ -9,41 +9,7 @@
 
 namespace nsrg {
 
-OptimizerSettings top_level_optimizer_settings(const RenderConfig& config) {
-  OptimizerSettings settings;
-  settings.kind = config.optimizer;
-  settings.learning_rate = config.learning_rate;
-  settings.history = config.history;
-  settings.history_precision = config.history_precision;
-  settings.beta1 = config.beta1;
-  settings.beta2 = config.beta2;
-  settings.epsilon = config.epsilon;
-  return settings;
-}
-
-std::vector<RenderStage> render_stages(const RenderConfig& config) {
-  std::vector<StageConfig> stages = config.stages;
-  if (stages.empty())  // one stage of the top-level keys
-    stages.push_back(StageConfig{config.image_size, config.iterations, config.optimizer,
-                                 config.learning_rate, config.history, config.tv_weight,
-                                 config.style_scale});
-  std::vector<RenderStage> result;
-  for (const StageConfig& s : stages) {
-    RenderStage stage;
-    stage.image_size = s.image_size;
-    stage.iterations = s.iterations;
-    stage.style_scale = s.style_scale;
-    stage.tv_weight = s.tv_weight;
-    stage.optimizer = top_level_optimizer_settings(config);
-    stage.optimizer.kind = s.optimizer;
-    stage.optimizer.learning_rate = s.learning_rate;
-    stage.optimizer.history = s.history;
-    result.push_back(stage);
-  }
-  return result;
-}
-
-StageInputs load_stage_images(const RenderConfig& config, const RenderStage& stage) {
+StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
   StageInputs inputs;
   inputs.content_image = load_image_at_size(config.content_image, stage.image_size);
   const int style_size = int(std::ceil(stage.style_scale * stage.image_size));
@@ -73,8 +39,8 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
 
 MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<LayerSpec>& layers,
                                   const std::vector<std::vector<std::string>>& style_layer_sets,
-                                  const std::vector<RenderStage>& stages,
-                                  const std::vector<StageInputs>& inputs, BackendKind backend) {
+                                  const std::vector<Stage>& stages,
+                                  const std::vector<StageInputs>& inputs, const Backend& backend) {
   MemoryPlanInput input;
   input.layers = layers;
   input.content_layers = config.content_layers;
@@ -91,7 +57,7 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
     stage.optimizer = stages[i].optimizer;
     input.stages.push_back(stage);
   }
-  input.backend = backend;
+  input.backend = &backend;
   return input;
 }
 

@@ -1,10 +1,11 @@
 // Multi-scale rendering ([[stages]]): the stages a render runs, the inputs and targets of
 // each stage's size, and the hand-over of the image from one stage to the next.
 //
-// A render without [[stages]] is one stage made of the top-level keys, so one code path
-// renders both. Each stage recaptures the content features and the style Grams at its own
-// size (style images at ceil(style_scale * image_size)), as a user chaining runs by hand
-// would; randomization uses the render's seed, so a variant is the same style at every size.
+// A render without [[stages]] is one stage made of the top-level keys (RenderConfig::stages,
+// resolved by the config), so one code path renders both. Each stage recaptures the content
+// features and the style Grams at its own size (style images at ceil(style_scale * image_size)), as
+// a user chaining runs by hand would; randomization uses the render's seed, so a variant is the
+// same style at every size.
 #pragma once
 
 #include <map>
@@ -20,21 +21,6 @@
 
 namespace nsrg {
 
-struct RenderStage {
-  int image_size = 512;
-  int iterations = 100;
-  float style_scale = 1.0f;
-  float tv_weight = 1e-3f;
-  OptimizerSettings optimizer;
-};
-
-// config.stages resolved, or one stage from image_size, [optimizer], style.scale and
-// loss.tv_weight when the config has none.
-std::vector<RenderStage> render_stages(const RenderConfig& config);
-
-// The optimizer settings of the top level (a render without [[stages]]).
-OptimizerSettings top_level_optimizer_settings(const RenderConfig& config);
-
 // What a stage's size needs: its images, and (after capture_stage_targets) its targets.
 struct StageInputs {
   Image content_image;              // longest side image_size
@@ -45,7 +31,7 @@ struct StageInputs {
 };
 
 // Reads the content and style images at the stage's sizes.
-StageInputs load_stage_images(const RenderConfig& config, const RenderStage& stage);
+StageInputs load_stage_images(const RenderConfig& config, const Stage& stage);
 
 // Captures the content features of config.content_layers and the blended Grams of
 // `style_layers` at the stage's size (with style.targets: the kept style's Grams).
@@ -57,8 +43,8 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
 // style layers are randomized, and each stage's image shapes and optimizer.
 MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<LayerSpec>& layers,
                                   const std::vector<std::vector<std::string>>& style_layer_sets,
-                                  const std::vector<RenderStage>& stages,
-                                  const std::vector<StageInputs>& inputs, BackendKind backend);
+                                  const std::vector<Stage>& stages,
+                                  const std::vector<StageInputs>& inputs, const Backend& backend);
 
 // The next stage's initial image: x ([1,3,h,w], preprocessed) deprocessed to RGB without
 // levels, clamping or 8-bit rounding, resized by the image resize (Lanczos-3, the code

@@ -21,7 +21,7 @@ std::function<bool(const std::string&)> network_with(std::set<std::string> layer
 TEST(ValidateLayers, AcceptsKnownLayers) {
   RenderConfig config;
   config.sweep_style_layers = {"relu2_2"};
-  config.randomize_layers["relu3_1"] = LayerRandomization{};
+  config.randomize_layers["relu3_1"] = RandomizeSettings{};
   EXPECT_NO_THROW(validate_layers(config, network_with({"relu1_1", "relu2_1", "relu2_2", "relu3_1",
                                                         "relu4_1", "relu4_2", "relu5_1"})));
 }
@@ -45,7 +45,7 @@ TEST(ValidateLayers, NamesTheFirstUnknownLayerAndItsKey) {
                     {"/configs/render.toml: sweep.style_layers: layer \"relu3_3\" is not in model "
                      "/models/vgg16.safetensors"});
   config.sweep_style_layers.clear();
-  config.randomize_layers["pool7"] = LayerRandomization{};
+  config.randomize_layers["pool7"] = RandomizeSettings{};
   expect_user_error([&] { validate_layers(config, network_with(vgg)); },
                     {"/configs/render.toml: randomize.layers: layer \"pool7\" is not in model"});
 }

@@ -17,28 +17,28 @@ TEST(LoadConfig, MinimalConfigGetsTheDefaults) {
   EXPECT_EQ(config.precision, Precision::Fp32);
   EXPECT_EQ(config.threads, 0);
   EXPECT_EQ(config.seed, 1u);
-  EXPECT_EQ(config.image_size, 512);
+  EXPECT_EQ(config.top_level.image_size, 512);
   EXPECT_EQ(config.model, "builtin:vgg19-random");
   EXPECT_EQ(config.content_image, folder.path("content.png"));
   EXPECT_EQ(config.content_layers, std::vector<std::string>{"relu4_2"});
   EXPECT_FLOAT_EQ(config.content_weight, 5.0f);
   EXPECT_EQ(config.style_images, std::vector<std::string>{folder.path("style_a.png")});
   EXPECT_EQ(config.style_blend_weights, std::vector<float>{1.0f});
-  EXPECT_FLOAT_EQ(config.style_scale, 1.0f);
+  EXPECT_FLOAT_EQ(config.top_level.style_scale, 1.0f);
   EXPECT_EQ(config.style_layers, defaults.style_layers);
   EXPECT_EQ(config.style_layers.size(), 5u);
   EXPECT_FLOAT_EQ(config.style_weight, 100.0f);
-  EXPECT_FLOAT_EQ(config.tv_weight, 1e-3f);
+  EXPECT_FLOAT_EQ(config.top_level.tv_weight, 1e-3f);
   EXPECT_FALSE(config.normalize_gradients);
   EXPECT_EQ(config.init_kind, InitKind::Random);
   EXPECT_EQ(config.init_image, "");
-  EXPECT_EQ(config.optimizer, OptimizerKind::Lbfgs);
-  EXPECT_EQ(config.iterations, 1000);
-  EXPECT_FLOAT_EQ(config.learning_rate, 1.0f);
-  EXPECT_EQ(config.history, 100);
-  EXPECT_FLOAT_EQ(config.beta1, 0.9f);
-  EXPECT_FLOAT_EQ(config.beta2, 0.999f);
-  EXPECT_FLOAT_EQ(config.epsilon, 1e-8f);
+  EXPECT_EQ(config.top_level.optimizer.kind, OptimizerKind::Lbfgs);
+  EXPECT_EQ(config.top_level.iterations, 1000);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.learning_rate, 1.0f);
+  EXPECT_EQ(config.top_level.optimizer.history, 100);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.beta1, 0.9f);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.beta2, 0.999f);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.epsilon, 1e-8f);
   EXPECT_EQ(config.pooling, PoolKind::Max);
   EXPECT_EQ(config.output_path, folder.path("out/out.png"));
   EXPECT_EQ(config.levels, LevelsMode::MinMax);
@@ -50,8 +50,8 @@ TEST(LoadConfig, MinimalConfigGetsTheDefaults) {
   EXPECT_FALSE(config.save_raw);
   EXPECT_TRUE(config.contact_sheet);
   EXPECT_EQ(config.randomize.mode, RandomizeMode::None);
-  EXPECT_FLOAT_EQ(config.randomize.range_lo, 0.1f);
-  EXPECT_FLOAT_EQ(config.randomize.range_hi, 1.9f);
+  EXPECT_FLOAT_EQ(config.randomize.lo, 0.1f);
+  EXPECT_FLOAT_EQ(config.randomize.hi, 1.9f);
   EXPECT_EQ(config.randomize.distribution, RandomDistribution::Uniform);
   EXPECT_FLOAT_EQ(config.randomize.mix, 1.0f);
   EXPECT_EQ(config.variants, 1);
@@ -122,7 +122,7 @@ style_layers = ["relu2_1", "relu4_1"]
   EXPECT_EQ(config.precision, Precision::Tf32);
   EXPECT_EQ(config.threads, 3);
   EXPECT_EQ(config.seed, 12345678901u);
-  EXPECT_EQ(config.image_size, 256);
+  EXPECT_EQ(config.top_level.image_size, 256);
   EXPECT_EQ(config.model, folder.path("weights/vgg.safetensors"));
   EXPECT_EQ(config.content_layers, (std::vector<std::string>{"relu4_2", "relu5_2"}));
   EXPECT_FLOAT_EQ(config.content_weight, 7.0f);
@@ -131,20 +131,20 @@ style_layers = ["relu2_1", "relu4_1"]
   ASSERT_EQ(config.style_blend_weights.size(), 2u);
   EXPECT_FLOAT_EQ(config.style_blend_weights[0], 0.25f);
   EXPECT_FLOAT_EQ(config.style_blend_weights[1], 0.75f);
-  EXPECT_FLOAT_EQ(config.style_scale, 0.5f);
+  EXPECT_FLOAT_EQ(config.top_level.style_scale, 0.5f);
   EXPECT_EQ(config.style_layers, (std::vector<std::string>{"relu1_1", "relu3_1"}));
   EXPECT_FLOAT_EQ(config.style_weight, 250.5f);
-  EXPECT_FLOAT_EQ(config.tv_weight, 0.01f);
+  EXPECT_FLOAT_EQ(config.top_level.tv_weight, 0.01f);
   EXPECT_TRUE(config.normalize_gradients);
   EXPECT_EQ(config.init_kind, InitKind::Image);
   EXPECT_EQ(config.init_image, folder.path("init.png"));
-  EXPECT_EQ(config.optimizer, OptimizerKind::Adam);
-  EXPECT_EQ(config.iterations, 42);
-  EXPECT_FLOAT_EQ(config.learning_rate, 2.5f);
-  EXPECT_EQ(config.history, 7);
-  EXPECT_FLOAT_EQ(config.beta1, 0.8f);
-  EXPECT_FLOAT_EQ(config.beta2, 0.99f);
-  EXPECT_FLOAT_EQ(config.epsilon, 1e-6f);
+  EXPECT_EQ(config.top_level.optimizer.kind, OptimizerKind::Adam);
+  EXPECT_EQ(config.top_level.iterations, 42);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.learning_rate, 2.5f);
+  EXPECT_EQ(config.top_level.optimizer.history, 7);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.beta1, 0.8f);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.beta2, 0.99f);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.epsilon, 1e-6f);
   EXPECT_EQ(config.pooling, PoolKind::Average);
   EXPECT_EQ(config.output_path, folder.path("renders/final.jpg"));
   EXPECT_EQ(config.levels, LevelsMode::Clamp);
@@ -156,8 +156,8 @@ style_layers = ["relu2_1", "relu4_1"]
   EXPECT_TRUE(config.save_raw);
   EXPECT_FALSE(config.contact_sheet);
   EXPECT_EQ(config.randomize.mode, RandomizeMode::ScaleEigenvectors);
-  EXPECT_FLOAT_EQ(config.randomize.range_lo, 0.5f);
-  EXPECT_FLOAT_EQ(config.randomize.range_hi, 1.5f);
+  EXPECT_FLOAT_EQ(config.randomize.lo, 0.5f);
+  EXPECT_FLOAT_EQ(config.randomize.hi, 1.5f);
   EXPECT_EQ(config.randomize.distribution, RandomDistribution::Normal);
   EXPECT_FLOAT_EQ(config.randomize.mix, 0.25f);
   EXPECT_EQ(config.variants, 8);
@@ -220,20 +220,18 @@ TEST(LoadConfig, BlendWeightsAreNormalized) {
 
 TEST(LoadConfig, LearningRateDefaultFollowsTheOptimizer) {
   ConfigFolder folder;
-  EXPECT_FLOAT_EQ(load_config(folder.write_config("[optimizer]\nkind = \"lbfgs\"")).learning_rate,
-                  1.0f);
-  EXPECT_FLOAT_EQ(load_config(folder.write_config("[optimizer]\nkind = \"adam\"")).learning_rate,
-                  10.0f);
-  EXPECT_FLOAT_EQ(
-      load_config(folder.write_config("[optimizer]\nkind = \"adam\"\nlearning_rate = 3"))
-          .learning_rate,
-      3.0f);
+  const auto learning_rate = [&](const std::string& optimizer) {
+    return load_config(folder.write_config(optimizer)).top_level.optimizer.learning_rate;
+  };
+  EXPECT_FLOAT_EQ(learning_rate("[optimizer]\nkind = \"lbfgs\""), 1.0f);
+  EXPECT_FLOAT_EQ(learning_rate("[optimizer]\nkind = \"adam\""), 10.0f);
+  EXPECT_FLOAT_EQ(learning_rate("[optimizer]\nkind = \"adam\"\nlearning_rate = 3"), 3.0f);
 }
 
 TEST(LoadConfig, IntegersAreAcceptedForFloats) {
   ConfigFolder folder;
   const RenderConfig config = load_config(folder.write_config("[loss]\ntv_weight = 0"));
-  EXPECT_EQ(config.tv_weight, 0.0f);
+  EXPECT_EQ(config.top_level.tv_weight, 0.0f);
 }
 
 TEST(LoadConfig, EmptyInitImageMeansTheContentImage) {

@@ -16,7 +16,7 @@ TEST(ConfigOverrides, TomlValuesOfEveryKind) {
       load_config(path, {"optimizer.iterations=50", "style.layers=[\"relu3_3\", \"relu4_1\"]",
                          "output.path=\"renders/x.png\"", "seed=7", "output.save_raw=true",
                          "style.weight=2.5", "output.percentiles=[2, 97]"});
-  EXPECT_EQ(config.iterations, 50);
+  EXPECT_EQ(config.top_level.iterations, 50);
   EXPECT_EQ(config.style_layers, (std::vector<std::string>{"relu3_3", "relu4_1"}));
   EXPECT_EQ(config.output_path, folder.path("renders/x.png"));
   EXPECT_EQ(config.seed, 7u);
@@ -41,7 +41,7 @@ TEST(ConfigOverrides, WhitespaceAroundKeyAndValueIsIgnored) {
   ConfigFolder folder;
   const RenderConfig config =
       load_config(folder.write_config(""), {" optimizer.iterations = 30 ", "backend= cuda"});
-  EXPECT_EQ(config.iterations, 30);
+  EXPECT_EQ(config.top_level.iterations, 30);
   EXPECT_EQ(config.backend, BackendChoice::Cuda);
 }
 
@@ -63,9 +63,9 @@ TEST(ConfigOverrides, LaterOverridesWin) {
   const RenderConfig config =
       load_config(folder.write_config("[optimizer]\nkind = \"adam\""),
                   {"optimizer.iterations=5", "optimizer.iterations=6", "optimizer.kind=lbfgs"});
-  EXPECT_EQ(config.iterations, 6);
-  EXPECT_EQ(config.optimizer, OptimizerKind::Lbfgs);
-  EXPECT_FLOAT_EQ(config.learning_rate, 1.0f);
+  EXPECT_EQ(config.top_level.iterations, 6);
+  EXPECT_EQ(config.top_level.optimizer.kind, OptimizerKind::Lbfgs);
+  EXPECT_FLOAT_EQ(config.top_level.optimizer.learning_rate, 1.0f);
 }
 
 TEST(ConfigOverrides, ValidatedLikeFileKeys) {

@@ -28,26 +28,26 @@ mode = "none"
   EXPECT_EQ(config.variants, 4);
   ASSERT_EQ(config.randomize_layers.size(), 3u);
 
-  const LayerRandomization relu3 = config.randomization_for("relu3_1");
+  const RandomizeSettings relu3 = config.randomization_for("relu3_1");
   EXPECT_EQ(relu3.mode, RandomizeMode::ReplaceEigenvectors);
-  EXPECT_FLOAT_EQ(relu3.range_lo, 0.2f);
-  EXPECT_FLOAT_EQ(relu3.range_hi, 1.4f);
+  EXPECT_FLOAT_EQ(relu3.lo, 0.2f);
+  EXPECT_FLOAT_EQ(relu3.hi, 1.4f);
   EXPECT_EQ(relu3.distribution, RandomDistribution::Normal);
   EXPECT_FLOAT_EQ(relu3.mix, 0.75f);
 
-  const LayerRandomization relu4 = config.randomization_for("relu4_1");
+  const RandomizeSettings relu4 = config.randomization_for("relu4_1");
   EXPECT_EQ(relu4.mode, RandomizeMode::ScaleEigenvectors);
-  EXPECT_FLOAT_EQ(relu4.range_lo, 0.9f);
-  EXPECT_FLOAT_EQ(relu4.range_hi, 1.1f);
+  EXPECT_FLOAT_EQ(relu4.lo, 0.9f);
+  EXPECT_FLOAT_EQ(relu4.hi, 1.1f);
   EXPECT_EQ(relu4.distribution, RandomDistribution::Normal);
   EXPECT_FLOAT_EQ(relu4.mix, 0.5f);
 
   EXPECT_EQ(config.randomization_for("relu5_1").mode, RandomizeMode::None);
 
   // A layer without its own table gets the section's settings.
-  const LayerRandomization relu1 = config.randomization_for("relu1_1");
+  const RandomizeSettings relu1 = config.randomization_for("relu1_1");
   EXPECT_EQ(relu1.mode, RandomizeMode::ScaleEigenvectors);
-  EXPECT_FLOAT_EQ(relu1.range_lo, 0.2f);
+  EXPECT_FLOAT_EQ(relu1.lo, 0.2f);
   EXPECT_FLOAT_EQ(relu1.mix, 0.75f);
   EXPECT_TRUE(config.any_randomization());
 }

@@ -10,12 +10,25 @@ namespace {
 using testing::ConfigFolder;
 using testing::expect_user_error;
 
-TEST(StagesConfig, AbsentMeansNoStages) {
+TEST(StagesConfig, AbsentMeansOneStageOfTheTopLevelKeys) {
   ConfigFolder folder;
-  const RenderConfig config = load_config(folder.write_config(""));
-  EXPECT_TRUE(config.stages.empty());
+  const RenderConfig config =
+      load_config(folder.write_config("[optimizer]\nkind = \"adam\"\niterations = 12\nbeta1 = 0.8\n"
+                                      "[loss]\ntv_weight = 0.02\n",
+                                      "image_size = 96"),
+                  {"style.scale=0.75"});
+  ASSERT_EQ(config.stages.size(), 1u);
+  EXPECT_FALSE(config.stage_tables);
+  const Stage& only = config.stages[0];
+  EXPECT_EQ(only.image_size, 96);
+  EXPECT_EQ(only.iterations, 12);
+  EXPECT_FLOAT_EQ(only.style_scale, 0.75f);
+  EXPECT_FLOAT_EQ(only.tv_weight, 0.02f);
+  EXPECT_EQ(only.optimizer.kind, OptimizerKind::Adam);
+  EXPECT_FLOAT_EQ(only.optimizer.learning_rate, 10.0f);
+  EXPECT_FLOAT_EQ(only.optimizer.beta1, 0.8f);
   EXPECT_FALSE(config.save_stages);
-  EXPECT_EQ(config.history_precision, HistoryPrecision::Fp32);
+  EXPECT_EQ(config.top_level.optimizer.history_precision, HistoryPrecision::Fp32);
   EXPECT_EQ(config.memory_limit_mib, 0);
   EXPECT_FALSE(config_to_json(config).contains("stages"));
 }
@@ -34,25 +47,27 @@ TEST(StagesConfig, StagesInheritTheTopLevelSettings) {
       {"style.scale=0.5"});
   ASSERT_EQ(config.stages.size(), 3u);
   EXPECT_TRUE(config.save_stages);
-  EXPECT_EQ(config.history_precision, HistoryPrecision::Bf16);
+  EXPECT_EQ(config.top_level.optimizer.history_precision, HistoryPrecision::Bf16);
   EXPECT_EQ(config.memory_limit_mib, 4096);
-  const StageConfig& a = config.stages[0];
+  EXPECT_TRUE(config.stage_tables);
+  const Stage& a = config.stages[0];
   EXPECT_EQ(a.image_size, 64);
   EXPECT_EQ(a.iterations, 10);
-  EXPECT_EQ(a.optimizer, OptimizerKind::Lbfgs);
-  EXPECT_FLOAT_EQ(a.learning_rate, 0.5f);
-  EXPECT_EQ(a.history, 20);
+  EXPECT_EQ(a.optimizer.kind, OptimizerKind::Lbfgs);
+  EXPECT_FLOAT_EQ(a.optimizer.learning_rate, 0.5f);
+  EXPECT_EQ(a.optimizer.history, 20);
+  EXPECT_EQ(a.optimizer.history_precision, HistoryPrecision::Bf16);
   EXPECT_FLOAT_EQ(a.tv_weight, 0.01f);
   EXPECT_FLOAT_EQ(a.style_scale, 0.5f);
-  const StageConfig& b = config.stages[1];
-  EXPECT_EQ(b.history, 7);
+  const Stage& b = config.stages[1];
+  EXPECT_EQ(b.optimizer.history, 7);
   EXPECT_FLOAT_EQ(b.tv_weight, 0.0f);
   EXPECT_FLOAT_EQ(b.style_scale, 1.5f);
-  EXPECT_FLOAT_EQ(b.learning_rate, 2.0f);
+  EXPECT_FLOAT_EQ(b.optimizer.learning_rate, 2.0f);
   // Another optimizer kind than the top level's takes that kind's default learning rate.
-  const StageConfig& c = config.stages[2];
-  EXPECT_EQ(c.optimizer, OptimizerKind::Adam);
-  EXPECT_FLOAT_EQ(c.learning_rate, 10.0f);
+  const Stage& c = config.stages[2];
+  EXPECT_EQ(c.optimizer.kind, OptimizerKind::Adam);
+  EXPECT_FLOAT_EQ(c.optimizer.learning_rate, 10.0f);
   const nlohmann::json json = config_to_json(config);
   ASSERT_EQ(json["stages"].size(), 3u);
   EXPECT_EQ(json["stages"][1]["history"], 7);

@@ -1,5 +1,6 @@
 // bfloat16 rounding of ring-buffer values (engine/core/ring_values.h): nearest even, NaN and
-// infinities kept, exact values unchanged, float32 rows untouched.
+// infinities kept, exact values unchanged, float32 rows untouched; the row ops' element rules
+// (ring_axpy, ring_dot's term and row scale) against float64 formulas.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -45,6 +46,30 @@ TEST(RingValues, LoadAndStoreOfBothFormats) {
   EXPECT_EQ(halves[3], float_to_bf16(3.14159f));
   EXPECT_EQ(load_ring_value(halves, 3, true), bf16_to_float(float_to_bf16(3.14159f)));
   EXPECT_EQ(halves[2], 0);
+}
+
+TEST(RingValues, RowAxpyAndDotOfBothFormats) {
+  const float values[3] = {1.5f, -0.3f, 1e4f};
+  const float x[3] = {2.0f, 7.25f, -1e-3f};
+  uint16_t halves[3];
+  for (size_t i = 0; i < 3; ++i) store_ring_value(halves, i, values[i], true);
+  for (bool bf16 : {false, true}) {
+    const void* row = bf16 ? static_cast<const void*>(halves) : static_cast<const void*>(values);
+    double dot = 0.0, want_dot = 0.0;
+    for (size_t i = 0; i < 3; ++i) {
+      const double stored = bf16 ? double(bf16_to_float(halves[i])) : double(values[i]);
+      dot += ring_dot_term(row, bf16, x, i);
+      want_dot += stored * double(x[i]);
+      float y = 0.5f;
+      ring_axpy_element(-2.0f, row, bf16, &y, i);
+      EXPECT_NEAR(y, 0.5 - 2.0 * stored, 1e-6 * (0.5 + 2.0 * std::fabs(stored))) << i << bf16;
+    }
+    EXPECT_EQ(dot, want_dot) << bf16;  // exact products, added in the same order
+  }
+  const float scales[3] = {4.0f, 0.5f, -1.0f};
+  EXPECT_EQ(scaled_ring_dot(3.0, nullptr, 1), 3.0);
+  EXPECT_EQ(scaled_ring_dot(3.0, scales, 1), 1.5);
+  EXPECT_EQ(scaled_ring_dot(3.0, scales, 2), -3.0);
 }
 
 }  // namespace

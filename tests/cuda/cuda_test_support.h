@@ -2,6 +2,11 @@
 // skips with a visible message when no device is present or the build has no CUDA
 // backend), tensor pairs with the same contents on both, random data and the normalized
 // error measure of the parity checks.
+//
+// Naming: tests that run whole optimizations or renders live in suites whose names end in
+// "Run" or "Render"; every other suite tests single operations. When test_cuda fails,
+// bench/gpu_check.sh reruns the single-operation tests under compute-sanitizer (gtest filter
+// "-*Run.*:*Render.*") to name the first kernel that touched memory it should not.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -31,6 +36,13 @@ inline std::string cuda_skip_reason() {
 #endif
 }
 
+// BackendOptions with `precision` (tf32: TF32 tensor cores for convolutions and GEMMs).
+inline BackendOptions with_precision(Precision precision) {
+  BackendOptions options;
+  options.precision = precision;
+  return options;
+}
+
 inline std::unique_ptr<Backend> make_test_cuda_backend(const BackendOptions& options = {}) {
 #ifdef NSRG_HAVE_CUDA
   return make_cuda_backend(options);
@@ -39,6 +51,14 @@ inline std::unique_ptr<Backend> make_test_cuda_backend(const BackendOptions& opt
   return nullptr;
 #endif
 }
+
+#ifdef NSRG_HAVE_CUDA
+// A CUDA backend with a choice forced (engine/cuda/cuda_backend.h).
+inline std::unique_ptr<Backend> make_test_cuda_backend(const BackendOptions& options,
+                                                       const CudaTestOverrides& overrides) {
+  return make_cuda_backend(options, overrides);
+}
+#endif
 
 // The same tensor on the CPU (reference) and on the CUDA backend.
 struct TensorPair {
@@ -110,6 +130,37 @@ class CudaParityTest : public ::testing::Test {
         << what << ": cuda " << actual << " cpu " << expected;
   }
   static ScalarSlot slot(Tensor& scalars, int index) { return ScalarSlot{&scalars, index}; }
+
+  // dot(a, b) and asum(a) of two random tensors of `shape` (seeds seed, seed + 1) on both
+  // backends, with double-precision sums of the host copies. magnitude = sum |a_i b_i|: the
+  // scale for a dot whose random signs cancel.
+  struct DotAndAsum {
+    double cpu_dot, cuda_dot, exact_dot, magnitude;
+    double cpu_asum, cuda_asum, exact_asum;
+  };
+  DotAndAsum dot_and_asum(const Shape& shape, unsigned seed) {
+    TensorPair a = random_pair(shape, seed);
+    TensorPair b = random_pair(shape, seed + 1);
+    TensorPair scalars = filled_pair(Shape{1, 1, 1, 2}, 0.0f);
+    cpu->dot(a.cpu, b.cpu, slot(scalars.cpu, 0));
+    cuda->dot(a.cuda, b.cuda, slot(scalars.cuda, 0));
+    cpu->asum(a.cpu, slot(scalars.cpu, 1));
+    cuda->asum(a.cuda, slot(scalars.cuda, 1));
+    const std::vector<float> ha = cpu->to_host(a.cpu), hb = cpu->to_host(b.cpu);
+    DotAndAsum r{};
+    r.magnitude = 1e-30;
+    for (size_t i = 0; i < ha.size(); ++i) {
+      const double term = double(ha[i]) * double(hb[i]);
+      r.exact_dot += term;
+      r.magnitude += std::fabs(term);
+      r.exact_asum += std::fabs(double(ha[i]));
+    }
+    r.cpu_dot = cpu->read_scalar(scalars.cpu, 0);
+    r.cuda_dot = cuda->read_scalar(scalars.cuda, 0);
+    r.cpu_asum = cpu->read_scalar(scalars.cpu, 1);
+    r.cuda_asum = cuda->read_scalar(scalars.cuda, 1);
+    return r;
+  }
 
   std::unique_ptr<Backend> cpu;
   std::unique_ptr<Backend> cuda;

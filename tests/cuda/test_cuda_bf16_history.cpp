@@ -1,6 +1,8 @@
 // CUDA/CPU parity of the bf16 L-BFGS history (optimizer.history_precision = "bf16"): the
 // ring ops on packed rows (stores bit-identical: both round with engine/core/ring_values.h) and a
-// whole 20-step L-BFGS run. Without a device every test skips with "no CUDA device: skipped".
+// whole 20-step L-BFGS run (first evaluation, best loss so far, and progress, as the fp32
+// runs of test_cuda_optimizer_runs.cpp). Without a device every test skips with "no CUDA
+// device: skipped".
 #include <cstdio>
 #include <vector>
 
@@ -43,7 +45,9 @@ TEST_F(CudaBf16History, PackedRingRowsMatchCpu) {
   }
 }
 
-TEST_F(CudaBf16History, LbfgsRunMatchesTheCpu) {
+using CudaBf16HistoryRun = CudaParityTest;  // a whole run: "Run" keeps it out of memcheck
+
+TEST_F(CudaBf16HistoryRun, LbfgsRunMatchesTheCpu) {
   const Model model = load_model("builtin:vgg19-random", "relu5_1");
   OptimizerSettings settings = render_settings(OptimizerSettings::Kind::Lbfgs);
   settings.history_precision = HistoryPrecision::Bf16;
@@ -51,12 +55,16 @@ TEST_F(CudaBf16History, LbfgsRunMatchesTheCpu) {
       optimizer_loss_history(*cpu, model, settings, kOptimizerRunSteps);
   const std::vector<double> actual =
       optimizer_loss_history(*cuda, model, settings, kOptimizerRunSteps);
+  ASSERT_EQ(actual.size(), expected.size());
+  const double first = first_evaluation_difference(actual, expected);
   const double difference = run_difference(actual, expected);
   std::printf(
-      "bf16 lbfgs: cpu loss %.6g -> %.6g, cuda %.6g -> %.6g; largest relative "
-      "difference %.3g\n",
-      expected.front(), expected.back(), actual.front(), actual.back(), difference);
+      "bf16 lbfgs: cpu loss %.9g -> %.6g, cuda %.9g -> %.6g; first evaluation difference "
+      "%.3g, progress difference %.3g\n",
+      expected.front(), expected.back(), actual.front(), actual.back(), first, difference);
+  EXPECT_LE(first, kFirstEvaluationTolerance) << "the same start image evaluates differently";
   EXPECT_LE(difference, kOptimizerRunTolerance);
+  EXPECT_TRUE(run_optimizes(actual)) << "the GPU run with a bf16 history does not optimize";
 }
 
 }  // namespace

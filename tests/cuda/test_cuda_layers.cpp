@@ -1,6 +1,8 @@
 // CUDA/CPU parity of the network layers: convolution forward and backward-data at several
-// geometries (fp32, and tf32 with a looser bound), ReLU, and max/average pooling including
-// padding, ceil mode and ties (the first maximal element takes the gradient).
+// geometries (fp32, and tf32 with a looser bound; and with cuDNN's search turned off, the
+// fallback algorithms the backend takes when no searched one is acceptable), ReLU, and
+// max/average pooling including padding, ceil mode and ties (the first maximal element takes
+// the gradient).
 #include <string>
 #include <vector>
 
@@ -59,13 +61,57 @@ TEST_F(CudaLayers, ConvolutionForwardAndBackwardDataMatchCpu) {
   }
 }
 
+#ifdef NSRG_HAVE_CUDA
+// The fallback algorithms (implicit GEMM forward, algorithm 1 backward-data) run only when
+// cuDNN's search offers nothing deterministic within the workspace limit, so no ordinary run
+// reaches them; forced here at every geometry, in fp32 (the ordinary bound) and tf32.
+TEST(CudaLayersFallback, ForcedFallbackAlgorithmsMatchCpu) {
+  const std::string reason = cuda_skip_reason();
+  if (!reason.empty()) GTEST_SKIP() << reason;
+  auto cpu = make_cpu_backend();
+  CudaTestOverrides overrides;
+  overrides.fallback_convolutions = true;
+  for (Precision precision : {Precision::Fp32, Precision::Tf32}) {
+    auto cuda = make_test_cuda_backend(with_precision(precision), overrides);
+    const double bound = precision == Precision::Fp32 ? 2e-5 : 5e-3;
+    const std::string name = precision == Precision::Fp32 ? " fp32" : " tf32";
+    unsigned seed = 70;
+    for (const ConvCase& c : conv_cases()) {
+      const ConvGeometry& g = c.geometry;
+      const Shape out = g.output_shape(c.input);
+      const std::vector<float> x = random_values(c.input.numel(), seed++);
+      const std::vector<float> w = random_values(g.weight_shape().numel(), seed++, -0.2f, 0.2f);
+      const std::vector<float> b = random_values(g.bias_shape().numel(), seed++);
+      const std::vector<float> dy = random_values(out.numel(), seed++);
+      Tensor xc = cpu->from_host(c.input, x.data()), xg = cuda->from_host(c.input, x.data());
+      Tensor wc = cpu->from_host(g.weight_shape(), w.data());
+      Tensor wg = cuda->from_host(g.weight_shape(), w.data());
+      Tensor bc = cpu->from_host(g.bias_shape(), b.data());
+      Tensor bg = cuda->from_host(g.bias_shape(), b.data());
+      Tensor yc = cpu->empty(out), yg = cuda->empty(out);
+      cpu->conv_forward(g, xc, wc, bc, yc);
+      cuda->conv_forward(g, xg, wg, bg, yg);
+      EXPECT_LE(normalized_error(cuda->to_host(yg), cpu->to_host(yc)), bound)
+          << describe(c) << name << " fallback forward";
+      Tensor dyc = cpu->from_host(out, dy.data()), dyg = cuda->from_host(out, dy.data());
+      Tensor dxc = cpu->empty(c.input), dxg = cuda->empty(c.input);
+      cpu->conv_backward_data(g, dyc, wc, dxc);
+      cuda->conv_backward_data(g, dyg, wg, dxg);
+      const std::vector<float> first_dx = cuda->to_host(dxg);
+      EXPECT_LE(normalized_error(first_dx, cpu->to_host(dxc)), bound)
+          << describe(c) << name << " fallback backward data";
+      cuda->conv_backward_data(g, dyg, wg, dxg);
+      EXPECT_EQ(cuda->to_host(dxg), first_dx) << describe(c) << name << " deterministic";
+    }
+  }
+}
+#endif
+
 TEST(CudaLayersTf32, ConvolutionWithinTf32Accuracy) {
   const std::string reason = cuda_skip_reason();
   if (!reason.empty()) GTEST_SKIP() << reason;
   auto cpu = make_cpu_backend();
-  BackendOptions options;
-  options.precision = Precision::Tf32;
-  auto cuda = make_test_cuda_backend(options);
+  auto cuda = make_test_cuda_backend(with_precision(Precision::Tf32));
   const ConvGeometry g{64, 64, 3, 3, 1, 1, 1, 1};
   const Shape input{1, 64, 24, 24};
   const std::vector<float> x = random_values(input.numel(), 1);

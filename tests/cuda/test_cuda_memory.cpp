@@ -1,6 +1,8 @@
 // CUDA backend memory and identity: round trips, fill, copy, scalar reads, peak tracking,
-// event timing, and an impossible allocation turned into a clear UserError. Without a
-// device every test skips with "no CUDA device: skipped".
+// event timing, an impossible allocation turned into a clear UserError (and no error left
+// behind for the next launch check), and the available-memory figure the memory plan uses.
+// Without a device every test skips with "no CUDA device: skipped".
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,43 @@ TEST_F(CudaMemory, ImpossibleAllocationIsAUserErrorAndTheBackendGoesOn) {
   Tensor after = cuda->empty(Shape{1, 1, 8, 8});
   cuda->fill(after, 1.0f);
   EXPECT_EQ(cuda->read_scalar(after, 63), 1.0f);
+}
+
+// available_memory_bytes = the device's free memory + what this backend's pool holds: memory
+// this backend's tensors take stays available to it (the pool reuses it), memory another
+// backend holds does not. Slack: the pool reserves in chunks; the other backend's handles and
+// cuBLAS workspace are taken before the comparison that involves it.
+TEST_F(CudaMemory, AvailableMemoryCountsThisPoolButNotAnotherBackends) {
+  constexpr double kSlack = 64.0 * (1 << 20);
+  constexpr double kGiB = double(size_t(1) << 30);
+  const Shape gib{1, 256, 1024, 1024};  // 2^28 floats = 1 GiB
+  const double total = double(cuda_device_memory_bytes());
+  const double before = double(cuda->available_memory_bytes());
+  const double free_before = double(cuda_device_free_bytes());
+  ASSERT_GT(free_before, 3.0 * kGiB) << "too little free device memory for this test";
+  EXPECT_GE(before, free_before);
+  EXPECT_LE(before, total);
+  {
+    Tensor held = cuda->empty(gib);
+    cuda->fill(held, 0.0f);
+    cuda->synchronize();
+    EXPECT_LE(double(cuda_device_free_bytes()), free_before - kGiB + kSlack)
+        << "the device lost it";
+    EXPECT_NEAR(double(cuda->available_memory_bytes()), before, kSlack) << "held by this pool";
+    auto other = make_test_cuda_backend();
+    const double with_other = double(cuda->available_memory_bytes());
+    EXPECT_LE(with_other, before + kSlack) << "another backend takes memory, never gives it";
+    Tensor elsewhere = other->empty(gib);
+    other->fill(elsewhere, 0.0f);
+    other->synchronize();
+    const double now = double(cuda->available_memory_bytes());
+    std::printf("available: %.0f MiB; a second backend: %.0f MiB; its 1 GiB tensor: %.0f MiB\n",
+                before / (1 << 20), with_other / (1 << 20), now / (1 << 20));
+    EXPECT_NEAR(now, with_other - kGiB, kSlack) << "another backend's memory is available";
+    // Each holds a 1 GiB tensor and a cuBLAS workspace: the same figure both ways.
+    EXPECT_NEAR(double(other->available_memory_bytes()), now, kSlack);
+  }
+  EXPECT_NEAR(double(cuda->available_memory_bytes()), before, kSlack) << "cached, still available";
 }
 
 TEST_F(CudaMemory, TimesWorkWithEvents) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "engine/image/image.h"
+#include "tests/cuda/cuda_render_support.h"
 #include "tests/cuda/cuda_test_support.h"
 #include "tests/engine/optimizer_run_support.h"
 #include "tests/engine/optimizer_run_tolerance.h"
@@ -19,20 +20,6 @@ namespace nsrg::test {
 namespace {
 
 using namespace nsrg::testing;
-
-double mean_abs_difference(const Image& a, const Image& b) {
-  EXPECT_EQ(a.rgb.size(), b.rgb.size());
-  double sum = 0.0;
-  for (size_t i = 0; i < a.rgb.size() && i < b.rgb.size(); ++i)
-    sum += std::fabs(double(a.rgb[i]) - double(b.rgb[i]));
-  return a.rgb.empty() ? 0.0 : sum / double(a.rgb.size());
-}
-
-std::vector<double> totals(const RenderedImage& image) {
-  std::vector<double> result;
-  for (const HistoryEntry& entry : image.history) result.push_back(entry.losses.total);
-  return result;
-}
 
 using CudaRandomizedRender = CudaParityTest;
 
@@ -50,7 +37,8 @@ TEST_F(CudaRandomizedRender, ScaleEigenvectorsTwoVariantsMatchTheCpu) {
       mean_abs_difference(read_image(cpu_images[0].path), read_image(cpu_images[1].path));
   for (size_t v = 0; v < 2; ++v) {
     ASSERT_EQ(cuda_images[v].evaluations, kOptimizerRunSteps);
-    const double loss_difference = run_difference(totals(cuda_images[v]), totals(cpu_images[v]));
+    const double loss_difference =
+        run_difference(totals(cuda_images[v].history), totals(cpu_images[v].history));
     const double pixels =
         mean_abs_difference(read_image(cuda_images[v].path), read_image(cpu_images[v].path));
     std::printf(

@@ -97,4 +97,18 @@ inline double run_difference(const std::vector<double>& a, const std::vector<dou
   return largest_relative_difference(best_so_far(a), best_so_far(b));
 }
 
+// |a[0] - b[0]| / |b[0]|: the first evaluation, where both runs evaluate the same start image
+// (infinity when either history is empty).
+inline double first_evaluation_difference(const std::vector<double>& a,
+                                          const std::vector<double>& b) {
+  if (a.empty() || b.empty()) return INFINITY;
+  return std::fabs(a.front() - b.front()) / std::max(std::fabs(b.front()), 1e-30);
+}
+
+// Whether a run made progress: its best loss fell below 0.9 x its first (a run that only
+// overshoots, or never moves, does not).
+inline bool run_optimizes(const std::vector<double>& history) {
+  return !history.empty() && best_so_far(history).back() < 0.9 * history.front();
+}
+
 }  // namespace nsrg::testing

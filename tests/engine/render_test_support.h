@@ -41,6 +41,22 @@ inline std::filesystem::path write_config(const std::filesystem::path& dir, int 
   return path;
 }
 
+// A config like write_config's, with a kept style instead of style images.
+inline std::filesystem::path write_targets_config(const std::filesystem::path& dir,
+                                                  const std::string& targets,
+                                                  const std::string& extra) {
+  const std::filesystem::path path = dir / "kept.toml";
+  std::ofstream out(path);
+  out << "backend = \"cpu\"\nseed = 7\nimage_size = 32\n"
+      << "[content]\nimage = \"" << example_image("chelsea.png") << "\"\n"
+      << "layers = [\"relu3_1\"]\nweight = 60.0\n"
+      << "[style]\ntargets = \"" << targets << "\"\n"
+      << "[init]\nkind = \"image\"\n[optimizer]\niterations = 6\n"
+      << "[output]\npath = \"kept/out.png\"\nprint_iter = 10\nsave_iter = 0\n"
+      << extra;
+  return path;
+}
+
 inline std::vector<RenderedImage> render(const std::filesystem::path& config_path,
                                          const std::vector<std::string>& overrides = {}) {
   std::ostringstream log;

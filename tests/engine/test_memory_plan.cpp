@@ -13,26 +13,13 @@
 #include <sstream>
 
 #include "engine/core/error.h"
+#include "tests/engine/memory_plan_test_support.h"
 #include "tests/engine/render_test_support.h"
 
 namespace nsrg {
 namespace {
 
 using namespace nsrg::testing;
-
-nlohmann::json summary_of(const std::filesystem::path& dir) {
-  std::ifstream in(dir / "out/render.json");
-  return nlohmann::json::parse(in);
-}
-
-void expect_plan_within_15_percent(const std::filesystem::path& dir) {
-  const nlohmann::json summary = summary_of(dir);
-  const double measured = summary["peak_memory_bytes"].get<double>();
-  const double planned = summary["memory_plan"]["tensor_peak_bytes"].get<double>();
-  EXPECT_GT(measured, 0.0);
-  EXPECT_NEAR(planned / measured, 1.0, 0.15) << "planned " << planned << " measured " << measured;
-  EXPECT_GT(summary["memory_plan"]["total_bytes"].get<double>(), planned);
-}
 
 TEST(MemoryPlan, MatchesThePeakTensorMemoryAtSeveralSizes) {
   for (int size : {32, 64, 128}) {

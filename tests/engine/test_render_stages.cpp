@@ -8,7 +8,9 @@
 
 #include "engine/core/error.h"
 #include "engine/image/image.h"
+#include "engine/output/run_description.h"
 #include "tests/engine/render_test_support.h"
+#include "weights/style_targets_file.h"
 
 namespace nsrg {
 namespace {
@@ -64,6 +66,27 @@ TEST(RenderStages, EveryStageAtItsSizeInTheSummary) {
     EXPECT_GT(stage["final_losses"]["total"].get<double>(), 0.0);
   }
   EXPECT_EQ(summary["config"]["stages"].size(), 2u);
+  std::filesystem::remove_all(dir);
+}
+
+// A kept style written during a [[stages]] render holds the last stage's Grams, so it
+// records that stage's size and style scale, not the top-level keys'; the sheet's header
+// names the stages.
+TEST(RenderStages, AKeptStyleRecordsTheSizeOfItsStage) {
+  const auto dir = make_scratch_dir("stage_targets");
+  const auto config = write_config(dir, 16, 1,
+                                   "save_targets = true\n"
+                                   "[[stages]]\nimage_size = 32\niterations = 2\n"
+                                   "[[stages]]\nimage_size = 48\niterations = 2\n"
+                                   "style_scale = 0.5\n");
+  render(config);
+  const StyleTargetsInfo info =
+      read_style_targets_info((dir / "out/render.style.safetensors").string());
+  EXPECT_EQ(info.image_size, 48);
+  EXPECT_FLOAT_EQ(info.style_scale, 0.5f);
+  const std::vector<std::string> header = run_description_lines(load_config(config.string()));
+  ASSERT_GE(header.size(), 3u);
+  EXPECT_EQ(header[2].rfind("32 px lbfgs 2 it -> 48 px lbfgs 2 it, ", 0), 0u) << header[2];
   std::filesystem::remove_all(dir);
 }
 

@@ -177,6 +177,7 @@ TEST(ReferencePaths, TheSheetTakesTheImagesFormat) {
 
 TEST(RunDescription, NamesTheModelBriefly) {
   RenderConfig config;
+  config.stages = {config.top_level};  // as load_config leaves a config without [[stages]]
   config.model = "builtin:vgg19-random";
   EXPECT_EQ(run_description_lines(config).at(1), "model: built-in random-weight VGG-19");
   config.model = "/somewhere/weights/vgg19.safetensors";

@@ -60,30 +60,15 @@ TEST_F(KeptStyle, SavedFileHoldsEveryLayerAndItsProvenance) {
   EXPECT_EQ(info.sources[0].sha256, sha256_file_hex(example_image("hubble_deep_field.jpg")));
   ASSERT_EQ(info.randomization.size(), 2u);
   EXPECT_EQ(info.randomization[1].layer, "relu3_3");
-  EXPECT_EQ(info.randomization[1].mode, "scale_eigenvectors");
-  EXPECT_FLOAT_EQ(info.randomization[1].range_lo, 0.1f);
-  EXPECT_FLOAT_EQ(info.randomization[1].range_hi, 1.9f);
+  EXPECT_EQ(info.randomization[1].settings.mode, RandomizeMode::ScaleEigenvectors);
+  EXPECT_FLOAT_EQ(info.randomization[1].settings.lo, 0.1f);
+  EXPECT_FLOAT_EQ(info.randomization[1].settings.hi, 1.9f);
   ASSERT_EQ(targets.grams.size(), 2u);
   EXPECT_EQ(targets.grams[0].shape, (std::vector<int64_t>{128, 128}));
   EXPECT_EQ(targets.grams[1].shape, (std::vector<int64_t>{256, 256}));
   // Different variants keep different targets.
   const StyleTargets a = read_style_targets(style_targets_path(images_[0].path));
   EXPECT_NE(a.grams[1].data, targets.grams[1].data);
-}
-
-// A config like write_config's, with a kept style instead of style images.
-std::filesystem::path write_targets_config(const std::filesystem::path& dir,
-                                           const std::string& targets, const std::string& extra) {
-  const std::filesystem::path path = dir / "kept.toml";
-  std::ofstream out(path);
-  out << "backend = \"cpu\"\nseed = 7\nimage_size = 32\n"
-      << "[content]\nimage = \"" << example_image("chelsea.png") << "\"\n"
-      << "layers = [\"relu3_1\"]\nweight = 60.0\n"
-      << "[style]\ntargets = \"" << targets << "\"\n"
-      << "[init]\nkind = \"image\"\n[optimizer]\niterations = 6\n"
-      << "[output]\npath = \"kept/out.png\"\nprint_iter = 10\nsave_iter = 0\n"
-      << extra;
-  return path;
 }
 
 TEST_F(KeptStyle, RenderingWithSavedTargetsReproducesTheVariantBitForBit) {
@@ -152,7 +137,7 @@ TEST(StyleTargetsFile, ReaderChecksShapesAndMetadata) {
   StyleTargetsInfo info;
   info.model = "builtin:vgg19-random";
   info.layers = {"relu1_1"};
-  info.randomization = {{"relu1_1", "none", 0.1f, 1.9f, "uniform", 1.0f}};
+  info.randomization = {{"relu1_1", RandomizeSettings{}}};
   info.variant = "a";
   info.image_size = 64;
   info.levels = "minmax";
@@ -176,6 +161,20 @@ TEST(StyleTargetsFile, ReaderChecksShapesAndMetadata) {
   file.metadata["nsrg.layers"] = "[\"relu1_1\", 3]";
   write_safetensors(bad, file.metadata, {{"relu1_1.gram", {2, 2}, data.data()}});
   EXPECT_THROW(read_style_targets_info(bad), UserError);
+  // A randomization mode this build does not know.
+  file.metadata["nsrg.layers"] = "[\"relu1_1\"]";
+  file.metadata["nsrg.randomization"] =
+      R"([{"layer": "relu1_1", "mode": "shuffle", "range": [0.1, 1.9], )"
+      R"("distribution": "uniform", "mix": 1}])";
+  write_safetensors(bad, file.metadata, {{"relu1_1.gram", {2, 2}, data.data()}});
+  try {
+    read_style_targets_info(bad);
+    ADD_FAILURE() << "an unknown mode was accepted";
+  } catch (const UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("field \"mode\" is \"shuffle\", not one of none, "),
+              std::string::npos)
+        << error.what();
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -7,40 +7,31 @@
 #include "tools/convert_caffe/caffemodel_reader.h"
 #include "tools/convert_caffe/prototxt_reader.h"
 #include "tools/convert_caffe/sequential_network.h"
+#include "tools/convert_common/source_note.h"
 #include "weights/model.h"
 
 namespace nsrg {
 namespace {
 
-std::string file_name(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return valid_utf8_or_question_marks(slash == std::string::npos ? path : path.substr(slash + 1));
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string text;
-  for (size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + items[i];
-  return text;
-}
-
 std::string source_note(const CaffeNet& net, const ConvertOptions& options,
                         const SequentialNetwork& network) {
-  std::string note = msg("Caffe model ", file_name(net.path), " (", net.file_size,
+  std::string note = msg("Caffe model ", note_file_name(net.path), " (", net.file_size,
                          " bytes, sha256 ", net.sha256, "; ", caffe_format_name(net.format),
                          " net '", valid_utf8_or_question_marks(net.name), "')");
   if (!options.prototxt_path.empty()) {
-    note += msg(", definition ", file_name(options.prototxt_path));
+    note += msg(", definition ", note_file_name(options.prototxt_path));
   }
   note += ", converted by nsrg convert_caffe";
   if (!network.fully_connected_dropped.empty()) {
-    note += msg("; fully-connected layers dropped: ", join(network.fully_connected_dropped));
+    note += msg("; fully-connected layers dropped: ", comma_list(network.fully_connected_dropped));
   }
   if (!network.fully_connected_kept.empty()) {
-    note += msg("; fully-connected layers kept as tensors: ", join(network.fully_connected_kept));
+    note +=
+        msg("; fully-connected layers kept as tensors: ", comma_list(network.fully_connected_kept));
   }
   if (!network.convolutions_with_default_parameters.empty()) {
     note += msg("; stride 1 and pad 0 assumed for ",
-                join(network.convolutions_with_default_parameters));
+                comma_list(network.convolutions_with_default_parameters));
   }
   if (!network.cut_before.empty()) note += msg("; network cut before ", network.cut_before);
   return note;
@@ -62,9 +53,9 @@ std::string ConversionSummary::line() const {
       msg(output_path, ": ", layer_count, " layers (", convolution_count, " convolution, ",
           relu_count, " ReLU, ", pooling_count, " pooling), ", parameter_count, " parameters");
   if (!fully_connected_kept.empty()) {
-    text += msg(", fully-connected kept: ", join(fully_connected_kept));
+    text += msg(", fully-connected kept: ", comma_list(fully_connected_kept));
   } else if (!fully_connected_dropped.empty()) {
-    text += msg(", fully-connected dropped: ", join(fully_connected_dropped));
+    text += msg(", fully-connected dropped: ", comma_list(fully_connected_dropped));
   }
   if (!cut_before.empty()) text += msg("; cut before ", cut_before);
   return text;
@@ -103,7 +94,7 @@ ConversionSummary convert_caffe(const ConvertOptions& options) {
   if (!network.convolutions_with_default_parameters.empty()) {
     summary.warnings.push_back(msg(
         net.path, ": no convolution parameters for ",
-        join(network.convolutions_with_default_parameters),
+        comma_list(network.convolutions_with_default_parameters),
         options.prototxt_path.empty() ? " in the caffemodel" : " in the caffemodel or the prototxt",
         "; assumed Caffe's defaults stride 1, pad 0 (give the deploy definition with --prototxt "
         "if that is wrong)"));

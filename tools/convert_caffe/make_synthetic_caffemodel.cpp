@@ -1,5 +1,5 @@
 // make_synthetic_caffemodel: writes a synthetic VGG-19, VGG-16 or NIN caffemodel with the
-// real layer names and shapes and pseudo-random values (for bench/convert_caffe_scale.sh).
+// real layer names and shapes and pseudo-random values (for bench/convert_scale.sh caffe).
 #include <CLI/CLI.hpp>
 #include <iostream>
 

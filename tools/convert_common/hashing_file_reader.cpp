@@ -1,4 +1,4 @@
-// HashingFileReader: POSIX reads of a whole file, hashed on the way through.
+// HashingFileReader: POSIX reads of a whole file, hashed on the way through; fingerprint_file.
 #include "tools/convert_common/hashing_file_reader.h"
 
 #include <fcntl.h>
@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "engine/core/error.h"
 
@@ -40,6 +41,17 @@ int HashingFileReader::read(void* buffer, int size) {
   hash_.update(buffer, size_t(got));
   bytes_read_ += uint64_t(got);
   return int(got);
+}
+
+FileFingerprint fingerprint_file(const std::string& path) {
+  HashingFileReader file(path);
+  std::vector<char> buffer(size_t(1) << 20);
+  for (;;) {
+    const int got = file.read(buffer.data(), int(buffer.size()));
+    if (got < 0) throw UserError(msg(path, ": read error: ", file.read_error()));
+    if (got == 0) break;
+  }
+  return FileFingerprint{file.bytes_read(), file.finish_sha256()};
 }
 
 }  // namespace nsrg

@@ -1,5 +1,6 @@
 // A file read sequentially that hashes (SHA-256) every byte it hands out, so a converter
-// makes one pass over a large model file to both parse and fingerprint it.
+// makes one pass over a large model file to both parse and fingerprint it; and a whole
+// file's fingerprint read the same way, for a converter whose parser reads elsewhere.
 #pragma once
 
 #include <cstdint>
@@ -36,5 +37,15 @@ class HashingFileReader {
   std::string read_error_;
   Sha256 hash_;
 };
+
+// A file's size and SHA-256 (hex), as the source note names the converted file.
+struct FileFingerprint {
+  uint64_t size = 0;
+  std::string sha256;
+};
+
+// Reads all of `path` through a HashingFileReader. UserError("<path>: <why>") when it cannot
+// be opened, is not a regular file or a read fails.
+FileFingerprint fingerprint_file(const std::string& path);
 
 }  // namespace nsrg

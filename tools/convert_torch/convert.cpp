@@ -2,12 +2,12 @@
 #include "tools/convert_torch/convert.h"
 
 #include <cmath>
-#include <fstream>
 
 #include "engine/core/error.h"
 #include "engine/core/output_location.h"
 #include "engine/core/utf8.h"
-#include "weights/sha256.h"
+#include "tools/convert_common/hashing_file_reader.h"
+#include "tools/convert_common/source_note.h"
 #include "tools/convert_torch/checkpoint_reader.h"
 #include "tools/convert_torch/preset.h"
 #include "tools/convert_torch/tensor_data.h"
@@ -17,45 +17,12 @@
 namespace nsrg {
 namespace {
 
-std::string file_name(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return valid_utf8_or_question_marks(slash == std::string::npos ? path : path.substr(slash + 1));
-}
-
 // Before any reading: the output is a .safetensors file that is not the input (however the
 // path is spelled) and lies in a writable folder.
 void check_output_path(const TorchConvertOptions& options) {
   InputFiles inputs;
   inputs.add(options.input_path);
   require_weights_output("convert_torch", options.output_path, inputs);
-}
-
-struct FileHash {
-  uint64_t size = 0;
-  std::string sha256;
-};
-
-FileHash hash_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw UserError(msg(path, ": cannot open the file"));
-  Sha256 hash;
-  FileHash result;
-  std::vector<char> buffer(size_t(1) << 20);
-  while (file) {
-    file.read(buffer.data(), std::streamsize(buffer.size()));
-    const size_t got = size_t(file.gcount());
-    hash.update(buffer.data(), got);
-    result.size += got;
-  }
-  if (file.bad()) throw UserError(msg(path, ": reading the file failed"));
-  result.sha256 = hash.finish_hex();
-  return result;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string text;
-  for (size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + items[i];
-  return text;
 }
 
 }  // namespace
@@ -73,7 +40,7 @@ TorchConversionSummary convert_torch(const TorchConvertOptions& options) {
   const std::string& path = options.input_path;
   const std::unique_ptr<CheckpointReader> reader = CheckpointReader::open(path);
   const VggLayout layout = recognize_vgg(path, reader->state_dict(), options.arch);
-  const FileHash hash = hash_file(path);
+  const FileFingerprint hash = fingerprint_file(path);
   const PresetChoice preset = choose_preset(options.preset, path, hash.sha256, layout);
 
   TorchConversionSummary summary;
@@ -101,16 +68,16 @@ TorchConversionSummary convert_torch(const TorchConvertOptions& options) {
   for (const LayerSpec& layer : layout.layers)
     if (layer.type == LayerType::Conv) ++summary.convolution_count;
 
-  summary.source =
-      msg("PyTorch checkpoint ", file_name(path), " (", hash.size, " bytes, sha256 ", hash.sha256,
-          "; ", reader->format(), " format; ", layout.arch, ", ", layout.naming, " tensor names",
-          reader->state_dict().nested_under.empty()
-              ? std::string()
-              : " under '" + reader->state_dict().nested_under + "'",
-          "), preprocess preset ", preset.name, " (", preset.reason,
-          "), converted by nsrg convert_torch");
+  summary.source = msg("PyTorch checkpoint ", note_file_name(path), " (", hash.size,
+                       " bytes, sha256 ", hash.sha256, "; ", reader->format(), " format; ",
+                       layout.arch, ", ", layout.naming, " tensor names",
+                       reader->state_dict().nested_under.empty()
+                           ? std::string()
+                           : " under '" + reader->state_dict().nested_under + "'",
+                       "), preprocess preset ", preset.name, " (", preset.reason,
+                       "), converted by nsrg convert_torch");
   if (!layout.dropped.empty())
-    summary.source += "; fully-connected tensors dropped: " + join(layout.dropped);
+    summary.source += "; fully-connected tensors dropped: " + comma_list(layout.dropped);
   write_model(options.output_path, layout.layers, preset.preprocess, summary.source, views);
   return summary;
 }

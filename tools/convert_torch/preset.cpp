@@ -3,6 +3,7 @@
 #include "tools/convert_torch/preset.h"
 
 #include "engine/core/error.h"
+#include "tools/convert_common/source_note.h"
 
 namespace nsrg {
 namespace {
@@ -32,11 +33,6 @@ Preprocess preset_preprocess(const std::string& name) {
   return p;
 }
 
-std::string base_name(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 }  // namespace
 
 PresetChoice choose_preset(const std::string& requested, const std::string& path,
@@ -53,7 +49,7 @@ PresetChoice choose_preset(const std::string& requested, const std::string& path
     if (sha256.compare(0, 8, known.hash_prefix) == 0)
       return chosen(known.preset,
                     msg("SHA-256 prefix ", known.hash_prefix, ": ", known.description));
-  const std::string name = base_name(path);
+  const std::string name = note_file_name(path);
   for (const KnownFile& known : kKnownFiles)
     if (name.find(known.hash_prefix) != std::string::npos)
       return chosen(known.preset, msg("file name ", known.hash_prefix, ": ", known.description));
