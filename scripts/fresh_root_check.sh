@@ -6,12 +6,17 @@
 #
 #   bash scripts/fresh_root_check.sh            (as root; CI runs it from .ci/run)
 #
-# Steps, inside the fresh root:
-#   1. as a user with sudo:  bash scripts/render_default.sh (installs the packages through
-#      sudo, builds, renders the default example with NSRG_RENDER_ITERATIONS iterations,
-#      default 30)
-#   2. as root:              bash scripts/run_tests.sh (install: nothing left to do; build;
-#      every test)
+# Steps, inside the fresh root (NSRG_FRESH_ROOT_STEPS, default "render converters tests",
+# runs a subset, e.g. "tests" alone to time the test command on its own):
+#   render      as a user with sudo: bash scripts/render_default.sh (installs the engine's
+#               packages through sudo, builds nsrg-engine alone, renders the default example
+#               with NSRG_RENDER_ITERATIONS iterations, default 30): the engine's package set
+#               is enough to build and run it
+#   converters  as that user: scripts/install_deps.sh converters and scripts/build.sh
+#               converters, what tools/download_models.sh does before it downloads: the
+#               converters' package set is enough for them
+#   tests       as root: bash scripts/run_tests.sh (installs the rest, builds everything, runs
+#               every test): the whole package set is enough for everything
 # The base root is cached as a tarball in NSRG_FRESH_ROOT_CACHE (default
 # /var/cache/nsrg-engine) and rebuilt when older than 7 days; downloaded .deb files are kept
 # there too, so a second run downloads nothing. The Debian mirror is the one this machine's
@@ -23,6 +28,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${NSRG_FRESH_ROOT_CACHE:-/var/cache/nsrg-engine}
 logs=${NSRG_FRESH_ROOT_LOGS:-$repo/build-fresh-root}
 iterations=${NSRG_RENDER_ITERATIONS:-30}
+steps=" ${NSRG_FRESH_ROOT_STEPS:-render converters tests} "
 suite=bookworm
 base_tar=$cache/debian12-minbase.tar
 user=nsrg
@@ -123,20 +129,32 @@ explain_failure() { # LOG
   fi
 }
 
+# cpu_seconds TIMES_FILE: the user + system seconds of the finished child processes in the
+# output of bash's `times`. A step's CPU time, unlike its wall time, hardly grows when other
+# work shares the machine. (`times` must run in this shell itself: in a pipe or a command
+# substitution it runs in a subshell, which has no finished children.)
+cpu_seconds() {
+  tail -1 "$1" | awk '{ t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+                        printf "%.0f\n", t }'
+}
+
 run_step() { # NAME LOG COMMAND...
-  local name=$1 log=$2 start status
+  local name=$1 log=$2 start status cpu
   shift 2
   start=$(date +%s)
+  times >"$logs/.times-before"
   say "$name ..."
   set +e
   "$@" >"$log" 2>&1
   status=$?
   set -e
+  times >"$logs/.times-after"
   if [ $status -ne 0 ]; then
     explain_failure "$log"
     exit 1
   fi
-  say "$name: ok in $(($(date +%s) - start)) s (log: $log)"
+  cpu=$(($(cpu_seconds "$logs/.times-after") - $(cpu_seconds "$logs/.times-before")))
+  say "$name: ok in $(($(date +%s) - start)) s ($cpu s of CPU; log: $log); root $(root_size), packages installed so far $(deb_size) of .deb files"
 }
 
 in_root_as_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin \
@@ -149,13 +167,31 @@ ensure_base_root
 make_root
 root_size() { du -sh --exclude=proc --exclude=sys --exclude=dev --exclude=var/cache/apt/archives \
   --exclude=home/$user/shared "$root" 2>/dev/null | cut -f1; }
+# The size of the .deb files of every package installed since the base root (they all come
+# through the cache, downloaded now or before): what a new user downloads.
+deb_size() {
+  # shellcheck disable=SC2016 # dpkg-query fields, not shell variables
+  chroot "$root" dpkg-query -W -f '${Package} ${Version} ${Architecture}\n' |
+    while read -r package version arch; do
+      deb="$cache/apt-archives/${package}_${version//:/%3a}_${arch}.deb"
+      if [ -f "$deb" ]; then stat -c %s "$deb"; fi
+    done | awk '{s += $1} END {printf "%.0f MB\n", s / 1e6}'
+}
 say "root: $root ($(root_size) before the set-up)"
-run_step "render_default.sh as user $user (sudo), $iterations iterations" "$logs/render_default.log" \
-  in_root_as_user "NSRG_RENDER_ITERATIONS=$iterations bash scripts/render_default.sh"
-test -s "$root/home/$user/nsrg-engine/out/default.png" || {
-  say "FAILED: render_default.sh exited 0 but out/default.png is missing"; exit 1; }
-cp "$root/home/$user/nsrg-engine/out/default.png" "$logs/default.png"
-run_step "run_tests.sh as root" "$logs/run_tests.log" in_root_as_root "bash scripts/run_tests.sh"
-grep -E "tests passed|tests failed" "$logs/run_tests.log" | tail -1
-say "disk used by the root after set-up, build and tests: $(root_size); .deb files downloaded (cached in $cache/apt-archives): $(du -sh "$cache/apt-archives" | cut -f1)"
+if [[ $steps == *" render "* ]]; then
+  run_step "render_default.sh as user $user (sudo), $iterations iterations" "$logs/render_default.log" \
+    in_root_as_user "NSRG_RENDER_ITERATIONS=$iterations bash scripts/render_default.sh"
+  test -s "$root/home/$user/nsrg-engine/out/default.png" || {
+    say "FAILED: render_default.sh exited 0 but out/default.png is missing"; exit 1; }
+  cp "$root/home/$user/nsrg-engine/out/default.png" "$logs/default.png"
+fi
+if [[ $steps == *" converters "* ]]; then
+  run_step "the converters of tools/download_models.sh as user $user" "$logs/converters.log" \
+    in_root_as_user "bash scripts/install_deps.sh converters && bash scripts/build.sh converters"
+fi
+if [[ $steps == *" tests "* ]]; then
+  run_step "run_tests.sh as root" "$logs/run_tests.log" in_root_as_root "bash scripts/run_tests.sh"
+  grep -E "tests passed|tests failed" "$logs/run_tests.log" | tail -1
+fi
+say "disk used by the root after the steps ($steps): $(root_size); the packages installed: $(deb_size) of .deb files (cached in $cache/apt-archives, $(du -sh "$cache/apt-archives" | cut -f1) in all)"
 say "PASSED in $(($(date +%s) - total_start)) s"

@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages nsrg-engine needs to build, test and render.
+# Installs the Debian 12 packages nsrg-engine needs, in three sets:
+#
+#   scripts/install_deps.sh engine      to build and run nsrg-engine (scripts/render_default.sh)
+#   scripts/install_deps.sh converters  engine + the model converters and a downloader
+#                                       (tools/download_models.sh)
+#   scripts/install_deps.sh [all]       everything: converters + what the tests need
+#                                       (scripts/run_tests.sh; the default)
+#
 # Idempotent; skips apt-get entirely when every package is already present.
 set -euo pipefail
+set_name=${1:-all}
 # Each package and what the build asks for (CMakeLists.txt, tools/, tests/): the fresh-root
-# check in CI (scripts/fresh_root_check.sh) fails when this list misses one.
-packages=(
-  build-essential cmake ninja-build pkg-config  # compilers, OpenMP (libgomp), Threads
+# check in CI (scripts/fresh_root_check.sh) fails when a list misses one (it builds
+# nsrg-engine with the engine set alone, then everything with all of them).
+engine_packages=(
+  build-essential cmake ninja-build             # compilers, OpenMP (libgomp), Threads
   libpng-dev zlib1g-dev                         # find_package(PNG)
   libjpeg62-turbo-dev                           # find_package(JPEG)
   libfreetype-dev                               # find_package(Freetype) (sheet labels)
@@ -16,9 +25,14 @@ packages=(
   libtomlplusplus-dev                           # find_package(tomlplusplus)
   nlohmann-json3-dev                            # find_package(nlohmann_json)
   libcli11-dev                                  # find_package(CLI11)
+  libssl-dev                                    # find_package(OpenSSL) (SHA-256, weights/)
+)
+converter_packages=(
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
-  libssl-dev                                    # find_package(OpenSSL) (convert_caffe)
-  libzip-dev                                    # pkg_check_modules(libzip) (convert_torch)
+  pkg-config libzip-dev                         # pkg_check_modules(libzip) (convert_torch)
+  curl ca-certificates                          # tools/download_models.sh's downloads
+)
+test_packages=(
   libgtest-dev                                  # find_package(GTest) (tests)
   python3 python3-numpy                         # bench/peer tests (GPU-check verdicts)
   time                                          # /usr/bin/time -v: bench/multires_chain.py
@@ -26,6 +40,12 @@ packages=(
   munge slurmctld slurmd slurm-client           # tests/cluster: a one-node Slurm cluster that
                                                 # runs a job array of shards (docs/cluster.md)
 )
+case "$set_name" in
+  engine) packages=("${engine_packages[@]}") ;;
+  converters) packages=("${engine_packages[@]}" "${converter_packages[@]}") ;;
+  all) packages=("${engine_packages[@]}" "${converter_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: scripts/install_deps.sh [engine|converters|all]" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,6 +9,10 @@
 #                    models/) instead of the network
 #   --dir DIR        where the downloads and the weights files go (default: weights/)
 #
+# Sizes: vgg19 downloads 575 MB (VGG_ILSVRC_19_layers.caffemodel, 574,671,192 bytes; the
+# .pth files below are as large) and becomes an 80 MB weights file (the convolutions only);
+# vgg16 downloads about 550 MB. The downloads stay in weights/ beside the weights files.
+#
 # Sources, tried in this order until one can be fetched (each is checked and converted):
 #   1. Caffe: VGG_ILSVRC_19_layers.caffemodel + deploy prototxt (robots.ox.ac.uk, the gist),
 #      what neural-style uses                                 (convert_caffe)
@@ -19,10 +23,11 @@
 #      that suit it differ                                    (convert_torch --preset torchvision)
 # VGG-16 likewise (VGG_ILSVRC_16_layers, vgg16-00b39a1b.pth, vgg16-397923af.pth).
 #
-# Environment: NSRG_BUILD_DIR (default build) holds tools/convert_caffe/convert_caffe and
-# tools/convert_torch/convert_torch. Then: model = "weights/vgg19.safetensors" (a path
-# relative to the config file; from examples/ it is "../weights/vgg19.safetensors") renders
-# with the neural-style layer names relu1_1 ... relu5_4.
+# The converters are built in NSRG_BUILD_DIR (default build): in build/ this script installs
+# their Debian packages (and curl) and builds them when they are not there yet (after
+# scripts/render_default.sh, which builds nsrg-engine alone). Then
+# model = "weights/vgg19.safetensors" (a path relative to the config file; from examples/ it
+# is "../weights/vgg19.safetensors") renders with the layer names relu1_1 ... relu5_4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +39,7 @@ while [ $# -gt 0 ]; do
     vgg19|vgg16|all) which_models=$1 ;;
     --from) from=${2:?--from needs a folder}; shift ;;
     --dir) dest=${2:?--dir needs a folder}; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "download_models: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -43,13 +48,19 @@ done
 build=${NSRG_BUILD_DIR:-build}
 caffe_converter=$build/tools/convert_caffe/convert_caffe
 torch_converter=$build/tools/convert_torch/convert_torch
-for converter in "$caffe_converter" "$torch_converter"; do
-  if [ ! -x "$converter" ]; then
-    echo "download_models: $converter not found; build it first (scripts/build.sh, or" \
-         "cmake --build $build --target convert_caffe convert_torch)" >&2
-    exit 2
-  fi
-done
+converters_built() { [ -x "$caffe_converter" ] && [ -x "$torch_converter" ]; }
+if ! converters_built && [ "$build" = build ]; then
+  echo "download_models: building the converters first (scripts/install_deps.sh converters," \
+       "scripts/build.sh converters)"
+  bash scripts/install_deps.sh converters
+  bash scripts/build.sh converters
+fi
+if ! converters_built; then
+  echo "download_models: $caffe_converter or $torch_converter not found; build them first" \
+       "(scripts/build.sh converters, or cmake --build $build --target convert_caffe" \
+       "convert_torch)" >&2
+  exit 2
+fi
 mkdir -p "$dest"
 
 # fetch URL FILE: FILE in $dest, from --from DIR or downloaded (resumable, via a partial file

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <system_error>
 
+#include "engine/config/missing_file_hint.h"
 #include "engine/core/error.h"
 
 namespace nsrg::config_detail {
@@ -22,7 +23,8 @@ void require_input_file(const ConfigErrors& errors, const std::string& key,
                         const std::string& path) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
-  if (!fs::exists(status)) errors.fail(key, msg("file not found: ", path));
+  if (!fs::exists(status))
+    errors.fail(key, msg("file not found: ", path, missing_file_hint(errors.file(), key, path)));
   if (fs::is_directory(status)) errors.fail(key, msg("is a folder, not a file: ", path));
 }
 

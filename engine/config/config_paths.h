@@ -13,7 +13,8 @@ namespace nsrg::config_detail {
 std::string resolve_config_path(const ConfigErrors& errors, const std::string& key,
                                 const std::filesystem::path& base_folder, const std::string& text);
 
-// Fails with "<key>: file not found: <path>" (or "is a folder") unless `path` is a file.
+// Fails with "<key>: file not found: <path>" and the obvious fix where there is one
+// (missing_file_hint), or "is a folder", unless `path` is a file.
 void require_input_file(const ConfigErrors& errors, const std::string& key,
                         const std::string& path);
 

@@ -85,9 +85,10 @@ std::string gallery_html(const GalleryPage& page) {
       << kStyle << "\n</style>\n</head>\n<body>\n<h1>" << html_escape(page.title) << "</h1>\n"
       << "<ul class=\"run\">\n";
   for (const std::string& line : page.description) out << "<li>" << html_escape(line) << "</li>\n";
-  if (!page.model_source.empty())
-    out << "<li class=\"model-source\">model source: " << html_escape(page.model_source)
-        << "</li>\n";
+  if (!page.summary_src.empty())
+    out << "<li class=\"summary\">every setting, the timings and the model's full description: "
+        << "<a href=\"" << html_escape(url_path(page.summary_src)) << "\">"
+        << html_escape(page.summary_src) << "</a></li>\n";
   out << "</ul>\n";
   if (!page.sheet_src.empty())
     out << "<p><a href=\"" << html_escape(url_path(page.sheet_src))

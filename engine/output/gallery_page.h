@@ -28,7 +28,8 @@ struct GalleryPage {
   std::string title;
   std::vector<std::string> description;  // the run's header lines
   std::string sheet_src;                 // the contact sheet, relative
-  std::string model_source;              // the model's own description
+  std::string summary_src;               // the summary JSON, relative (the full settings and
+                                         // the model's own description)
   std::vector<GalleryRow> rows;
 };
 

@@ -41,7 +41,7 @@ void write_gallery(const RenderConfig& config, const RenderOutputs& outputs,
   GalleryPage page;
   page.title = "nsrg-engine: " + fs::path(run_base_path(outputs.path_template)).stem().string();
   page.description = run_description_lines(config);
-  page.model_source = record.model_source;
+  page.summary_src = relative(outputs.summary);
   page.sheet_src = outputs.contact_sheet.empty() ? "" : relative(outputs.contact_sheet);
   const std::vector<RenderedImage>& images = record.images;
   const size_t variants = size_t(config.variants);

@@ -47,16 +47,6 @@ std::string engine_program(const std::string& working_folder) {
 
 }  // namespace
 
-std::string shell_quote(const std::string& text) {
-  const bool plain = !text.empty() && text.find_first_not_of(
-                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                          "0123456789_-./=:,+@%") == std::string::npos;
-  if (plain) return text;
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 std::string rerender_command(const RenderConfig& config, const std::vector<std::string>& layers,
                              uint64_t seed, bool reference, const std::string& output_path,
                              const std::string& working_folder) {

@@ -8,11 +8,9 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/core/shell_quote.h"
 
 namespace nsrg {
-
-// `text` quoted for a POSIX shell when it needs it ('...' with ' escaped).
-std::string shell_quote(const std::string& text);
 
 // "./build/nsrg-engine CONFIG [--set ...] --seed S --variants 1 --set 'style.layers=[...]' ...
 // --set 'output.path="..."'". The config path is relative to `working_folder` when it lies

@@ -15,6 +15,7 @@
 #include "engine/output/contact_sheet.h"
 #include "engine/output/gallery_writer.h"
 #include "engine/output/output_plan.h"
+#include "engine/output/run_description.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/render_clock.h"
 #include "engine/render/render_session_state.h"
@@ -77,8 +78,8 @@ void RenderSession::prepare() {
   s.capture_seconds = seconds_since(capture_start);
   const Image& content = s.inputs.back().content_image;
   log_ << "content " << content.width << "x" << content.height << ", "
-       << s.inputs.back().style_images.size() << " style image(s), model: " << s.model_source
-       << "\n";
+       << s.inputs.back().style_images.size()
+       << " style image(s), model: " << model_caption(config_) << "\n";
 }
 
 void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {

@@ -39,9 +39,11 @@ class CliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Result run(const std::string& args) {
+  // nsrg-engine ARGS (words for the shell), run in `working_folder` when one is given.
+  Result run(const std::string& args, const fs::path& working_folder = {}) {
     const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string command = std::string(NSRG_BINARY_DIR) + "/nsrg-engine " + args + " >" +
+    const std::string cd = working_folder.empty() ? "" : "cd '" + working_folder.string() + "' && ";
+    const std::string command = cd + std::string(NSRG_BINARY_DIR) + "/nsrg-engine " + args + " >" +
                                 out.string() + " 2>" + err.string();
     const int raw = std::system(command.c_str());
     Result r;

@@ -1,11 +1,12 @@
 // A converted synthetic VGG-19 (legacy V1 caffemodel, real layer names and shapes) renders:
 // the engine loads it as `model = "<file>.safetensors"` and runs a few iterations at 32 px
-// with neural-style's layer names.
+// with neural-style's layer names; the summary JSON records where the weights came from.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "engine/config/config.h"
@@ -42,7 +43,15 @@ TEST(RenderConverted, SyntheticVgg19RendersAt32px) {
   EXPECT_TRUE(std::isfinite(image.final_losses.total));
   const Image out = read_image((dir / "out.png").string());
   EXPECT_EQ(std::max(out.width, out.height), 32);
-  EXPECT_NE(log.str().find("synthetic_vgg19.caffemodel"), std::string::npos) << log.str();
+  // The progress output names the weights file; the summary keeps where they came from.
+  EXPECT_NE(log.str().find("model: " + fs::path(weights).filename().string() + "\n"),
+            std::string::npos)
+      << log.str();
+  std::ifstream summary_file(dir / "out.json");
+  const nlohmann::json summary = nlohmann::json::parse(summary_file);
+  EXPECT_NE(summary.at("model_source").get<std::string>().find("synthetic_vgg19.caffemodel"),
+            std::string::npos)
+      << summary.at("model_source");
   fs::remove_all(dir);
 }
 

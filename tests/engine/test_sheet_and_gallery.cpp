@@ -12,6 +12,7 @@
 #include "engine/output/labelled_sheet.h"
 #include "engine/output/output_plan.h"
 #include "engine/output/rerender_command.h"
+#include "engine/output/run_description.h"
 #include "tests/engine/render_test_support.h"
 
 namespace nsrg {
@@ -114,6 +115,17 @@ TEST(GalleryPage, ListsEveryImageWithItsLabelsAndACommandThatRendersItAlone) {
   EXPECT_NE(html.find("<dd class=\"range\">0.1..1.9</dd>"), std::string::npos);
   EXPECT_NE(html.find("<dd class=\"seed\">8</dd>"), std::string::npos);
 
+  // The model by its short name in the page and in the progress output's first lines; its
+  // full description (the random weights' recipe) only in the summary JSON, which the page
+  // links.
+  for (const std::string* text : {&html, &run.log}) {
+    EXPECT_NE(text->find("model: built-in random-weight VGG-19"), std::string::npos) << *text;
+    EXPECT_EQ(text->find("Philox"), std::string::npos) << *text;
+  }
+  EXPECT_NE(html.find("<a href=\"s.json\">s.json</a>"), std::string::npos);
+  const nlohmann::json summary = nlohmann::json::parse(read_text(run.dir / "out/s.json"));
+  EXPECT_NE(summary.at("model_source").get<std::string>().find("Philox4x32-10"), std::string::npos);
+
   // The command of relu3_1 variant b renders that image again, alone, bit for bit.
   const std::regex command_pattern("<code class=\"command\">([^<]*s-r31b_alone[^<]*)</code>");
   std::smatch match;
@@ -161,6 +173,15 @@ TEST(ReferencePaths, TheSheetTakesTheImagesFormat) {
   EXPECT_EQ(outputs.gallery, "/o/index.html");
   config.output_path = "/o/x.png";
   EXPECT_EQ(plan_outputs(config).contact_sheet, "/o/x_sheet.png");
+}
+
+TEST(RunDescription, NamesTheModelBriefly) {
+  RenderConfig config;
+  config.stages = {config.top_level};  // as load_config leaves a config without [[stages]]
+  config.model = "builtin:vgg19-random";
+  EXPECT_EQ(run_description_lines(config).at(1), "model: built-in random-weight VGG-19");
+  config.model = "/somewhere/weights/vgg19.safetensors";
+  EXPECT_EQ(run_description_lines(config).at(1), "model: vgg19.safetensors");
 }
 
 TEST(RerenderCommand, QuotesForTheShell) {
