@@ -1,4 +1,4 @@
-// style.targets, a kept style: once the whole config is read, the targets file's metadata
+// style.targets, kept styles: once the whole config is read, each targets file's metadata
 // (model, layers) is checked against it.
 #pragma once
 
@@ -7,12 +7,13 @@
 
 namespace nsrg::config_detail {
 
-// Reads the file's metadata (UserError naming the file when it is not a style targets file)
-// and fails with one line naming the key when the config's model is not the file's model
-// (a weights file is compared by its SHA-256) or a style or sweep layer has no Gram in it.
-// When [style] lacks `layers`, style.layers becomes the file's layers; when output.levels
-// is unset and nothing is randomized, it becomes the levels of the render the targets came
-// from (so a variant renders again exactly).
+// Reads each file's metadata (UserError naming the file when it is not a style targets file)
+// and fails with one line naming the key and the file when the config's model is not the
+// file's model (a weights file is compared by its SHA-256; so files of mixed models fail) or
+// a style or sweep layer has no Gram in it. When [style] lacks `layers`, style.layers becomes
+// the files' layers, which must then be the same in every file. When output.levels is unset
+// and nothing is randomized, it becomes the levels of the render the targets came from (so
+// a variant renders again exactly), or auto for a blend of files of different levels.
 void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
 
 }  // namespace nsrg::config_detail

@@ -60,8 +60,13 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
 
 StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(config) {
   if (!config.style_targets.empty()) {
-    // Targets of targets: the sources are those of the file rendered from.
-    common_.sources = read_style_targets_info(config.style_targets).sources;
+    // Targets of targets: the sources are those of the files rendered from, each weighed by
+    // its file's blend weight.
+    for (size_t i = 0; i < config.style_targets.size(); ++i)
+      for (StyleSource source : read_style_targets_info(config.style_targets[i]).sources) {
+        source.blend_weight *= config.style_blend_weights[i];
+        common_.sources.push_back(source);
+      }
   } else {
     for (size_t i = 0; i < config.style_images.size(); ++i)
       common_.sources.push_back({config.style_images[i], sha256_file_hex(config.style_images[i]),

@@ -6,6 +6,7 @@
 #include "engine/image/image_output.h"
 #include "engine/net/targets.h"
 #include "engine/stages/image_style_targets.h"
+#include "engine/stages/style_blend.h"
 
 namespace nsrg {
 
@@ -24,8 +25,9 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
   inputs.content_tensor = image_to_tensor(backend, inputs.content_image, preprocess);
   inputs.content_targets =
       capture_features(backend, network, inputs.content_tensor, config.content_layers);
-  if (!config.style_targets.empty()) {  // a kept style: the same Grams at every size
-    inputs.base_grams = load_style_targets(backend, network, config.style_targets, style_layers);
+  if (!config.style_targets.empty()) {  // kept styles: the same Grams at every size
+    inputs.base_grams =
+        blend_kept_styles(backend, network, style_blend_step(config), style_layers, inputs.notes);
     return;
   }
   std::vector<Tensor> style_tensors;
@@ -57,6 +59,8 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
     stage.optimizer = stages[i].optimizer;
     input.stages.push_back(stage);
   }
+  if (!config.style_targets.empty()) input.kept_style_weights = config.style_blend_weights;
+  input.blend_space = config.style_blend_space;
   input.backend = &backend;
   return input;
 }
