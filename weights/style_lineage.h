@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/core/enum_names.h"
+#include "engine/core/gram_blend.h"  // BlendSpace: how a blend weighs Gram matrices
 #include "engine/core/randomization.h"
 
 namespace nsrg {
@@ -64,13 +65,6 @@ struct RandomizeStep {
   std::string variant;
   std::vector<TargetRandomization> layers;
 };
-
-// How a blend weighs Gram matrices.
-enum class BlendSpace { Linear, LogEuclidean, Wasserstein };
-inline constexpr NamedValue<BlendSpace> kBlendSpaceNames[] = {
-    {BlendSpace::Linear, "linear"},
-    {BlendSpace::LogEuclidean, "log_euclidean"},
-    {BlendSpace::Wasserstein, "wasserstein"}};
 
 struct Lineage;
 struct BlendParent;

@@ -13,6 +13,7 @@
 #include "engine/core/backend.h"
 #include "engine/core/enum_names.h"
 #include "engine/core/geometry.h"
+#include "engine/core/gram_blend.h"
 #include "engine/core/randomization.h"
 #include "engine/image/image.h"
 #include "engine/optim/optimizer.h"
@@ -49,10 +50,14 @@ struct RenderConfig {
   float content_weight = 5.0f;
   // [style]
   std::vector<std::string> style_images;   // resolved paths
-  std::vector<float> style_blend_weights;  // normalized to sum 1 (equal if not given)
+  std::vector<float> style_blend_weights;  // one per style image, or per style targets file;
+                                           // normalized to sum 1 (equal if not given)
+  BlendSpace style_blend_space = BlendSpace::Linear;  // how the Grams are blended
   std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"};
   float style_weight = 100.0f;
-  std::string style_targets;  // resolved path of a kept style (output.save_targets), or empty
+  // Resolved paths of kept styles (output.save_targets), blended when several; empty when the
+  // style comes from style_images.
+  std::vector<std::string> style_targets;
   bool style_replay = false;  // rebuild the kept style's Grams from its lineage at each size
   // [loss]
   bool normalize_gradients = false;

@@ -18,7 +18,9 @@
 //   input_file(key, path&, why)          an existing file, resolved against the config's
 //                                        folder; `why` non-null: required, with that reason
 //   input_files(key, paths&, use)        a list of existing files (FileList says when)
-//   blend_weights(key, weights&, count, use)   `count` weights normalized to sum 1
+//   input_file_list(key, paths&, max)    one existing file or a list of at most `max`
+//   blend_weights(key, weights&, count, counted)   `count` weights normalized to sum 1, one
+//                                        per entry of the key `counted`
 //   model(key, name&)                    a built-in model name or a weights file
 //   output_image(key, path&)             a .png/.jpg path, default out/out.png
 //   section(key, fn)                     a table: fn(visitor of that table)
@@ -41,6 +43,7 @@ namespace nsrg::config_detail {
 enum class FileList { Required, Forbidden, Optional };
 
 constexpr int kMaxIterations = 10000000;
+constexpr size_t kMaxBlendedStyles = 64;  // style.targets files blended in one render
 constexpr int kMaxImageSize = 16384;
 constexpr int kThreadsPerHardwareThread = 4;
 
@@ -112,12 +115,14 @@ void visit_config(V& v, RenderConfig& c) {
     content.number("weight", c.content_weight, inclusive(0), unbounded());
   });
   v.section("style", [&](auto& style) {
-    style.input_file("targets", c.style_targets, nullptr);
+    style.input_file_list("targets", c.style_targets, kMaxBlendedStyles);
     const bool kept_style = !c.style_targets.empty();
     style.input_files("images", c.style_images,
                       kept_style ? FileList::Forbidden : FileList::Required);
-    style.blend_weights("blend_weights", c.style_blend_weights, c.style_images.size(),
-                        kept_style ? FileList::Forbidden : FileList::Optional);
+    style.blend_weights("blend_weights", c.style_blend_weights,
+                        kept_style ? c.style_targets.size() : c.style_images.size(),
+                        kept_style ? "style.targets" : "style.images");
+    style.choice("blend_space", c.style_blend_space, kBlendSpaceNames);
     style.number("scale", c.top_level.style_scale, exclusive(0), inclusive(10));
     style.layers("layers", c.style_layers, false);
     style.number("weight", c.style_weight, inclusive(0), unbounded());

@@ -68,7 +68,15 @@ class JsonVisitor {
   void input_files(const std::string& key, const std::vector<std::string>& paths, FileList) {
     out_[key] = paths;
   }
-  void blend_weights(const std::string& key, const std::vector<float>& weights, size_t, FileList) {
+  // One file as a string ("" for none), as before lists were accepted; several as a list.
+  void input_file_list(const std::string& key, const std::vector<std::string>& paths, size_t) {
+    if (paths.size() > 1)
+      out_[key] = paths;
+    else
+      out_[key] = paths.empty() ? std::string() : paths.front();
+  }
+  void blend_weights(const std::string& key, const std::vector<float>& weights, size_t,
+                     const char*) {
     out_[key] = numbers(weights);
   }
   void model(const std::string& key, const std::string& name) { out_[key] = name; }

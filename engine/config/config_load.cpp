@@ -154,17 +154,31 @@ class TomlVisitor {
       out.push_back(resolved_input(msg(reader_.key(key), "[", i, "]"), (*files)[i]));
   }
 
-  void blend_weights(const std::string& key, std::vector<float>& out, size_t count, FileList use) {
-    const std::optional<std::vector<double>> given = reader_.get_numbers(key);
-    if (use == FileList::Forbidden) {
-      if (given && !given->empty()) fail_with_kept_style(key);
-      out.clear();
+  void input_file_list(const std::string& key, std::vector<std::string>& out, size_t max) {
+    const toml::node* node = reader_.table() ? reader_.table()->get(key) : nullptr;
+    if (node == nullptr) return;
+    out.clear();
+    if (node->is_string()) {  // one file; "" leaves it unset
+      const std::string text = *reader_.get_string(key);
+      if (!text.empty()) out.push_back(resolved_input(reader_.key(key), text));
       return;
     }
+    if (!node->is_array())
+      reader_.fail(key, msg("must be a file name or a list of file names, not a ",
+                            config_detail::toml_type_name(*node)));
+    const std::vector<std::string> files = *reader_.get_strings(key);
+    if (files.size() > max) reader_.fail(key, msg("names ", files.size(), " files; at most ", max));
+    for (size_t i = 0; i < files.size(); ++i)
+      out.push_back(resolved_input(msg(reader_.key(key), "[", i, "]"), files[i]));
+  }
+
+  void blend_weights(const std::string& key, std::vector<float>& out, size_t count,
+                     const char* counted) {
+    const std::optional<std::vector<double>> given = reader_.get_numbers(key);
     std::vector<double> weights(count, 1.0);
-    if (given) {
+    if (given && !given->empty()) {  // [] (as a summary of an older version wrote it): equal
       if (given->size() != count)
-        reader_.fail(key, msg("has ", given->size(), " values but style.images has ", count));
+        reader_.fail(key, msg("has ", given->size(), " values but ", counted, " has ", count));
       weights = *given;
       for (size_t i = 0; i < count; ++i)
         config_detail::check_number(reader_.errors(), msg(reader_.key(key), "[", i, "]"),
@@ -284,6 +298,10 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     config.levels = config.any_randomization() ? LevelsMode::Auto : LevelsMode::MinMax;
   if (!config.style_targets.empty())
     config_detail::check_style_targets_match(top.section("style"), levels_given, config);
+  else if (config.style_blend_space != BlendSpace::Linear)
+    top.section("style").fail("blend_space",
+                              "blends kept styles (style.targets); style images are blended "
+                              "linearly, as neural-style does");
   config.overrides = overrides;
   return config;
 }

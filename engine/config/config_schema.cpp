@@ -71,6 +71,10 @@ class KeyCollector {
     add(key);
   }
   template <typename... Ignored>
+  void input_file_list(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
   void blend_weights(const std::string& key, Ignored&&...) {
     add(key);
   }

@@ -1,4 +1,5 @@
-// Reading style.targets and checking a targets file against the config.
+// Checking the kept styles of style.targets against the config (and against one another when
+// several are blended).
 #include "engine/config/config_style_targets.h"
 
 #include <algorithm>
@@ -26,7 +27,7 @@ bool is_builtin(const std::string& model) {
 // style.replay: everything the replay reads is there and is what the lineage recorded.
 void check_replayable(const SectionReader& style, const RenderConfig& config,
                       const StyleTargetsInfo& info) {
-  const std::string& file = config.style_targets;
+  const std::string& file = config.style_targets.front();
   const LineageRoot& root = info.lineage.root;
   if (root.kind == LineageRootKind::Unknown)
     fail_replay(style,
@@ -61,13 +62,9 @@ void check_replayable(const SectionReader& style, const RenderConfig& config,
   }
 }
 
-}  // namespace
-
-void check_style_targets_match(const SectionReader& style, bool levels_given,
-                               RenderConfig& config) {
-  const StyleTargetsInfo info = read_style_targets_info(config.style_targets);
-  const std::string file = config.style_targets;
-  if (!style.has("layers")) config.style_layers = info.layers;
+// One file's layers and model against the config.
+void check_one_file(const SectionReader& style, const RenderConfig& config, const std::string& file,
+                    const StyleTargetsInfo& info, const std::string& config_model_sha256) {
   const auto check_layers = [&](const std::string& key, const std::vector<std::string>& layers) {
     for (const std::string& layer : layers)
       if (std::find(info.layers.begin(), info.layers.end(), layer) == info.layers.end())
@@ -79,19 +76,56 @@ void check_style_targets_match(const SectionReader& style, bool levels_given,
 
   const bool same_model = is_builtin(info.model) || is_builtin(config.model)
                               ? info.model == config.model
-                              : info.model_sha256 == sha256_file_hex(config.model);
+                              : info.model_sha256 == config_model_sha256;
   if (!same_model)
     style.errors().fail("model",
                         msg("is ", config.model, " but style.targets ", file, " was made with ",
                             info.model, is_builtin(info.model) ? "" : " (another weights file)"));
-  if (config.style_replay) check_replayable(style, config, info);
+}
+
+}  // namespace
+
+void check_style_targets_match(const SectionReader& style, bool levels_given,
+                               RenderConfig& config) {
+  std::vector<StyleTargetsInfo> infos;
+  for (const std::string& file : config.style_targets)
+    infos.push_back(read_style_targets_info(file));
+  const StyleTargetsInfo& first = infos.front();
+  if (!style.has("layers")) {
+    for (size_t i = 1; i < infos.size(); ++i)
+      if (infos[i].layers != first.layers)
+        style.fail(
+            "targets",
+            msg(config.style_targets[i], " holds the layers ", "[" + joined(infos[i].layers) + "]",
+                " but ", config.style_targets[0], " holds ", "[" + joined(first.layers) + "]",
+                "; name the layers to blend in style.layers"));
+    config.style_layers = first.layers;
+  }
+  const std::string model_sha256 = is_builtin(config.model) ? "" : sha256_file_hex(config.model);
+  for (size_t i = 0; i < infos.size(); ++i)
+    check_one_file(style, config, config.style_targets[i], infos[i], model_sha256);
+  if (config.style_replay) {
+    if (config.style_targets.size() != 1)
+      fail_replay(style, msg("replays one kept style, but style.targets lists ",
+                             config.style_targets.size(), " files"));
+    check_replayable(style, config, first);
+  }
+
   if (!levels_given && !config.any_randomization()) {
-    const std::optional<LevelsMode> levels = value_in(kLevelsModeNames, info.levels);
+    // The levels of the render the style came from; a blend of styles rendered with different
+    // levels takes auto.
+    bool same_levels = true;
+    for (const StyleTargetsInfo& info : infos)
+      same_levels = same_levels && info.levels == first.levels;
+    if (!same_levels) {
+      config.levels = LevelsMode::Auto;
+      return;
+    }
+    const std::optional<LevelsMode> levels = value_in(kLevelsModeNames, first.levels);
     if (!levels)
-      style.errors().fail("targets",
-                          msg(file, ": unknown levels \"", info.levels, "\" in the file"));
-    else
-      config.levels = *levels;
+      style.fail("targets", msg(config.style_targets[0], ": unknown levels \"", first.levels,
+                                "\" in the file"));
+    config.levels = *levels;
   }
 }
 

@@ -1,6 +1,6 @@
-// style.targets, a kept style: once the whole config is read, the targets file's metadata
-// (model, layers) is checked against it, and with style.replay its lineage (replayable, root
-// images present and unchanged).
+// style.targets, kept styles: once the whole config is read, each targets file's metadata
+// (model, layers) is checked against it, and with style.replay the one file's lineage
+// (replayable, root images present and unchanged).
 #pragma once
 
 #include "engine/config/config.h"
@@ -8,14 +8,16 @@
 
 namespace nsrg::config_detail {
 
-// Reads the file's metadata (UserError naming the file when it is not a style targets file)
-// and fails with one line naming the key when the config's model is not the file's model
-// (a weights file is compared by its SHA-256) or a style or sweep layer has no Gram in it.
-// When [style] lacks `layers`, style.layers becomes the file's layers; when output.levels
-// is unset and nothing is randomized, it becomes the levels of the render the targets came
-// from (so a variant renders again exactly). With style.replay, fails with one line when the
-// lineage cannot be replayed: an unknown root (a format-1 file), a blend, a root style
-// image missing or changed (by SHA-256), a step without one of the layers.
+// Reads each file's metadata (UserError naming the file when it is not a style targets file)
+// and fails with one line naming the key and the file when the config's model is not the
+// file's model (a weights file is compared by its SHA-256; so files of mixed models fail) or
+// a style or sweep layer has no Gram in it. When [style] lacks `layers`, style.layers becomes
+// the files' layers, which must then be the same in every file. When output.levels is unset
+// and nothing is randomized, it becomes the levels of the render the targets came from (so
+// a variant renders again exactly), or auto for a blend of files of different levels. With
+// style.replay (one file only), fails with one line when the lineage cannot be replayed: an
+// unknown root (a format-1 file), a blend, a root style image missing or changed (by
+// SHA-256), a step without one of the layers.
 void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
 
 }  // namespace nsrg::config_detail

@@ -15,6 +15,7 @@
 
 #include "engine/core/enum_names.h"
 #include "engine/core/geometry.h"
+#include "engine/core/matrix_function_rules.h"
 #include "engine/core/optimizer_scalars.h"
 #include "engine/core/randomization.h"
 #include "engine/core/tensor.h"
@@ -185,6 +186,17 @@ class Backend {
   virtual void randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
                               const Tensor& eigenvectors, const GramRandomization& params,
                               Tensor& target) = 0;
+
+  // ---- functions of symmetric matrices (style blends, engine/core/gram_blend.h) ------------
+  // out [1,1,C,C] = V f(Lambda) V^T where matrix [1,1,C,C] = V Lambda V^T: eigendecomposed in
+  // double as symmetric_eigen does (only the upper triangle is read), f applied per eigenvalue
+  // with the floor of engine/core/matrix_function_rules.h, rebuilt in double, its symmetric
+  // part rounded to float once (out is exactly symmetric). InverseSqrt and Log need a positive
+  // largest eigenvalue (InternalError otherwise). out may be `matrix`.
+  virtual void symmetric_function(const Tensor& matrix, MatrixFunction function, Tensor& out) = 0;
+  // out [1,1,C,C] = the symmetric part of outer * inner * outer (row-major, every entry read),
+  // in double, rounded to float once: A B A for symmetric A and B. out may be an input.
+  virtual void symmetric_sandwich(const Tensor& outer, const Tensor& inner, Tensor& out) = 0;
 };
 
 }  // namespace nsrg

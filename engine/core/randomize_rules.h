@@ -1,14 +1,16 @@
 // The element rules of Backend::randomize_gram, written once for the CPU backend and the
 // CUDA kernels (engine/core/randomization.h holds the modes and their random draws): the
-// entry of V' and the value of lambda' each mode uses, the symmetrization of the rebuilt
-// V' diag(lambda') V'^T, random_gram's symmetric entries and scale factor, and the mix
-// (1 - mix) A + mix A'. All in double, rounded to float once, in the target.
+// entry of V' and the value of lambda' each mode uses (the rebuilt V' diag(lambda') V'^T is
+// symmetrized by square_matrix_rules.h's symmetrized_entry), random_gram's symmetric entries
+// and scale factor, and the mix (1 - mix) A + mix A'. All in double, rounded to float once, in
+// the target.
 #pragma once
 
 #include <cstddef>
 
 #include "engine/core/host_device.h"
 #include "engine/core/randomization.h"
+#include "engine/core/square_matrix_rules.h"
 
 namespace nsrg {
 
@@ -32,14 +34,6 @@ NSRG_HOST_DEVICE double randomized_eigenvalue(const GramRandomization& params,
   double value = eigenvalues[index];
   if (params.mode == RandomizeMode::ScaleEigenvalues) value *= eigenvalue_scale_draw(params, index);
   return value;
-}
-
-// Entry (row, column) of the symmetric part (M + M^T) / 2 of a row-major size x size double
-// matrix; the diagonal is M's own.
-NSRG_HOST_DEVICE double symmetrized_entry(const double* matrix, int size, int row, int column) {
-  const size_t here = size_t(row) * size_t(size) + size_t(column);
-  if (row == column) return matrix[here];
-  return 0.5 * (matrix[here] + matrix[size_t(column) * size_t(size) + size_t(row)]);
 }
 
 // Entry (row, column) of random_gram's unscaled symmetric matrix R: the draw of

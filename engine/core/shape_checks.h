@@ -33,6 +33,29 @@ inline int square_size(const Tensor& tensor, const char* what) {
   return shape.h;
 }
 
+// The arguments of Backend::symmetric_eigen: a [1,1,C,C] matrix, C eigenvalues and
+// eigenvectors of the matrix's shape. Returns C.
+inline int check_eigen_arguments(const Tensor& matrix, const Tensor& eigenvalues,
+                                 const Tensor& eigenvectors) {
+  const int channels = square_size(matrix, "symmetric_eigen matrix");
+  const size_t c = size_t(channels);
+  NSRG_CHECK(eigenvalues.numel() == c, "symmetric_eigen: eigenvalues ", eigenvalues.shape().str(),
+             " for a ", c, "x", c, " matrix");
+  NSRG_CHECK(eigenvectors.shape() == matrix.shape(), "symmetric_eigen: eigenvectors ",
+             eigenvectors.shape().str(), " for a matrix ", matrix.shape().str());
+  return channels;
+}
+
+// The operands of symmetric_function and symmetric_sandwich: [1,1,C,C] tensors of one shape
+// (`op` names the operation). Returns C.
+inline int check_square_operands(const Tensor& first, const Tensor& second, const Tensor& out,
+                                 const char* op) {
+  const int channels = square_size(first, op);
+  NSRG_CHECK(second.shape() == first.shape() && out.shape() == first.shape(), op, ": ",
+             first.shape().str(), ", ", second.shape().str(), " and out ", out.shape().str());
+  return channels;
+}
+
 // The arguments of Backend::randomize_gram: a [1,1,C,C] gram, a target of its shape and
 // finite parameters. Returns C.
 inline int check_randomize_arguments(const Tensor& gram, const GramRandomization& params,

@@ -1,6 +1,8 @@
 // Element rules on square row-major matrices, written once for the CPU backend and the CUDA
 // kernels: the Gram ops' triangle helpers (mirror the upper triangle into the lower; M + M^T
-// for the Gram backward) and the layout conversions around the symmetric eigensolver
+// for the Gram backward), the symmetric part of a double product rounded to float (the
+// rebuilt matrices of randomize_gram, symmetric_function and symmetric_sandwich), and the
+// layout conversions around the symmetric eigensolver
 // (LAPACK or cuSOLVER dsyevd, column-major double): the widened column-major copy it
 // factors and the row-major float eigenvectors read back from it.
 #pragma once
@@ -46,6 +48,22 @@ NSRG_HOST_DEVICE void narrow_eigen_element(const double* vectors_column_major, c
                                            float* out_values) {
   vectors[row * size + column] = float(vectors_column_major[row + column * size]);
   if (row == 0) out_values[column] = float(values[column]);
+}
+
+// Entry (row, column) of the symmetric part (M + M^T) / 2 of a row-major size x size double
+// matrix; the diagonal is M's own.
+NSRG_HOST_DEVICE double symmetrized_entry(const double* matrix, int size, int row, int column) {
+  const size_t here = size_t(row) * size_t(size) + size_t(column);
+  if (row == column) return matrix[here];
+  return 0.5 * (matrix[here] + matrix[size_t(column) * size_t(size) + size_t(row)]);
+}
+
+// Entry (row, column) of a symmetric matrix function's result: the symmetric part of the
+// double product `matrix` (row-major or column-major alike: the symmetric part is the same),
+// rounded to float once.
+NSRG_HOST_DEVICE void narrow_symmetrized_element(const double* matrix, size_t size, size_t row,
+                                                 size_t column, float* out) {
+  out[row * size + column] = float(symmetrized_entry(matrix, int(size), int(row), int(column)));
 }
 
 }  // namespace nsrg

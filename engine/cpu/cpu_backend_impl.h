@@ -2,7 +2,8 @@
 //
 // Each group of operations lives in its own file (cpu_backend.cpp: identity and memory;
 // cpu_conv.cpp: oneDNN convolutions; cpu_pool.cpp, cpu_activation.cpp, cpu_gram.cpp,
-// cpu_loss.cpp, cpu_vector_ops.cpp; cpu_optim_ops.cpp and cpu_randomize_ops.cpp). Tensor
+// cpu_loss.cpp, cpu_vector_ops.cpp; cpu_optim_ops.cpp, cpu_randomize_ops.cpp and
+// cpu_matrix_function_ops.cpp). Tensor
 // data are 64-byte aligned host memory; operations run synchronously on the calling thread
 // with OpenMP inside, one call at a time (the backend is not meant for concurrent callers).
 // Convolutions cache their weights in oneDNN's layout per weight tensor; writing a weight
@@ -108,6 +109,9 @@ class CpuBackend final : public Backend {
   void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) override;
   void randomize_gram(const Tensor& gram, const Tensor& eigenvalues, const Tensor& eigenvectors,
                       const GramRandomization& params, Tensor& target) override;
+  // ---- functions of symmetric matrices (engine/cpu/cpu_matrix_function_ops.cpp) ----
+  void symmetric_function(const Tensor& matrix, MatrixFunction function, Tensor& out) override;
+  void symmetric_sandwich(const Tensor& outer, const Tensor& inner, Tensor& out) override;
 };
 
 }  // namespace nsrg

@@ -5,7 +5,6 @@
 // symmetrization, the scale factor, the mix) is a host/device rule of engine/core
 // (square_matrix_rules.h, randomize_rules.h) that the CUDA kernels run too.
 #include <cblas.h>
-#include <lapacke.h>
 
 #include <cmath>
 #include <cstddef>
@@ -18,6 +17,7 @@
 #include "engine/core/shape_checks.h"
 #include "engine/core/square_matrix_rules.h"
 #include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_symmetric_eigen.h"
 
 namespace nsrg {
 
@@ -86,31 +86,13 @@ void random_gram_target_matrix(const float* gram, const GramRandomization& param
 }  // namespace
 
 void CpuBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) {
-  const int channels = square_size(matrix, "symmetric_eigen matrix");
+  const int channels = check_eigen_arguments(matrix, eigenvalues, eigenvectors);
   const size_t c = size_t(channels);
-  NSRG_CHECK(eigenvalues.numel() == c, "symmetric_eigen: eigenvalues ", eigenvalues.shape().str(),
-             " for a ", c, "x", c, " matrix");
-  NSRG_CHECK(eigenvectors.shape() == matrix.shape(), "symmetric_eigen: eigenvectors ",
-             eigenvectors.shape().str(), " for a matrix ", matrix.shape().str());
 
-  // Column-major copy; dsyevd reads its upper triangle, i.e. the row-major upper triangle.
-  std::vector<double> work(c * c);
-  bool finite = true;
-  for (size_t i = 0; i < c; ++i) {
-    for (size_t j = 0; j < c; ++j) {
-      const bool entry_finite = widen_to_column_major_element(matrix.data(), work.data(), c, i, j);
-      finite = finite && entry_finite;
-    }
-  }
-  NSRG_CHECK(finite, "symmetric_eigen: the matrix has a non-finite entry");
-  std::vector<double> values(c);
-  const lapack_int info =
-      LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', channels, work.data(), channels, values.data());
-  NSRG_CHECK(info == 0, "LAPACKE_dsyevd returned ", info, " for a ", c, "x", c, " matrix");
-
+  const DoubleEigen eigen = decompose_symmetric(matrix, channels, "symmetric_eigen");
   for (size_t i = 0; i < c; ++i) {
     for (size_t j = 0; j < c; ++j)
-      narrow_eigen_element(work.data(), values.data(), c, i, j, eigenvectors.data(),
+      narrow_eigen_element(eigen.vectors.data(), eigen.values.data(), c, i, j, eigenvectors.data(),
                            eigenvalues.data());
   }
 }

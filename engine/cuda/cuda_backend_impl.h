@@ -5,7 +5,7 @@
 // synchronize and symmetric_eigen (which checks the solver's status) wait for the device.
 // Files: cuda_backend.cpp (factory, identity, memory), cuda_layer_ops.cpp (convolution, ReLU,
 // pooling), cuda_gram_ops.cpp, cuda_loss_ops.cpp, cuda_vector_ops.cpp, cuda_optim_ops.cpp,
-// cuda_randomize_ops.cpp.
+// cuda_randomize_ops.cpp, cuda_matrix_function_ops.cpp.
 #pragma once
 
 #include <memory>
@@ -91,6 +91,9 @@ class CudaBackend final : public Backend {
   void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) override;
   void randomize_gram(const Tensor& gram, const Tensor& eigenvalues, const Tensor& eigenvectors,
                       const GramRandomization& params, Tensor& target) override;
+  // ---- functions of symmetric matrices (cuda_matrix_function_ops.cpp) ----
+  void symmetric_function(const Tensor& matrix, MatrixFunction function, Tensor& out) override;
+  void symmetric_sandwich(const Tensor& outer, const Tensor& inner, Tensor& out) override;
 
   // ---- helpers for the implementation files --------------------------------------------
   cudaStream_t stream() const { return stream_.get(); }
@@ -104,6 +107,12 @@ class CudaBackend final : public Backend {
   int read_flag(const int* device_flag);
   // Two doubles of device scratch for results that feed a later kernel (norms, totals).
   double* scalar_scratch() const;
+  // syevd of the widened column-major double copy of the [1,1,C,C] `matrix`: `vectors` (C*C
+  // doubles, column-major, column j = eigenvector j) and `values` (C doubles, ascending).
+  // Waits to check the input (InternalError naming `op` for a non-finite entry) and the
+  // solver's status (setup-time use only).
+  void decompose_symmetric(const Tensor& matrix, int channels, DeviceBuffer& vectors,
+                           DeviceBuffer& values, const char* op);
 
  private:
   int device_ = 0;

@@ -30,36 +30,38 @@ int CudaBackend::read_flag(const int* device_flag) {
   return value;
 }
 
-void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) {
-  const int channels = square_size(matrix, "symmetric_eigen matrix");
-  const size_t c = size_t(channels);
-  NSRG_CHECK(eigenvalues.numel() == c, "symmetric_eigen: eigenvalues ", eigenvalues.shape().str(),
-             " for a ", c, "x", c, " matrix");
-  NSRG_CHECK(eigenvectors.shape() == matrix.shape(), "symmetric_eigen: eigenvectors ",
-             eigenvectors.shape().str(), " for a matrix ", matrix.shape().str());
-
-  DeviceBuffer work_matrix(*pool_, c * c * sizeof(double));
-  DeviceBuffer values(*pool_, c * sizeof(double));
+void CudaBackend::decompose_symmetric(const Tensor& matrix, int channels, DeviceBuffer& vectors,
+                                      DeviceBuffer& values, const char* op) {
   DeviceBuffer flags(*pool_, 2 * sizeof(int));  // [0]: non-finite input, [1]: solver info
   NSRG_CUDA_CHECK(cudaMemsetAsync(flags.data(), 0, 2 * sizeof(int), stream()));
-  kernels::launch_widen_matrix(matrix.data(), work_matrix.as<double>(), channels, flags.as<int>(),
+  kernels::launch_widen_matrix(matrix.data(), vectors.as<double>(), channels, flags.as<int>(),
                                stream());
-  // Once per style layer, at setup: the host checks the input before solving and the
-  // solver's status after.
-  NSRG_CHECK(read_flag(flags.as<int>()) == 0, "symmetric_eigen: the matrix has a non-finite entry");
+  // Once per matrix, at setup: the host checks the input before solving and the solver's
+  // status after.
+  NSRG_CHECK(read_flag(flags.as<int>()) == 0, op, ": the matrix has a non-finite entry");
 
   const cusolverEigMode_t jobz = CUSOLVER_EIG_MODE_VECTOR;
   const cublasFillMode_t uplo = CUBLAS_FILL_MODE_UPPER;
   int work_size = 0;
   NSRG_CUSOLVER_CHECK(cusolverDnDsyevd_bufferSize(cusolver_.get(), jobz, uplo, channels,
-                                                  work_matrix.as<double>(), channels,
+                                                  vectors.as<double>(), channels,
                                                   values.as<double>(), &work_size));
   DeviceBuffer workspace(*pool_, size_t(work_size > 0 ? work_size : 1) * sizeof(double));
-  NSRG_CUSOLVER_CHECK(cusolverDnDsyevd(cusolver_.get(), jobz, uplo, channels,
-                                       work_matrix.as<double>(), channels, values.as<double>(),
-                                       workspace.as<double>(), work_size, flags.as<int>() + 1));
+  NSRG_CUSOLVER_CHECK(cusolverDnDsyevd(cusolver_.get(), jobz, uplo, channels, vectors.as<double>(),
+                                       channels, values.as<double>(), workspace.as<double>(),
+                                       work_size, flags.as<int>() + 1));
   const int info = read_flag(flags.as<int>() + 1);
-  NSRG_CHECK(info == 0, "cusolverDnDsyevd returned info ", info, " for a ", c, "x", c, " matrix");
+  NSRG_CHECK(info == 0, "cusolverDnDsyevd returned info ", info, " for a ", channels, "x", channels,
+             " matrix");
+}
+
+void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) {
+  const int channels = check_eigen_arguments(matrix, eigenvalues, eigenvectors);
+  const size_t c = size_t(channels);
+
+  DeviceBuffer work_matrix(*pool_, c * c * sizeof(double));
+  DeviceBuffer values(*pool_, c * sizeof(double));
+  decompose_symmetric(matrix, channels, work_matrix, values, "symmetric_eigen");
   kernels::launch_narrow_eigen(work_matrix.as<double>(), values.as<double>(), channels,
                                eigenvectors.data(), eigenvalues.data(), stream());
 }

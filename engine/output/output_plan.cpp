@@ -107,7 +107,7 @@ InputFiles run_inputs(const RenderConfig& config) {
   inputs.add(config.content_image);
   for (const std::string& style : config.style_images) inputs.add(style);
   if (!config.init_image.empty()) inputs.add(config.init_image);
-  if (!config.style_targets.empty()) inputs.add(config.style_targets);
+  for (const std::string& targets : config.style_targets) inputs.add(targets);
   if (config.model.rfind("builtin:", 0) != 0) inputs.add(config.model);
   return inputs;
 }

@@ -61,9 +61,12 @@ std::string layers_label(const std::vector<std::string>& layers) {
 std::vector<std::string> run_description_lines(const RenderConfig& config) {
   std::vector<std::string> styles;
   for (const std::string& style : config.style_images) styles.push_back(file_name(style));
-  const std::string style = config.style_targets.empty()
-                                ? "style: " + joined(styles)
-                                : "style targets: " + file_name(config.style_targets);
+  std::vector<std::string> kept;
+  for (const std::string& targets : config.style_targets) kept.push_back(file_name(targets));
+  std::string style =
+      config.style_targets.empty() ? "style: " + joined(styles) : "style targets: " + joined(kept);
+  if (kept.size() > 1)
+    style += std::string(" (") + name_in(kBlendSpaceNames, config.style_blend_space) + " blend)";
   std::ostringstream settings;
   settings << stages_text(config.stages) << ", content " << joined(config.content_layers, "+")
            << " x" << config.content_weight << ", style x" << config.style_weight << ", tv "

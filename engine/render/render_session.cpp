@@ -70,9 +70,11 @@ void RenderSession::prepare() {
   // time).
   std::set<std::string> style_layers;
   for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
-  for (StageInputs& inputs : s.inputs)
+  for (StageInputs& inputs : s.inputs) {
     capture_stage_targets(*s.backend, *s.network, s.preprocess, config_,
                           {style_layers.begin(), style_layers.end()}, inputs);
+    for (const std::string& note : inputs.notes) log_ << note << "\n";
+  }
   if (config_.save_targets) s.targets_writer = std::make_unique<StyleTargetsWriter>(config_);
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);

@@ -86,14 +86,34 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(con
   if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = sha256_file_hex(config.model);
   common_.levels = name_in(kLevelsModeNames, config.levels);
   if (!config.style_targets.empty()) {
-    // Targets of targets: the sources and the lineage are those of the file rendered from.
-    const StyleTargetsInfo parent = read_style_targets_info(config.style_targets);
-    common_.sources = parent.sources;
-    common_.lineage = parent.lineage;
-    parent_sha256_ = sha256_file_hex(config.style_targets);
+    // Targets of targets: the sources are those of the files rendered from, each weighed by
+    // its file's blend weight; so is the size the Grams were measured at (the first file's).
+    std::vector<StyleTargetsInfo> parents;
+    for (size_t i = 0; i < config.style_targets.size(); ++i) {
+      parents.push_back(read_style_targets_info(config.style_targets[i]));
+      for (StyleSource source : parents.back().sources) {
+        source.blend_weight *= config.style_blend_weights[i];
+        common_.sources.push_back(source);
+      }
+    }
+    common_.image_size = parents.front().image_size;
+    common_.style_scale = parents.front().style_scale;
     measured_here_ = config.style_replay;
-    common_.image_size = parent.image_size;
-    common_.style_scale = parent.style_scale;
+    if (parents.size() == 1) {
+      // One kept style: its lineage goes on, and a step made here names the file.
+      common_.lineage = parents.front().lineage;
+      parent_sha256_ = sha256_file_hex(config.style_targets.front());
+    } else {
+      // A blend starts a lineage of its own: the blend step with every parent's lineage; a
+      // randomization on top of it is applied to the blend itself (no parent file).
+      BlendStep blend;
+      blend.space = config.style_blend_space;
+      blend.weights = config.style_blend_weights;
+      for (size_t i = 0; i < parents.size(); ++i)
+        blend.parents.push_back(
+            {sha256_file_hex(config.style_targets[i]), std::move(parents[i].lineage)});
+      common_.lineage = blended_lineage(std::move(blend));
+    }
   } else {
     for (size_t i = 0; i < config.style_images.size(); ++i)
       common_.sources.push_back({config.style_images[i], sha256_file_hex(config.style_images[i]),

@@ -2,8 +2,8 @@
 // memory that is not Tensors. The owners count their own bytes: the network's buffers come
 // from Network::plan_buffers, the optimizers' state from optimizer_state_bytes and the
 // backend's workspace from Backend::workspace_bytes; the replay adds when each is allocated
-// and freed, with StyleObjective's scratch buffers, capture_features/capture_grams and
-// randomize_target.
+// and freed, with StyleObjective's scratch buffers, capture_features/capture_grams (or the kept
+// styles' Grams and blend_grams' scratch) and randomize_target.
 #include "engine/stages/memory_plan.h"
 
 #include <algorithm>
@@ -137,7 +137,29 @@ std::vector<std::string> all_style_layers(const MemoryPlanInput& input) {
   return {layers.begin(), layers.end()};
 }
 
-// capture_features and capture_grams at one stage's sizes; returns the bytes kept.
+// blend_kept_styles: every file's Grams of `layers` loaded, then each layer's blend with its
+// scratch (none for one file); returns the bytes kept (the blended Grams).
+size_t replay_kept_styles(const MemoryPlanInput& input, const std::vector<std::string>& layers,
+                          NetworkModel& net, Ledger& ledger) {
+  const size_t files = input.kept_style_weights.size();
+  size_t grams = 0;
+  for (const std::string& name : layers) grams += gram_bytes(net.channels(net.index_of(name)));
+  ledger.add(kTargets, files * grams);
+  if (files == 1) return grams;
+  for (const std::string& name : layers) {
+    const int channels = net.channels(net.index_of(name));
+    ledger.add(kTargets, gram_bytes(channels));  // the blended Gram
+    const size_t scratch =
+        blend_scratch_bytes(input.blend_space, input.kept_style_weights, channels);
+    ledger.add(kTargets, scratch);
+    ledger.remove(kTargets, scratch);
+  }
+  ledger.remove(kTargets, files * grams);
+  return grams;
+}
+
+// capture_features and capture_grams (or the kept styles) at one stage's sizes; returns the
+// bytes kept.
 size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage& stage,
                       NetworkModel& net, Ledger& ledger) {
   size_t kept = bytes_of(stage.content);
@@ -151,6 +173,8 @@ size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage
     }
   }
   const std::vector<std::string> style_layers = all_style_layers(input);
+  if (!input.kept_style_weights.empty())
+    kept += replay_kept_styles(input, style_layers, net, ledger);
   size_t style_tensors = 0;
   for (const Shape& style : stage.styles) style_tensors += bytes_of(style);
   ledger.add(kTargets, style_tensors);

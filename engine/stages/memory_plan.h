@@ -3,13 +3,14 @@
 //
 // The plan replays, allocation by allocation, what the render does with Tensor memory (the
 // weights; per stage the content tensor and features, the style images' tensors and Grams
-// while they are captured; then per image the randomized targets, the image, its gradient,
-// the optimizer state and the network's activations and gradient buffers as Network and
-// StyleObjective allocate them) and keeps the high-water mark with what was live at that
-// moment. To that it adds what is not Tensor memory: on the CPU the convolutions' staging
-// and im2col buffers, oneDNN's reordered weight copies and the process's own footprint; on
-// CUDA the cuBLAS workspace and an estimate of the cuDNN convolution workspace. Each comes
-// from its owner: Network::plan_buffers, optimizer_state_bytes, Backend::workspace_bytes.
+// while they are captured, or the kept styles' Grams and their blend; then per image the
+// randomized targets, the image, its gradient, the optimizer state and the network's
+// activations and gradient buffers as Network and StyleObjective allocate them) and keeps the
+// high-water mark with what was live at that moment. To that it adds what is not Tensor
+// memory: on the CPU the convolutions' staging and im2col buffers, oneDNN's reordered weight
+// copies and the process's own footprint; on CUDA the cuBLAS workspace and an estimate of the
+// cuDNN convolution workspace. Each comes from its owner: Network::plan_buffers,
+// optimizer_state_bytes, Backend::workspace_bytes, blend_scratch_bytes.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "engine/core/backend.h"
+#include "engine/core/gram_blend.h"
 #include "engine/optim/optimizer.h"
 #include "weights/model.h"
 
@@ -28,6 +30,10 @@ struct MemoryPlanInput {
   std::vector<std::string> content_layers;
   std::vector<std::vector<std::string>> style_layer_sets;  // rendered one after another
   std::set<std::string> randomized_layers;                 // style layers with a mode != none
+  // style.targets: each kept style's blend weight (empty when the style comes from images)
+  // and the blend space; their Grams are loaded and blended at every stage.
+  std::vector<float> kept_style_weights;
+  BlendSpace blend_space = BlendSpace::Linear;
   struct Stage {
     Shape content;              // [1,3,h,w]
     std::vector<Shape> styles;  // each style image's [1,3,h,w]

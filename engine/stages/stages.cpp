@@ -7,6 +7,7 @@
 #include "engine/net/targets.h"
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/lineage_replay.h"
+#include "engine/stages/style_blend.h"
 
 namespace nsrg {
 
@@ -36,8 +37,9 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
   if (config.style_replay) {  // a kept style rebuilt at this size from its lineage
     inputs.base_grams = replay_grams(backend, network, preprocess, replayed_lineage(config),
                                      inputs.style_images, style_layers);
-  } else if (!config.style_targets.empty()) {  // a kept style: the same Grams at every size
-    inputs.base_grams = load_style_targets(backend, network, config.style_targets, style_layers);
+  } else if (!config.style_targets.empty()) {  // kept styles: the same Grams at every size
+    inputs.base_grams =
+        blend_kept_styles(backend, network, style_blend_step(config), style_layers, inputs.notes);
   } else {
     inputs.base_grams = capture_style_grams(backend, network, preprocess, inputs.style_images,
                                             config.style_blend_weights, style_layers);
@@ -64,6 +66,8 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
     stage.optimizer = stages[i].optimizer;
     input.stages.push_back(stage);
   }
+  if (!config.style_targets.empty()) input.kept_style_weights = config.style_blend_weights;
+  input.blend_space = config.style_blend_space;
   input.backend = &backend;
   return input;
 }

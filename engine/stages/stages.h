@@ -28,6 +28,7 @@ struct StageInputs {
   Tensor content_tensor;            // preprocessed content image
   std::map<std::string, Tensor> content_targets;
   std::map<std::string, Tensor> base_grams;  // blended, un-randomized, every style layer used
+  std::vector<std::string> notes;            // what the capture has to say (for the run's log)
 };
 
 // The longest side of the style images for a render of `image_size`:
@@ -39,7 +40,8 @@ int style_image_size(float style_scale, int image_size);
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage);
 
 // Captures the content features of config.content_layers and the blended Grams of
-// `style_layers` at the stage's size (with style.targets: the kept style's Grams).
+// `style_layers` at the stage's size (with style.targets: the kept styles' Grams, blended per
+// style.blend_space when there are several).
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                            const RenderConfig& config, const std::vector<std::string>& style_layers,
                            StageInputs& inputs);

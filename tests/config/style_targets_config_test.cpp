@@ -38,7 +38,7 @@ TEST(StyleTargetsConfig, TakesTheFilesLayersAndLevels) {
   ConfigFolder folder;
   write_targets(folder, "builtin:vgg19-random");
   const RenderConfig config = load_config(targets_config(folder, ""));
-  EXPECT_EQ(config.style_targets, folder.path("kept.style.safetensors"));
+  EXPECT_EQ(config.style_targets, std::vector<std::string>{folder.path("kept.style.safetensors")});
   EXPECT_TRUE(config.style_images.empty());
   EXPECT_EQ(config.style_layers, (std::vector<std::string>{"relu2_1", "relu3_3"}));
   EXPECT_EQ(config.levels, LevelsMode::Clamp);

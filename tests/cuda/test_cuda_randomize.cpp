@@ -8,6 +8,7 @@
 #include "engine/core/error.h"
 #include "engine/core/randomization.h"
 #include "tests/cuda/cuda_test_support.h"
+#include "tests/randomize/randomize_test_util.h"
 
 namespace nsrg::test {
 namespace {
@@ -17,18 +18,7 @@ using CudaRandomize = CudaParityTest;
 // A symmetric C x C matrix Q diag(lambda) Q^T with a random orthogonal Q (Gram-Schmidt in
 // double) and well separated eigenvalues lambda_j = (j + 1) * spacing (+ shift).
 std::vector<float> separated_matrix(int c, unsigned seed, double shift = 0.0) {
-  std::vector<float> raw = random_values(size_t(c) * c, seed);
-  std::vector<double> q(raw.begin(), raw.end());  // columns are q[i*c + j], j-th column
-  for (int j = 0; j < c; ++j) {
-    for (int k = 0; k < j; ++k) {
-      double projection = 0.0;
-      for (int i = 0; i < c; ++i) projection += q[size_t(i) * c + j] * q[size_t(i) * c + k];
-      for (int i = 0; i < c; ++i) q[size_t(i) * c + j] -= projection * q[size_t(i) * c + k];
-    }
-    double norm = 0.0;
-    for (int i = 0; i < c; ++i) norm += q[size_t(i) * c + j] * q[size_t(i) * c + j];
-    for (int i = 0; i < c; ++i) q[size_t(i) * c + j] /= std::sqrt(norm);
-  }
+  const std::vector<double> q = random_orthogonal(c, seed);  // column j: eigenvector j
   std::vector<float> m(size_t(c) * c);
   for (int i = 0; i < c; ++i)
     for (int j = 0; j <= i; ++j) {

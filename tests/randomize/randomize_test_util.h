@@ -1,5 +1,6 @@
-// Helpers of the randomization tests: a CPU backend, a real Gram of random ReLU features
-// (naive loop), host-side eigen tensors and naive reference matrix products.
+// Helpers of the randomization and blend tests: a CPU backend, a real Gram of random ReLU
+// features (naive loop), a random orthogonal matrix, host-side eigen tensors and naive
+// reference matrix products.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -43,6 +44,25 @@ inline std::vector<float> random_relu_gram(int channels, int pixels, uint64_t se
     }
   }
   return gram;
+}
+
+// A random orthogonal C x C matrix (columns orthonormal), row-major.
+inline std::vector<double> random_orthogonal(int c, uint64_t seed) {
+  RandomStream stream;
+  stream.seed = seed;
+  std::vector<double> q(size_t(c) * c);
+  for (size_t k = 0; k < q.size(); ++k) q[k] = stream.normal(k);
+  for (int j = 0; j < c; ++j) {
+    for (int k = 0; k < j; ++k) {
+      double projection = 0.0;
+      for (int i = 0; i < c; ++i) projection += q[size_t(i) * c + j] * q[size_t(i) * c + k];
+      for (int i = 0; i < c; ++i) q[size_t(i) * c + j] -= projection * q[size_t(i) * c + k];
+    }
+    double norm = 0.0;
+    for (int i = 0; i < c; ++i) norm += q[size_t(i) * c + j] * q[size_t(i) * c + j];
+    for (int i = 0; i < c; ++i) q[size_t(i) * c + j] /= std::sqrt(norm);
+  }
+  return q;
 }
 
 // M = V diag(values) V^T by a naive loop in double.
