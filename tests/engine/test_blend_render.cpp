@@ -1,7 +1,8 @@
 // Rendering with blended kept styles: blend_kept_styles' linear blend is sum_i w_i G_i of the
 // files (float, in order), a parent whose bytes changed since its SHA-256 was recorded is a
 // one-line UserError, a three-file Wasserstein blend renders with its memory plan within 15%
-// of the measured peak, and the blend's own kept style lists every parent's sources.
+// of the measured peak, and the blend's own kept style lists every parent's sources and
+// starts its lineage with the blend.
 #include <gtest/gtest.h>
 
 #include "engine/backends/backend_factory.h"
@@ -10,6 +11,7 @@
 #include "tests/engine/memory_plan_test_support.h"
 #include "tests/engine/render_test_support.h"
 #include "weights/model.h"
+#include "weights/sha256.h"
 #include "weights/style_targets_file.h"
 
 namespace nsrg {
@@ -94,6 +96,19 @@ TEST_F(BlendRender, AWassersteinBlendOfThreeRendersWithinItsMemoryPlan) {
   EXPECT_FLOAT_EQ(info.sources[0].blend_weight, 0.25f);
   EXPECT_FLOAT_EQ(info.sources[1].blend_weight, 0.5f);
   EXPECT_FLOAT_EQ(info.sources[2].blend_weight, 0.25f);
+  // Its lineage starts with the blend: the space, the weights, each parent by its file's
+  // SHA-256 with the parent's own lineage (captured from the style image, one randomize step).
+  EXPECT_EQ(info.lineage.root.kind, LineageRootKind::Blend);
+  ASSERT_EQ(info.lineage.steps.size(), 1u);
+  const BlendStep& blend = std::get<BlendStep>(info.lineage.steps[0]);
+  EXPECT_EQ(blend.space, BlendSpace::Wasserstein);
+  EXPECT_EQ(blend.weights, (std::vector<float>{0.25f, 0.5f, 0.25f}));
+  ASSERT_EQ(blend.parents.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(blend.parents[i].file_sha256, sha256_file_hex(files_[i]));
+    EXPECT_EQ(blend.parents[i].lineage.root.kind, LineageRootKind::Images);
+    EXPECT_EQ(blend.parents[i].lineage.steps.size(), 1u);
+  }
 }
 
 }  // namespace
