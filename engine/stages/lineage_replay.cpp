@@ -10,9 +10,9 @@
 namespace nsrg {
 
 Lineage replayed_lineage(const RenderConfig& config) {
-  NSRG_CHECK(config.style_replay && !config.style_targets.empty(),
-             "replay without style.targets (checked when the config was loaded)");
-  return read_style_targets_info(config.style_targets).lineage;
+  NSRG_CHECK(config.style_replay && config.style_targets.size() == 1,
+             "replay without one style.targets file (checked when the config was loaded)");
+  return read_style_targets_info(config.style_targets.front()).lineage;
 }
 
 std::vector<Image> load_root_style_images(const LineageRoot& root, int image_size) {
