@@ -1,6 +1,7 @@
 // style.targets as a list of kept styles, style.blend_weights and style.blend_space: what a
 // config reads, and every mistake (weights that do not match the files, negative weights,
-// files of mixed models or layer sets, an unknown space) one line naming the key.
+// files of mixed models or layer sets, an unknown space, a replay of several files) one line
+// naming the key.
 #include <gtest/gtest.h>
 
 #include "tests/config/config_test_folder.h"
@@ -88,6 +89,9 @@ TEST(BlendConfig, MistakesAreOneLineNamingTheKey) {
   expect_user_error(
       [&] { load_config(blend_config(folder, ""), {"style.targets=[\"a.st\", \"gone.st\"]"}); },
       {"style.targets[1]", "gone.st"});
+  // A replay rebuilds one kept style from its lineage, never a blend of several files.
+  expect_user_error([&] { load_config(blend_config(folder, "replay = true\n")); },
+                    {"style.replay: replays one kept style, but style.targets lists 2 files"});
   // Style images blend linearly; the space is for kept styles.
   expect_user_error(
       [&] {
