@@ -107,7 +107,9 @@ float CpuBackend::read_scalar(const Tensor& scalars, int index) {
 
 void CpuBackend::use_threads() const {
   if (omp_get_max_threads() != threads_) omp_set_num_threads(threads_);
-  if (openblas_get_num_threads() != threads_) openblas_set_num_threads(threads_);
+  // OpenBLAS (dsyevd, dgemm of the randomization) on one thread: its threaded symv and
+  // reductions add per-thread partials, so its results would depend on the thread count.
+  if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
 }
 
 float CpuBackend::coef_value(const Coef& coef) {

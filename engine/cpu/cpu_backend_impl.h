@@ -80,8 +80,9 @@ class CpuBackend final : public Backend {
   void sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) override;
 
   // ---- helpers for the implementation files --------------------------------------------
-  // Sets the calling thread's OpenMP and OpenBLAS thread counts to this backend's, for
-  // library calls (oneDNN, OpenBLAS); own loops pass threads() to their parallel regions.
+  // Sets the calling thread's OpenMP thread count to this backend's, for oneDNN's
+  // convolutions, and OpenBLAS's to 1 (its threaded sums depend on the thread count); own
+  // loops pass threads() to their parallel regions.
   void use_threads() const;
   // The value of a coefficient (reads scalars[index] when an array is set).
   static float coef_value(const Coef& coef);

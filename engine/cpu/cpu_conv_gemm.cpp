@@ -103,8 +103,9 @@ void gemm_conv_forward(const ConvGeometry& g, const Shape& input, const float* x
     for (size_t r = 0; r < d.rows(); ++r) weight_and_bias[k * rows + r] = weight[k * d.rows() + r];
     weight_and_bias[k * rows + d.rows()] = bias[k];
   }
-  sgemm(false, false, g.out_channels, long(d.pixels()), long(rows), 1.0f, weight_and_bias.data(),
-        long(rows), columns.data(), long(d.pixels()), 0.0f, y, long(d.pixels()));
+  fixed_order_sgemm(threads, false, false, g.out_channels, long(d.pixels()), long(rows), 1.0f,
+                    weight_and_bias.data(), long(rows), columns.data(), long(d.pixels()), y,
+                    long(d.pixels()));
 }
 
 void gemm_conv_backward_data(const ConvGeometry& g, const Shape& input, const float* dy,
@@ -114,8 +115,8 @@ void gemm_conv_backward_data(const ConvGeometry& g, const Shape& input, const fl
   const size_t needed = gemm_conv_column_floats(g, input);  // the forward pass's, so one size
   if (columns.size() < needed) columns.resize(needed);
   const long pixels = long(d.pixels());
-  sgemm(true, false, long(d.rows()), pixels, g.out_channels, 1.0f, weight, long(d.rows()), dy,
-        pixels, 0.0f, columns.data(), pixels);
+  fixed_order_sgemm(threads, true, false, long(d.rows()), pixels, g.out_channels, 1.0f, weight,
+                    long(d.rows()), dy, pixels, columns.data(), pixels);
   col2im(g, d, columns.data(), dx, threads);
 }
 

@@ -1,23 +1,34 @@
-// Row-major single-precision GEMM for the CPU backend, on oneDNN's dnnl_sgemm.
+// Row-major single-precision GEMM for the CPU backend, on oneDNN's dnnl_sgemm, in an order
+// that does not depend on the thread count.
 //
 // oneDNN picks its kernels from the CPU's instruction set at run time. OpenBLAS is not used
 // for these products: on virtual machines whose CPU model it does not recognise it falls
 // back to old (SSE3 "Prescott") kernels, measured 3-10x slower here, and its own thread
 // pool competes with OpenMP's.
+//
+// A multi-threaded dnnl_sgemm lets the library split the work, the inner (K) dimension
+// included, by the number of threads, so its sums would change with the thread count.
+// fixed_order_sgemm cuts the product into tiles whose size depends only on the shapes, runs
+// each tile as a single-threaded dnnl_sgemm on one of the threads, and adds the tiles'
+// K-partials in K order.
 #pragma once
-
-#include <oneapi/dnnl/dnnl.h>
-
-#include "engine/core/error.h"
 
 namespace nsrg::cpu {
 
-// C [m x n] = alpha op(A) op(B) + beta C, all row-major; op transposes when trans_* is set.
-inline void sgemm(bool trans_a, bool trans_b, long m, long n, long k, float alpha, const float* a,
-                  long lda, const float* b, long ldb, float beta, float* c, long ldc) {
-  const dnnl_status_t status = dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha,
-                                          a, lda, b, ldb, beta, c, ldc);
-  NSRG_CHECK(status == dnnl_success, "dnnl_sgemm ", m, "x", n, "x", k, " status ", int(status));
-}
+// Tile sizes: rows and columns of C, and the depth (K) of one partial product.
+constexpr long kGemmTileRows = 64;
+constexpr long kGemmTileColumns = 4096;
+constexpr long kGemmTileDepth = 16384;
+// At most this many floats of K-partials beside C (the depth grows past kGemmTileDepth when a
+// long K would need more).
+constexpr long kGemmPartialFloats = long(1) << 20;
+
+// The number of K-partials fixed_order_sgemm adds for an m x n product of depth k (1: none).
+long gemm_depth_chunks(long m, long n, long k);
+
+// C [m x n] = alpha op(A) op(B), all row-major; op transposes when trans_* is set. Runs on up
+// to `threads` threads; the result does not depend on `threads`.
+void fixed_order_sgemm(int threads, bool trans_a, bool trans_b, long m, long n, long k, float alpha,
+                       const float* a, long lda, const float* b, long ldb, float* c, long ldc);
 
 }  // namespace nsrg::cpu

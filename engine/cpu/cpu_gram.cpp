@@ -1,5 +1,6 @@
 // CPU Gram matrices: G = scale F F^T and its backward dF = scale (dG + dG^T) F, as GEMMs
-// (cpu_gemm.h; OpenBLAS SSYRK/SSYMM were 2-4x slower here, see cpu_gemm.h). The upper
+// in a fixed order (cpu_gemm.h: the H*W sum of G is cut into fixed chunks whose partials are
+// added in order; OpenBLAS SSYRK/SSYMM were 2-4x slower here, see cpu_gemm.h). The upper
 // triangle of G is mirrored into the lower so G is exactly symmetric. F is the [1,C,H,W]
 // features viewed as a C x HW row-major matrix. The triangle steps are
 // engine/core/square_matrix_rules.h's, which the CUDA kernels run too.
@@ -19,9 +20,8 @@ void CpuBackend::gram(const Tensor& features, float scale, Tensor& gram) {
   const int channels = features.shape().c;
   const int pixels = features.shape().h * features.shape().w;
   float* g = gram.data();
-  use_threads();
-  cpu::sgemm(false, true, channels, channels, pixels, scale, features.data(), pixels,
-             features.data(), pixels, 0.0f, g, channels);
+  cpu::fixed_order_sgemm(threads_, false, true, channels, channels, pixels, scale, features.data(),
+                         pixels, features.data(), pixels, g, channels);
   const size_t c = size_t(channels);
   for (size_t i = 0; i < c; ++i)
     for (size_t j = i + 1; j < c; ++j) mirror_upper_to_lower_element(g, c, j, i);
@@ -39,9 +39,9 @@ void CpuBackend::gram_backward(const Tensor& features, const Tensor& dgram, floa
   const size_t c = size_t(channels);
   for (size_t i = 0; i < c; ++i)
     for (size_t j = 0; j < c; ++j) add_transpose_element(dg, symmetric.data(), c, i, j);
-  use_threads();
-  cpu::sgemm(false, false, channels, pixels, channels, scale, symmetric.data(), channels,
-             features.data(), pixels, 0.0f, dfeatures.data(), pixels);
+  cpu::fixed_order_sgemm(threads_, false, false, channels, pixels, channels, scale,
+                         symmetric.data(), channels, features.data(), pixels, dfeatures.data(),
+                         pixels);
 }
 
 }  // namespace nsrg

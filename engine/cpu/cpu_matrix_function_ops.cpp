@@ -39,6 +39,7 @@ std::vector<double> widened(const Tensor& matrix) {
 void CpuBackend::symmetric_function(const Tensor& matrix, MatrixFunction function, Tensor& out) {
   const int channels = check_square_operands(matrix, matrix, out, "symmetric_function");
   const ptrdiff_t c = channels;
+  use_threads();  // OpenBLAS on one thread: dsyevd's and dgemm's sums then have one order
   const DoubleEigen eigen = decompose_symmetric(matrix, channels, "symmetric_function");
   NSRG_CHECK(!needs_positive_definite(function) || eigen.values[size_t(c - 1)] > 0.0,
              "symmetric_function: ", name_in(kMatrixFunctionNames, function),
@@ -60,6 +61,7 @@ void CpuBackend::symmetric_function(const Tensor& matrix, MatrixFunction functio
 void CpuBackend::symmetric_sandwich(const Tensor& outer, const Tensor& inner, Tensor& out) {
   const int channels = check_square_operands(outer, inner, out, "symmetric_sandwich");
   const size_t count = size_t(channels) * size_t(channels);
+  use_threads();  // OpenBLAS on one thread: dgemm's sums then have one order
   const std::vector<double> a = widened(outer), b = widened(inner);
   std::vector<double> left(count), product(count);
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, channels, channels, channels, 1.0,

@@ -52,7 +52,7 @@ void CpuBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tenso
   const float* pa = a.data();
   const float* pb = b.data();
   float* py = y.data();
-  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+  cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { add_product_element(factor, pa, pb, py, size_t(i)); });
 }
 
@@ -63,7 +63,7 @@ void CpuBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tens
   const float* pa = a.data();
   const float* pb = b.data();
   float* py = y.data();
-  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+  cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { add_quotient_element(factor, pa, pb, py, size_t(i)); });
 }
 
@@ -71,7 +71,7 @@ void CpuBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
   check_same_numel(x, y, "sqrt_plus");
   const float* px = x.data();
   float* py = y.data();
-  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+  cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { sqrt_plus_element(px, addend, py, size_t(i)); });
 }
 
@@ -82,7 +82,7 @@ void CpuBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
   void* out = row_start(ring, index, x.numel(), row.bf16);
   const float* in = x.data();
   const bool bf16 = row.bf16;
-  cpu::parallel_for(std::ptrdiff_t(x.numel()),
+  cpu::parallel_for(threads_, std::ptrdiff_t(x.numel()),
                     [&](std::ptrdiff_t i) { store_ring_value(out, size_t(i), in[i], bf16); });
 }
 
@@ -97,7 +97,7 @@ void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
   const void* a = row_start(ring, index, x.numel(), row.bf16);
   const float* b = x.data();
   const bool bf16 = row.bf16;
-  const double sum = cpu::parallel_sum(std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) {
+  const double sum = cpu::parallel_sum(threads_, std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) {
     return ring_dot_term(a, bf16, b, size_t(i));
   });
   store_scalar(out, scaled_ring_dot(sum, row_scales != nullptr ? row_scales->data() : nullptr,
@@ -112,7 +112,7 @@ void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& 
   const void* in = row_start(ring, index, y.numel(), row.bf16);
   float* out = y.data();
   const bool bf16 = row.bf16;
-  cpu::parallel_for(std::ptrdiff_t(y.numel()),
+  cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { ring_axpy_element(factor, in, bf16, out, size_t(i)); });
 }
 

@@ -1,7 +1,10 @@
 // OpenMP helpers of the CPU backend: element loops and deterministic reductions.
 //
-// Reductions split the range into fixed blocks, sum each block in double and add the block
-// sums in order, so a result does not depend on the number of threads.
+// Reductions split the range into fixed blocks of kReductionBlock terms (a number that does
+// not depend on the threads), sum each block in double on kSumLanes interleaved lanes
+// (block_sum), and add the block sums in block order, so a result does not depend on the
+// number of threads.
+// Every loop takes the backend's thread count explicitly.
 #pragma once
 
 #include <omp.h>
@@ -25,8 +28,25 @@ void parallel_for(int threads, std::ptrdiff_t n, Body body) {
   for (std::ptrdiff_t i = 0; i < n; ++i) body(i);
 }
 
-// Sum of term(i) (a double) for i in [0, n), accumulated in double, on up to `threads`
-// threads.
+// Sum of term(i) (a double) for i in [begin, end), term(i) called in order of i: term i goes
+// to lane (i - begin) mod kSumLanes, each lane sums in double, and the lanes are added
+// pairwise ((0+1)+(2+3))+((4+5)+(6+7)). The lanes keep the adds independent, so the sum is
+// not bound by the latency of one chain of double adds.
+constexpr int kSumLanes = 8;
+template <typename Term>
+double block_sum(std::ptrdiff_t begin, std::ptrdiff_t end, Term term) {
+  double lanes[kSumLanes] = {};
+  std::ptrdiff_t i = begin;
+  for (; i + kSumLanes <= end; i += kSumLanes)
+    for (int j = 0; j < kSumLanes; ++j) lanes[j] += term(i + j);
+  for (int j = 0; i < end; ++i, ++j) lanes[j] += term(i);
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+         ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
+// Sum of term(i) (a double) for i in [0, n): block_sum of each block of kReductionBlock
+// terms, the block sums added in block order; on up to `threads` threads, which take whole
+// blocks.
 template <typename Term>
 double parallel_sum(int threads, std::ptrdiff_t n, Term term) {
   const std::ptrdiff_t blocks = (n + kReductionBlock - 1) / kReductionBlock;
@@ -35,25 +55,11 @@ double parallel_sum(int threads, std::ptrdiff_t n, Term term) {
   for (std::ptrdiff_t b = 0; b < blocks; ++b) {
     const std::ptrdiff_t begin = b * kReductionBlock;
     const std::ptrdiff_t end = begin + kReductionBlock < n ? begin + kReductionBlock : n;
-    double sum = 0.0;
-    for (std::ptrdiff_t i = begin; i < end; ++i) sum += term(i);
-    partial[size_t(b)] = sum;
+    partial[size_t(b)] = block_sum(begin, end, term);
   }
   double total = 0.0;
   for (double value : partial) total += value;
   return total;
-}
-
-// The same on the calling thread's OpenMP thread count (prefer the overloads taking the
-// backend's threads()).
-template <typename Body>
-void parallel_for(std::ptrdiff_t n, Body body) {
-  parallel_for(omp_get_max_threads(), n, body);
-}
-
-template <typename Term>
-double parallel_sum(std::ptrdiff_t n, Term term) {
-  return parallel_sum(omp_get_max_threads(), n, term);
 }
 
 }  // namespace nsrg::cpu

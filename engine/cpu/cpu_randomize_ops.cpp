@@ -3,7 +3,9 @@
 // then A' = V' diag(lambda) V'^T by a double GEMM, symmetrized, then the mix with A). Every
 // element step (the layout around dsyevd, the entries of V', lambda' and random_gram's R, the
 // symmetrization, the scale factor, the mix) is a host/device rule of engine/core
-// (square_matrix_rules.h, randomize_rules.h) that the CUDA kernels run too.
+// (square_matrix_rules.h, randomize_rules.h) that the CUDA kernels run too. OpenBLAS runs
+// single-threaded (use_threads): its threaded level-2 BLAS inside dsyevd adds per-thread
+// partial sums, which would make the eigenvectors depend on the thread count.
 #include <cblas.h>
 
 #include <cmath>
@@ -17,6 +19,7 @@
 #include "engine/core/shape_checks.h"
 #include "engine/core/square_matrix_rules.h"
 #include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_parallel.h"
 #include "engine/cpu/cpu_symmetric_eigen.h"
 
 namespace nsrg {
@@ -53,7 +56,7 @@ std::vector<double> rebuild_from_eigen(const std::vector<double>& vectors,
 // target = the mix of A with random_gram's symmetric random matrix R scaled so that its mean
 // magnitude is that of A.
 void random_gram_target_matrix(const float* gram, const GramRandomization& params, int channels,
-                               float* target) {
+                               int threads, float* target) {
   const ptrdiff_t c = channels;
   std::vector<float> random(static_cast<size_t>(c * c));
 #pragma omp parallel for schedule(static) if (c * c > kParallelElements)
@@ -69,12 +72,11 @@ void random_gram_target_matrix(const float* gram, const GramRandomization& param
     first = trace_of(gram, channels);
     second = random_gram_trace(params, channels);
   } else {
-#pragma omp parallel for schedule(static) reduction(+ : first, second) \
-    if (c * c > kParallelElements)
-    for (ptrdiff_t k = 0; k < c * c; ++k) {
-      first += abs_term(gram, size_t(k));
-      second += value_term(random.data(), size_t(k));
-    }
+    const float* drawn = random.data();
+    first =
+        cpu::parallel_sum(threads, c * c, [=](ptrdiff_t k) { return abs_term(gram, size_t(k)); });
+    second = cpu::parallel_sum(threads, c * c,
+                               [=](ptrdiff_t k) { return value_term(drawn, size_t(k)); });
   }
   const double factor = random_gram_scale(params, first, second);
   const double mix = params.mix;
@@ -88,6 +90,7 @@ void random_gram_target_matrix(const float* gram, const GramRandomization& param
 void CpuBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) {
   const int channels = check_eigen_arguments(matrix, eigenvalues, eigenvectors);
   const size_t c = size_t(channels);
+  use_threads();
 
   const DoubleEigen eigen = decompose_symmetric(matrix, channels, "symmetric_eigen");
   for (size_t i = 0; i < c; ++i) {
@@ -110,7 +113,7 @@ void CpuBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
              "randomize_gram: target aliases the eigendecomposition");
 
   if (params.mode == RandomizeMode::RandomGram) {
-    random_gram_target_matrix(gram.data(), params, channels, target.data());
+    random_gram_target_matrix(gram.data(), params, channels, threads_, target.data());
     return;
   }
   NSRG_CHECK(eigenvalues.numel() == size_t(c) && eigenvectors.shape() == gram.shape(),
@@ -127,6 +130,7 @@ void CpuBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
       vectors[i * c + j] =
           randomized_eigenvector_entry(params, in_vectors, channels, int(i), int(j));
   }
+  use_threads();
   const std::vector<double> randomized = rebuild_from_eigen(vectors, values, channels);
 
   // target = (1 - mix) A + mix A', in double: mix 0 gives A and mix 1 gives A' exactly;
