@@ -34,6 +34,10 @@ inline constexpr NamedValue<Precision> kPrecisionNames[] = {{Precision::Fp32, "f
 struct BackendOptions {
   Precision precision = Precision::Fp32;  // CUDA only: tf32 lets convolutions/GEMMs use TF32
   int threads = 0;                        // CPU only: 0 = all cores
+  // CPU only: the depth (pixels) of one K-partial of a Gram product, 0 = cpu_gemm.h's
+  // kGemmTileDepth. The result never depends on the thread count; another depth adds the
+  // pixels in another order, which tests use to measure float32 rounding spreads.
+  long gram_tile_depth = 0;
 };
 
 // A vector-op coefficient: constant, times array[index] when array is set (device-resident).

@@ -15,6 +15,7 @@
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_conv_state.h"
+#include "engine/cpu/cpu_gemm.h"
 #include "engine/cpu/cpu_parallel.h"
 
 namespace nsrg {
@@ -36,6 +37,8 @@ std::unique_ptr<Backend> make_cpu_backend(const BackendOptions& options) {
 CpuBackend::CpuBackend(const BackendOptions& options) {
   NSRG_REQUIRE(options.threads >= 0, "backend threads must be >= 0, got ", options.threads);
   threads_ = options.threads > 0 ? options.threads : std::max(1, omp_get_num_procs());
+  NSRG_CHECK(options.gram_tile_depth >= 0, "gram_tile_depth ", options.gram_tile_depth);
+  gram_tile_depth_ = options.gram_tile_depth > 0 ? options.gram_tile_depth : cpu::kGemmTileDepth;
   use_threads();
   conv_ = std::make_unique<CpuConvState>();
 }

@@ -91,6 +91,7 @@ class CpuBackend final : public Backend {
 
  private:
   int threads_ = 1;
+  long gram_tile_depth_ = 0;  // BackendOptions::gram_tile_depth, 0 replaced by the default
   std::atomic<size_t> live_bytes_{0};
   std::atomic<size_t> peak_bytes_{0};
   std::unique_ptr<CpuConvState> conv_;

@@ -31,16 +31,18 @@ void single_threaded_sgemm(bool trans_a, bool trans_b, long m, long n, long k, f
 
 }  // namespace
 
-long gemm_depth_chunks(long m, long n, long k) {
-  const long wanted = ceil_div(k, kGemmTileDepth);
+long gemm_depth_chunks(long m, long n, long k, long tile_depth) {
+  NSRG_CHECK(tile_depth > 0, "sgemm tile depth ", tile_depth);
+  const long wanted = ceil_div(k, tile_depth);
   const long affordable = 1 + kGemmPartialFloats / std::max(1L, m * n);
   return std::max(1L, std::min(wanted, affordable));
 }
 
 void fixed_order_sgemm(int threads, bool trans_a, bool trans_b, long m, long n, long k, float alpha,
-                       const float* a, long lda, const float* b, long ldb, float* c, long ldc) {
+                       const float* a, long lda, const float* b, long ldb, float* c, long ldc,
+                       long tile_depth) {
   NSRG_CHECK(m > 0 && n > 0 && k > 0, "sgemm of ", m, "x", n, "x", k);
-  const long chunks = gemm_depth_chunks(m, n, k);
+  const long chunks = gemm_depth_chunks(m, n, k, tile_depth);
   const long depth = ceil_div(k, chunks);
   const long row_tiles = ceil_div(m, kGemmTileRows);
   const long column_tiles = ceil_div(n, kGemmTileColumns);

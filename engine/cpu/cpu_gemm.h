@@ -23,12 +23,15 @@ constexpr long kGemmTileDepth = 16384;
 // long K would need more).
 constexpr long kGemmPartialFloats = long(1) << 20;
 
-// The number of K-partials fixed_order_sgemm adds for an m x n product of depth k (1: none).
-long gemm_depth_chunks(long m, long n, long k);
+// The number of K-partials fixed_order_sgemm adds for an m x n product of depth k (1: none),
+// for K-partials of tile_depth.
+long gemm_depth_chunks(long m, long n, long k, long tile_depth = kGemmTileDepth);
 
 // C [m x n] = alpha op(A) op(B), all row-major; op transposes when trans_* is set. Runs on up
-// to `threads` threads; the result does not depend on `threads`.
+// to `threads` threads; the result does not depend on `threads`. tile_depth sets the
+// K-partials' depth (the order of the sums).
 void fixed_order_sgemm(int threads, bool trans_a, bool trans_b, long m, long n, long k, float alpha,
-                       const float* a, long lda, const float* b, long ldb, float* c, long ldc);
+                       const float* a, long lda, const float* b, long ldb, float* c, long ldc,
+                       long tile_depth = kGemmTileDepth);
 
 }  // namespace nsrg::cpu

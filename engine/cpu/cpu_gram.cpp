@@ -21,7 +21,7 @@ void CpuBackend::gram(const Tensor& features, float scale, Tensor& gram) {
   const int pixels = features.shape().h * features.shape().w;
   float* g = gram.data();
   cpu::fixed_order_sgemm(threads_, false, true, channels, channels, pixels, scale, features.data(),
-                         pixels, features.data(), pixels, g, channels);
+                         pixels, features.data(), pixels, g, channels, gram_tile_depth_);
   const size_t c = size_t(channels);
   for (size_t i = 0; i < c; ++i)
     for (size_t j = i + 1; j < c; ++j) mirror_upper_to_lower_element(g, c, j, i);
