@@ -1,8 +1,8 @@
 // The CPU backend's results do not depend on its thread count: every op with a sum (the
 // Gram and its backward with K split into chunks, both convolution paths, the losses, the
-// optimizer reductions, the eigendecomposition and the randomizations) gives the same bytes
-// on 1, 2 and 3 threads. The sizes pass the thresholds above which the loops and products run
-// on several threads.
+// optimizer reductions, the eigendecomposition, the randomizations and the blends' matrix
+// functions) gives the same bytes on 1, 2 and 3 threads. The sizes pass the thresholds above
+// which the loops and products run on several threads.
 #include <cstring>
 
 #include "engine/core/randomization.h"
@@ -142,6 +142,24 @@ TEST(CpuThreadIndependence, EigendecompositionAndEveryRandomization) {
       return concatenated({b.to_host(values), b.to_host(vectors), b.to_host(target)});
     });
   }
+}
+
+// The blends' matrix functions and sandwich (dsyevd and OpenBLAS dgemm on one thread).
+TEST(CpuThreadIndependence, MatrixFunctionsAndSandwich) {
+  const int c = 256;
+  const Shape square{1, 1, c, c};
+  // A Gram of 600 random pixels: positive definite, so its logarithm exists.
+  const std::vector<float> f = random_values(size_t(c) * 600, 43);
+  expect_same_on_every_thread_count([&](Backend& b) {
+    const Tensor features = b.from_host(Shape{1, c, 20, 30}, f.data());
+    Tensor gram = b.empty(square), root = b.empty(square), logarithm = b.empty(square);
+    Tensor sandwich = b.empty(square);
+    b.gram(features, 1.0f / 600.0f, gram);
+    b.symmetric_function(gram, MatrixFunction::Sqrt, root);
+    b.symmetric_function(gram, MatrixFunction::Log, logarithm);
+    b.symmetric_sandwich(root, gram, sandwich);
+    return concatenated({b.to_host(root), b.to_host(logarithm), b.to_host(sandwich)});
+  });
 }
 
 }  // namespace
