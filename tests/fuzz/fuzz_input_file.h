@@ -1,5 +1,8 @@
 // For the fuzz harnesses: the readers under test take a path, so each input is written to a
-// file in a private temporary folder (created once, removed at exit).
+// file in a private temporary folder (created once, removed at exit). The folder is in
+// /dev/shm (memory) where there is one: on a disk-backed /tmp, writing each input cost 0.2 ms
+// of system time, more than most harnesses' own work (fuzz_image ran 8,000 inputs in 24 s
+// with /tmp on the virtual disk and in 1.1 s with /dev/shm).
 #pragma once
 
 #include <stdlib.h>
@@ -15,7 +18,12 @@ namespace nsrg::fuzz {
 // A temporary folder for the whole fuzzing process.
 inline const std::filesystem::path& scratch_folder() {
   static const std::filesystem::path folder = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "nsrg_fuzz_XXXXXX").string();
+    std::error_code no_shm;
+    const std::filesystem::path base =
+        std::filesystem::is_directory("/dev/shm", no_shm) && ::access("/dev/shm", W_OK) == 0
+            ? std::filesystem::path("/dev/shm")
+            : std::filesystem::temp_directory_path();
+    std::string pattern = (base / "nsrg_fuzz_XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) std::abort();
     static const std::string remove_at_exit = pattern;
     std::atexit([] {
