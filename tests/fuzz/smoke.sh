@@ -5,18 +5,20 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 status=0
-"$here/build_fuzzers.sh" >"${TMPDIR:-/tmp}/nsrg_fuzz_build.log" 2>&1 || status=$?
+# The build log goes to this run's own folder: worktrees building at the same time do not
+# share one log.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$here/build_fuzzers.sh" >"$work/build.log" 2>&1 || status=$?
 if [ "$status" -eq 77 ]; then
-  tail -n 1 "${TMPDIR:-/tmp}/nsrg_fuzz_build.log"
+  tail -n 1 "$work/build.log"
   exit 77
 elif [ "$status" -ne 0 ]; then
-  tail -n 30 "${TMPDIR:-/tmp}/nsrg_fuzz_build.log"
+  tail -n 30 "$work/build.log"
   exit 1
 fi
 build_dir="${FUZZ_BUILD_DIR:-$here/../../build-fuzz}"
 seconds="${FUZZ_SMOKE_SECONDS:-4}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 for harness in fuzz_image fuzz_config fuzz_architecture fuzz_safetensors fuzz_style_targets \
   fuzz_lineage fuzz_caffemodel fuzz_prototxt fuzz_torch_checkpoint; do
   name="${harness#fuzz_}"
