@@ -42,10 +42,18 @@ json lineage_json(const Lineage& lineage);
 
 json root_json(const LineageRoot& root) {
   if (root.kind != LineageRootKind::Images) return name_in(kLineageRootKindNames, root.kind);
-  return {{"model", root.model},
-          {"model_sha256", root.model_sha256},
-          {"style_images", images_json(root.style_images)},
-          {"style_scale", root.style_scale}};
+  json value = {{"model", root.model},
+                {"model_sha256", root.model_sha256},
+                {"style_images", images_json(root.style_images)},
+                {"style_scale", root.style_scale}};
+  if (uses_color_source(
+          root)) {  // left out by default: files without colour control keep their bytes
+    value["color"] = name_in(kStyleColorNames, root.color);
+    value["color_match"] = name_in(kColorMatchNames, root.color_match);
+    value["color_source"] = {{"file", root.color_source.file},
+                             {"sha256", root.color_source.sha256}};
+  }
+  return value;
 }
 
 json step_json(const RandomizeStep& step) {
@@ -193,6 +201,16 @@ class LineageReader {
     root.style_scale = spot.float_field(*it, "style_scale");
     if (!(root.style_scale > 0) || root.style_scale > 10)
       spot.fail("field \"style_scale\" is not in (0, 10]");
+    if (it->contains("color") || it->contains("color_match") || it->contains("color_source")) {
+      root.color = spot.named_field(*it, "color", kStyleColorNames);
+      root.color_match = spot.named_field(*it, "color_match", kColorMatchNames);
+      if (!uses_color_source(root))
+        spot.fail("fields \"color\" and \"color_match\" are the defaults but are written");
+      const json& source = spot.object_field(*it, "color_source");
+      const MetadataSpot here = spot.member("color_source");
+      root.color_source.file = here.string_field(source, "file", kMaxLineageText);
+      root.color_source.sha256 = here.sha256_field(source, "sha256", false);
+    }
     return root;
   }
 
@@ -240,6 +258,14 @@ class LineageReader {
 
 Lineage unknown_lineage() {
   return {};
+}
+
+StyleColor lineage_color(const Lineage& lineage) {
+  if (lineage.root.kind == LineageRootKind::Images) return lineage.root.color;
+  if (lineage.root.kind == LineageRootKind::Blend && !lineage.steps.empty())
+    if (const BlendStep* blend = std::get_if<BlendStep>(&lineage.steps.front()))
+      if (!blend->parents.empty()) return lineage_color(blend->parents.front().lineage);
+  return StyleColor::Full;
 }
 
 Lineage captured_lineage(LineageRoot root) {

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/core/color_control.h"  // StyleColor, ColorMatch: colour control
 #include "engine/core/enum_names.h"
 #include "engine/core/gram_blend.h"  // BlendSpace: how a blend weighs Gram matrices
 #include "engine/core/randomization.h"
@@ -54,7 +55,19 @@ struct LineageRoot {
   std::string model_sha256;
   std::vector<LineageImage> style_images;
   float style_scale = 1.0f;
+  // Colour control (style.color, style.color_match) the style images were captured with, and
+  // the content image whose colours or luminance they were matched to (empty file and
+  // SHA-256 when both are the defaults, which the JSON then leaves out).
+  StyleColor color = StyleColor::Full;
+  ColorMatch color_match = ColorMatch::None;
+  LineageImage color_source;
 };
+
+// Whether a root's style images were changed by colour control (and so need its content).
+inline bool uses_color_source(const LineageRoot& root) {
+  return root.color != StyleColor::Full || root.color_match != ColorMatch::None;
+}
+
 
 // A randomization of the Grams made so far, as the render that kept the file applied it:
 // the render seed and its variant letter ("a", "b", ...), every kept layer's settings, and
@@ -87,6 +100,10 @@ struct BlendParent {
   std::string file_sha256;  // of the parent kept style file
   Lineage lineage;          // the parent's whole lineage
 };
+
+// The colour mode of the Grams a lineage ends in: its root's, or for a blend its first
+// parent's (the config requires blended styles to agree); Full for an unknown root.
+StyleColor lineage_color(const Lineage& lineage);
 
 // Making a lineage: a file of format 1 (unknown root); Grams captured from style images;
 // a blend (root Blend, the blend its first step).

@@ -15,6 +15,7 @@
 #include "engine/core/geometry.h"
 #include "engine/core/gram_blend.h"
 #include "engine/core/randomization.h"
+#include "engine/image/color_transfer.h"
 #include "engine/image/image.h"
 #include "engine/optim/optimizer.h"
 
@@ -59,6 +60,10 @@ struct RenderConfig {
   // style comes from style_images.
   std::vector<std::string> style_targets;
   bool style_replay = false;  // rebuild the kept style's Grams from its lineage at each size
+  // Colour control (engine/image/color_transfer.h): luminance-only transfer, or the style
+  // images recoloured to the content's colours before their Grams are taken.
+  StyleColor style_color = StyleColor::Full;
+  ColorMatch style_color_match = ColorMatch::None;
   // [loss]
   bool normalize_gradients = false;
   // [init]

@@ -127,6 +127,8 @@ void visit_config(V& v, RenderConfig& c) {
     style.layers("layers", c.style_layers, false);
     style.number("weight", c.style_weight, inclusive(0), unbounded());
     style.kept_style_flag("replay", c.style_replay, kept_style);
+    style.choice("color", c.style_color, kStyleColorNames);
+    style.choice("color_match", c.style_color_match, kColorMatchNames);
   });
   v.section("loss", [&](auto& loss) {
     loss.number("tv_weight", c.top_level.tv_weight, inclusive(0), unbounded());

@@ -296,6 +296,10 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
   const bool levels_given = top.section("output").get_string("levels").has_value();
   if (!levels_given)
     config.levels = config.any_randomization() ? LevelsMode::Auto : LevelsMode::MinMax;
+  if (config.style_color == StyleColor::Luminance && config.style_color_match != ColorMatch::None)
+    top.section("style").fail("color_match",
+                              "cannot be used with style.color = \"luminance\" (which matches the "
+                              "style's luminance to the content's already): choose one");
   if (!config.style_targets.empty())
     config_detail::check_style_targets_match(top.section("style"), levels_given, config);
   else if (config.style_blend_space != BlendSpace::Linear)

@@ -24,6 +24,18 @@ bool is_builtin(const std::string& model) {
   style.errors().fail("style.replay", what);
 }
 
+// An image a replay reads (`what`: "style image", "colour source") is there, unchanged.
+void check_recorded_image(const SectionReader& style, const std::string& file,
+                          const LineageImage& image, const char* what) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(image.file, error))
+    fail_replay(style, msg(what, " ", image.file, " of ", file, "'s lineage is missing"));
+  if (sha256_file_hex(image.file) != image.sha256)
+    fail_replay(style, msg(what, " ", image.file, " of ", file,
+                           "'s lineage has changed (its SHA-256 is not the recorded ", image.sha256,
+                           ")"));
+}
+
 // style.replay: everything the replay reads is there and is what the lineage recorded.
 void check_replayable(const SectionReader& style, const RenderConfig& config,
                       const StyleTargetsInfo& info) {
@@ -41,15 +53,10 @@ void check_replayable(const SectionReader& style, const RenderConfig& config,
   if (root.model != info.model || root.model_sha256 != info.model_sha256)
     fail_replay(style, msg(file, ": the lineage's model ", root.model, " is not the file's model ",
                            info.model));
-  for (const LineageImage& image : root.style_images) {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(image.file, error))
-      fail_replay(style, msg("style image ", image.file, " of ", file, "'s lineage is missing"));
-    if (sha256_file_hex(image.file) != image.sha256)
-      fail_replay(style, msg("style image ", image.file, " of ", file,
-                             "'s lineage has changed (its SHA-256 is not the recorded ",
-                             image.sha256, ")"));
-  }
+  for (const LineageImage& image : root.style_images)
+    check_recorded_image(style, file, image, "style image");
+  if (uses_color_source(root))
+    check_recorded_image(style, file, root.color_source, "colour source (content image)");
   std::vector<std::string> needed = config.style_layers;
   needed.insert(needed.end(), config.sweep_style_layers.begin(), config.sweep_style_layers.end());
   for (size_t i = 0; i < info.lineage.steps.size(); ++i) {
@@ -59,6 +66,32 @@ void check_replayable(const SectionReader& style, const RenderConfig& config,
       if (std::none_of(step->layers.begin(), step->layers.end(),
                        [&](const TargetRandomization& r) { return r.layer == layer; }))
         fail_replay(style, msg(file, ": lineage step ", i + 1, " has no entry for layer ", layer));
+  }
+}
+
+// style.color with kept styles: the Grams were captured in one colour mode, which the render
+// takes when style.color is not given; a render in another mode, or a blend of styles of
+// different modes, is refused. style.color_match recolours style images, which a kept style
+// has none of.
+void check_kept_style_colors(const SectionReader& style, RenderConfig& config,
+                             const std::vector<StyleTargetsInfo>& infos) {
+  if (config.style_color_match != ColorMatch::None)
+    style.fail("color_match",
+               "recolours style images; style.targets has none (a kept style keeps the colour "
+               "match it was captured with)");
+  const StyleColor kept = lineage_color(infos.front().lineage);
+  for (size_t i = 1; i < infos.size(); ++i)
+    if (lineage_color(infos[i].lineage) != kept)
+      style.fail("targets", msg(config.style_targets[i], " was captured with style.color = \"",
+                                name_in(kStyleColorNames, lineage_color(infos[i].lineage)),
+                                "\" but ", config.style_targets[0], " with \"",
+                                name_in(kStyleColorNames, kept), "\""));
+  if (!style.has("color")) {
+    config.style_color = kept;
+  } else if (config.style_color != kept) {
+    style.fail("color", msg("is \"", name_in(kStyleColorNames, config.style_color), "\" but ",
+                            config.style_targets[0], " was captured with \"",
+                            name_in(kStyleColorNames, kept), "\""));
   }
 }
 
@@ -91,6 +124,7 @@ void check_style_targets_match(const SectionReader& style, bool levels_given,
   for (const std::string& file : config.style_targets)
     infos.push_back(read_style_targets_info(file));
   const StyleTargetsInfo& first = infos.front();
+  check_kept_style_colors(style, config, infos);
   if (!style.has("layers")) {
     for (size_t i = 1; i < infos.size(); ++i)
       if (infos[i].layers != first.layers)

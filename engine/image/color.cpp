@@ -2,6 +2,7 @@
 #include <array>
 
 #include "engine/core/error.h"
+#include "engine/image/color_transfer.h"
 #include "engine/image/image.h"
 
 namespace nsrg {
@@ -9,8 +10,9 @@ namespace {
 
 using Matrix3 = std::array<std::array<double, 3>, 3>;
 
-constexpr Matrix3 kRgbToYuv{
-    {{0.299, 0.587, 0.114}, {-0.14713, -0.28886, 0.436}, {0.615, -0.51499, -0.10001}}};
+constexpr Matrix3 kRgbToYuv{{{kLumaWeights[0], kLumaWeights[1], kLumaWeights[2]},
+                             {-0.14713, -0.28886, 0.436},
+                             {0.615, -0.51499, -0.10001}}};
 
 Matrix3 inverse(const Matrix3& m) {
   Matrix3 cofactor{};

@@ -34,13 +34,16 @@ ObjectiveWeights objective_weights(const RenderConfig& config, const Stage& stag
   return weights;
 }
 
-// How the saved pictures look: output.levels, its percentiles and output.original_colors.
+// How the saved pictures look: output.levels, its percentiles and output.original_colors;
+// a luminance-only transfer (style.color = "luminance") takes the content's colours always.
+// `content` is the content image in colour.
 OutputLook output_look(const RenderConfig& config, const Image& content) {
   OutputLook look;
   look.levels = config.levels;
   look.low_percentile = config.levels_low_percentile;
   look.high_percentile = config.levels_high_percentile;
-  look.original_colors_from = config.original_colors ? &content : nullptr;
+  const bool content_colors = config.original_colors || config.style_color == StyleColor::Luminance;
+  look.original_colors_from = content_colors ? &content : nullptr;
   return look;
 }
 
@@ -157,7 +160,7 @@ void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x,
   stage.iterations = settings.iterations;
   stage.optimizer = optimizer->name();
   const std::string stage_path = stage_image_path(result.path, index, stage_count);
-  const OutputLook look = output_look(config_, inputs.content_image);
+  const OutputLook look = output_look(config_, inputs.content_colors);
   if (index == 0)
     log_ << "rendering " << result.path << " (seed " << result.seed << ", style layers "
          << short_layer_names(result.style_layers) << ", " << result.mode << ", "
@@ -222,7 +225,7 @@ RenderedImage RenderSession::render_one(const GridCell& cell) {
   Tensor x;
   for (size_t index = 0; index < s.stages.size() && !result.interrupted; ++index)
     render_stage(index, result, x, cell.reference);
-  save_final(x, output_look(config_, s.inputs[result.stages.size() - 1].content_image), result);
+  save_final(x, output_look(config_, s.inputs[result.stages.size() - 1].content_colors), result);
   s.backend->synchronize();
   result.seconds = seconds_since(start);
   log_ << "saved " << result.path << " (" << result.evaluations << " evaluations, "

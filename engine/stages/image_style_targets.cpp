@@ -123,6 +123,10 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(con
     root.model = common_.model;
     root.model_sha256 = common_.model_sha256;
     root.style_images = common_.sources;
+    root.color = config.style_color;
+    root.color_match = config.style_color_match;
+    if (uses_color_source(root))
+      root.color_source = {config.content_image, sha256_file_hex(config.content_image), 1.0f};
     common_.lineage = captured_lineage(root);  // style_scale: the stage's, set by write
   }
 }

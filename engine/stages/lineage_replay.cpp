@@ -22,7 +22,11 @@ std::vector<Image> load_root_style_images(const LineageRoot& root, int image_siz
   const int size = style_image_size(root.style_scale, image_size);
   for (const LineageImage& image : root.style_images)
     images.push_back(load_image_at_size(image.file, size));
-  return images;
+  if (!uses_color_source(root)) return images;
+  // The colour control they were captured with, against the recorded content image at this
+  // render's size (as the capture did at its own).
+  const Image content = load_image_at_size(root.color_source.file, image_size);
+  return color_controlled_styles(std::move(images), content, root.color, root.color_match);
 }
 
 std::map<std::string, Tensor> replay_grams(Backend& backend, Network& network,

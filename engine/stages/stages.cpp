@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "engine/image/color_transfer.h"
 #include "engine/image/image_output.h"
 #include "engine/net/targets.h"
 #include "engine/stages/image_style_targets.h"
@@ -15,16 +16,30 @@ int style_image_size(float style_scale, int image_size) {
   return int(std::ceil(style_scale * image_size));
 }
 
+std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Image& content,
+                                           StyleColor color, ColorMatch match) {
+  for (Image& style : styles)
+    style = color == StyleColor::Luminance ? matched_luminance(style, content)
+                                           : matched_colors(style, content, match);
+  return styles;
+}
+
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
   StageInputs inputs;
-  inputs.content_image = load_image_at_size(config.content_image, stage.image_size);
-  if (config.style_replay) {  // the lineage's root images
+  inputs.content_colors = load_image_at_size(config.content_image, stage.image_size);
+  inputs.content_image = config.style_color == StyleColor::Luminance
+                             ? luminance_image(inputs.content_colors)
+                             : inputs.content_colors;
+  if (config.style_replay) {  // the lineage's root images, under the root's colour control
     inputs.style_images = load_root_style_images(replayed_lineage(config).root, stage.image_size);
     return inputs;
   }
   const int style_size = style_image_size(stage.style_scale, stage.image_size);
   for (const std::string& path : config.style_images)
     inputs.style_images.push_back(load_image_at_size(path, style_size));
+  inputs.style_images = color_controlled_styles(std::move(inputs.style_images),
+                                                inputs.content_colors, config.style_color,
+                                                config.style_color_match);
   return inputs;
 }
 

@@ -23,7 +23,8 @@ namespace nsrg {
 
 // What a stage's size needs: its images, and (after capture_stage_targets) its targets.
 struct StageInputs {
-  Image content_image;              // longest side image_size
+  Image content_image;              // longest side image_size; grey with style.color luminance
+  Image content_colors;             // the content image in colour (= content_image when full)
   std::vector<Image> style_images;  // longest side ceil(style_scale * image_size)
   Tensor content_tensor;            // preprocessed content image
   std::map<std::string, Tensor> content_targets;
@@ -36,8 +37,16 @@ struct StageInputs {
 int style_image_size(float style_scale, int image_size);
 
 // Reads the content and style images at the stage's sizes (with style.replay the style
-// images are the kept style's lineage root's, at the root's style scale).
+// images are the kept style's lineage root's, at the root's style scale), under colour
+// control: with style.color = "luminance" the content image becomes its luma and each style
+// image its luma matched to the content's; style.color_match recolours the style images to
+// the content's colours.
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage);
+
+// The style images as colour control gives them to the network (see load_stage_images);
+// `content` is the content image in colour at the render's size.
+std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Image& content,
+                                           StyleColor color, ColorMatch match);
 
 // Captures the content features of config.content_layers and the blended Grams of
 // `style_layers` at the stage's size (with style.targets: the kept styles' Grams, blended per
