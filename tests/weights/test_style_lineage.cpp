@@ -295,3 +295,48 @@ TEST(StyleLineage, FormatOneFilesReadAsUnknownRoot) {
 
 }  // namespace
 }  // namespace nsrg
+
+namespace nsrg {
+namespace {
+
+// Colour control in the root: written only when used, read back equal, and checked.
+TEST(StyleLineage, ColourControlOfTheRootRoundTripsAndIsChecked) {
+  LineageRoot root = images_root();
+  root.color = StyleColor::Luminance;
+  root.color_source = {"/x/content.png", kShaA, 1.0f};
+  const Lineage lineage = captured_lineage(root);
+  const std::string text = lineage_json_text(lineage);
+  const Lineage back = parse_lineage("f", text);
+  EXPECT_EQ(back.root.color, StyleColor::Luminance);
+  EXPECT_EQ(back.root.color_match, ColorMatch::None);
+  EXPECT_EQ(back.root.color_source.file, "/x/content.png");
+  EXPECT_EQ(back.root.color_source.sha256, kShaA);
+  EXPECT_EQ(lineage_color(back), StyleColor::Luminance);
+  const json value = json::parse(text);
+  EXPECT_EQ(value["root"]["color"], "luminance");
+  EXPECT_EQ(value["root"]["color_match"], "none");
+  // Without colour control the fields are left out (files keep the bytes they had).
+  EXPECT_FALSE(json::parse(lineage_json_text(bred_lineage()))["root"].contains("color"));
+  EXPECT_EQ(lineage_color(bred_lineage()), StyleColor::Full);
+
+  const auto error_of = [&](const std::function<void(json&)>& change) {
+    json changed = value;
+    change(changed);
+    return parse_error(changed.dump());
+  };
+  EXPECT_NE(error_of([](json& v) { v["root"]["color"] = "sepia"; })
+                .find("at root: field \"color\" is \"sepia\", not one of full, luminance"),
+            std::string::npos);
+  EXPECT_NE(error_of([](json& v) { v["root"].erase("color_source"); })
+                .find("field \"color_source\" is missing"),
+            std::string::npos);
+  EXPECT_NE(error_of([](json& v) { v["root"]["color_source"]["sha256"] = "x"; })
+                .find("at root.color_source: field \"sha256\""),
+            std::string::npos);
+  EXPECT_NE(error_of([](json& v) { v["root"]["color"] = "full"; })
+                .find("are the defaults but are written"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace nsrg
