@@ -107,6 +107,12 @@ TEST_F(ColorControl, AKeptLuminanceStylePassesItsModeOn) {
       << match;
 }
 
+TEST(ColorControlExample, LoadsAsALuminanceTransfer) {
+  const RenderConfig config = load_config(std::string(NSRG_SOURCE_DIR) + "/examples/color.toml");
+  EXPECT_EQ(config.style_color, StyleColor::Luminance);
+  EXPECT_EQ(config.style_color_match, ColorMatch::None);
+}
+
 TEST_F(ColorControl, ConflictsAreOneLineNamingTheKey) {
   const std::string both =
       render_user_error(config_, {"style.color=\"luminance\"", "style.color_match=\"linear\""});
