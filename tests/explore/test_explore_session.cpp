@@ -146,6 +146,53 @@ TEST(ExploreSession, AFullQueueIsRefusedAndADiscardedTileIsCancelled) {
   fs::remove_all(dir);
 }
 
+TEST(ExploreSession, ARunningRenderNobodyWatchesGoesBackToTheQueue) {
+  const fs::path dir = make_scratch_dir("explore_unwatched");
+  ExploreOptions options = small_explore_options(dir, 1);
+  options.overrides.push_back("explore.preview_iterations=100000");
+  options.page_timeout = std::chrono::milliseconds(500);
+  ExploreServer server(options, {}, std::cerr);
+  server.start();
+  ExploreSession& session = server.session();
+  // It renders while a page asks for the state ...
+  const auto start = std::chrono::steady_clock::now();
+  while (session.status("t1").iteration < 2 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(60)) {
+    session.state();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(session.status("t1").iteration, 2);
+  // ... and, with no page asking, stops and waits in the queue, unfinished.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(session.status("t1").state, TileState::Queued);
+  EXPECT_EQ(session.status("t1").iteration, 0);
+  server.stop();
+  fs::remove_all(dir);
+}
+
+TEST(ExploreSession, DiscardingTheRunningTileCancelsIt) {
+  const fs::path dir = make_scratch_dir("explore_discard");
+  ExploreOptions options = small_explore_options(dir, 1);
+  options.overrides.push_back("explore.preview_iterations=100000");
+  ExploreServer server(options, {}, std::cerr);
+  server.start();
+  ExploreClient client(server);
+  const auto start = std::chrono::steady_clock::now();
+  while (tile_in(client.state(), "t1")["iteration"].get<int>() < 2 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(client.post("/api/discard", {{"tile", "t1"}}).first, 200);
+  while (tile_in(client.state(), "t1")["state"] != "cancelled" &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(tile_in(client.state(), "t1")["state"], "cancelled");
+  server.stop();
+  // The journal says so: a restart keeps it cancelled and renders nothing.
+  ExploreSession again(options, std::cerr);
+  EXPECT_EQ(again.status("t1").state, TileState::Cancelled);
+  fs::remove_all(dir);
+}
+
 TEST(ExploreSession, AHostNotOnLoopbackNeedsAllowRemote) {
   const fs::path dir = make_scratch_dir("explore_host");
   ExploreServerOptions server;
