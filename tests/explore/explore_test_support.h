@@ -87,6 +87,17 @@ class ExploreClient {
   httplib::Client client_;
 };
 
+// Calls `done()` every 20 ms until it is true or 60 s have passed; returns its last value.
+template <class Done>
+bool wait_until(Done done) {
+  const auto start = std::chrono::steady_clock::now();
+  while (!done()) {
+    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(60)) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 inline const nlohmann::json& tile_in(const nlohmann::json& state, const std::string& id) {
   for (const nlohmann::json& tile : state["tiles"])
     if (tile["id"] == id) return tile;

@@ -155,13 +155,10 @@ TEST(ExploreSession, ARunningRenderNobodyWatchesGoesBackToTheQueue) {
   server.start();
   ExploreSession& session = server.session();
   // It renders while a page asks for the state ...
-  const auto start = std::chrono::steady_clock::now();
-  while (session.status("t1").iteration < 2 &&
-         std::chrono::steady_clock::now() - start < std::chrono::seconds(60)) {
+  EXPECT_TRUE(wait_until([&] {
     session.state();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_GE(session.status("t1").iteration, 2);
+    return session.status("t1").iteration >= 2;
+  }));
   // ... and, with no page asking, stops and waits in the queue, unfinished.
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(session.status("t1").state, TileState::Queued);
@@ -177,15 +174,9 @@ TEST(ExploreSession, DiscardingTheRunningTileCancelsIt) {
   ExploreServer server(options, {}, std::cerr);
   server.start();
   ExploreClient client(server);
-  const auto start = std::chrono::steady_clock::now();
-  while (tile_in(client.state(), "t1")["iteration"].get<int>() < 2 &&
-         std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(wait_until([&] { return tile_in(client.state(), "t1")["iteration"] >= 2; }));
   ASSERT_EQ(client.post("/api/discard", {{"tile", "t1"}}).first, 200);
-  while (tile_in(client.state(), "t1")["state"] != "cancelled" &&
-         std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(tile_in(client.state(), "t1")["state"], "cancelled");
+  EXPECT_TRUE(wait_until([&] { return tile_in(client.state(), "t1")["state"] == "cancelled"; }));
   server.stop();
   // The journal says so: a restart keeps it cancelled and renders nothing.
   ExploreSession again(options, std::cerr);
