@@ -2,21 +2,25 @@
 //   nsrg-engine CONFIG.toml [--set section.key=VALUE ...] [--backend cpu|cuda|auto]
 //                           [--variants N] [--seed S] [--shard I/N|none] [--shard-count N]
 //   nsrg-engine CONFIG.toml --gather [--shard-count N] [the shards' --set, --seed, ...]
+//   nsrg-engine explore CONFIG.toml [--port N] [--set ...] [--backend ...]
+//                                   [--host H --allow-remote]
 // Exit status: 0 done, 2 bad input (one line naming the file, key or layer), 1 internal or
 // device failure, 130 interrupted (the current image was saved first).
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/cluster/gather.h"
+#include "engine/cluster/shard_choice.h"
 #include "engine/config/config.h"
 #include "engine/core/command_main.h"
 #include "engine/core/error.h"
-#include "engine/cluster/gather.h"
+#include "engine/explore/explore_server.h"
 #include "engine/render/render_session.h"
-#include "engine/cluster/shard_choice.h"
 
 namespace {
 
@@ -34,25 +38,78 @@ int run_gather(const std::string& config_path, const std::vector<std::string>& o
   return 0;
 }
 
-int run(int argc, char** argv) {
-  CLI::App app{
-      "nsrg-engine: neural style transfer with randomized styles (Gatys et al., "
-      "neural-style parity)"};
-  app.set_version_flag("--version", std::string("nsrg-engine ") + NSRG_VERSION);
+// The options a render and explore share: the config, --set and --backend.
+struct ConfigOptions {
   std::string config_path;
   std::vector<std::string> overrides;
   std::string backend;
-  int variants = 0;
-  long long seed = -1;
-  app.add_option("config", config_path, "TOML configuration file (see docs/config.md)")->required();
-  app.add_option("--set", overrides,
+};
+
+void add_config_options(CLI::App& app, ConfigOptions& options) {
+  app.add_option("config", options.config_path, "TOML configuration file (see docs/config.md)")
+      ->required();
+  app.add_option("--set", options.overrides,
                  "Override a key: section.key=VALUE with a TOML value, e.g. "
                  "optimizer.iterations=50 or 'style.layers=[\"relu3_3\"]' (repeatable)")
       ->take_last()
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--backend", backend, "cpu, cuda or auto (overrides the config's backend)")
+  app.add_option("--backend", options.backend, "cpu, cuda or auto (overrides the config's backend)")
       ->check(CLI::IsMember(nsrg::names_in(nsrg::kBackendChoiceNames)));
+}
+
+// --set and --backend as the config loader takes them.
+std::vector<std::string> config_overrides(const ConfigOptions& options) {
+  std::vector<std::string> overrides = options.overrides;
+  if (!options.backend.empty()) overrides.push_back("backend=\"" + options.backend + "\"");
+  return overrides;
+}
+
+// Parses argv into `app`; a parse error's status (0 for --help, else 2) when it fails.
+std::optional<int> parse_arguments(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return std::nullopt;
+}
+
+// nsrg-engine explore CONFIG.toml ...: the explore page (docs/explore.md).
+int run_explore_command(int argc, char** argv, const char* engine_path) {
+  CLI::App app{"nsrg-engine explore: a local page to render, breed, cross and keep a family"};
+  ConfigOptions config;
+  add_config_options(app, config);
+  nsrg::ExploreServerOptions server;
+  app.add_option("--port", server.port, "Listen on this port (default: a free one)")
+      ->check(CLI::Range(1, 65535));
+  app.add_option("--host", server.host,
+                 "Listen on this address (default 127.0.0.1; another needs --allow-remote)");
+  app.add_flag("--allow-remote", server.allow_remote,
+               "Allow a --host that is not loopback (the page is then reachable from the network)");
+  if (const std::optional<int> status = parse_arguments(app, argc, argv)) return *status;
+  nsrg::ExploreOptions session;
+  session.config_path = config.config_path;
+  session.overrides = config_overrides(config);
+  session.engine_path = engine_path;
+  return nsrg::run_explore(std::move(session), server, std::cout, std::cerr);
+}
+
+int run(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "explore") {
+    std::error_code error;
+    const std::string engine = std::filesystem::canonical("/proc/self/exe", error).string();
+    return run_explore_command(argc - 1, argv + 1, engine.empty() ? argv[0] : engine.c_str());
+  }
+  CLI::App app{
+      "nsrg-engine: neural style transfer with randomized styles (Gatys et al., "
+      "neural-style parity); `nsrg-engine explore CONFIG.toml` opens the explore page"};
+  app.set_version_flag("--version", std::string("nsrg-engine ") + NSRG_VERSION);
+  ConfigOptions command_line;
+  add_config_options(app, command_line);
+  int variants = 0;
+  long long seed = -1;
   app.add_option("--variants", variants, "Render N variants (seeds seed, seed+1, ...)")
       ->check(CLI::Range(1, 1000));
   app.add_option("--seed", seed, "Render seed (overrides the config's seed)")
@@ -69,13 +126,9 @@ int run(int argc, char** argv) {
   app.add_flag("--gather", gather,
                "Check the shards' partial summaries and write the contact sheet, gallery "
                "page and summary of the whole run (give the shards' --set options too)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
-  if (!backend.empty()) overrides.push_back("backend=\"" + backend + "\"");
+  if (const std::optional<int> status = parse_arguments(app, argc, argv)) return *status;
+  std::vector<std::string> overrides = config_overrides(command_line);
+  const std::string& config_path = command_line.config_path;
   if (variants > 0) overrides.push_back("randomize.variants=" + std::to_string(variants));
   if (seed >= 0) overrides.push_back("seed=" + std::to_string(seed));
 

@@ -26,6 +26,7 @@ engine_packages=(
   nlohmann-json3-dev                            # find_package(nlohmann_json)
   libcli11-dev                                  # find_package(CLI11)
   libssl-dev                                    # find_package(OpenSSL) (SHA-256, weights/)
+  libcpp-httplib-dev                            # httplib.h, -lcpp-httplib (nsrg-engine explore)
 )
 converter_packages=(
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
@@ -39,6 +40,8 @@ test_packages=(
   clang libclang-rt-14-dev libomp-14-dev        # tests/fuzz (libFuzzer, ASan, UBSan)
   munge slurmctld slurmd slurm-client           # tests/cluster: a one-node Slurm cluster that
                                                 # runs a job array of shards (docs/cluster.md)
+  chromium chromium-driver python3-selenium     # tests/explore/browser_test.py: the explore
+                                                # page driven in headless Chromium
 )
 case "$set_name" in
   engine) packages=("${engine_packages[@]}") ;;

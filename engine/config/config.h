@@ -38,6 +38,20 @@ struct Stage {
   OptimizerSettings optimizer;
 };
 
+// [explore]: the settings of `nsrg-engine explore` (docs/explore.md). They are read and
+// checked with the rest of the file but are no part of a render: the summary's config and
+// its hash leave them out.
+struct ExploreSettings {
+  std::string dir;              // the session folder, resolved; empty = <output folder>/explore
+  int preview_size = 128;       // the tiles' longest side
+  int preview_iterations = 40;  // each tile's evaluations
+  int preview_every = 5;        // a tile's intermediate image every N evaluations (and at 1)
+  int siblings = 6;             // the first grid's siblings
+  int children = 4;             // children per "more like this"
+  int promote_size = 512;       // a promoted style's default size
+  int queue_limit = 64;         // renders waiting at most; more are refused (HTTP 429)
+};
+
 struct RenderConfig {
   std::string config_path;  // the file loaded (absolute)
   BackendChoice backend = BackendChoice::Auto;
@@ -106,6 +120,8 @@ struct RenderConfig {
   bool any_randomization() const;
   // [sweep]
   std::vector<std::string> sweep_style_layers;  // empty = no sweep
+  // [explore]
+  ExploreSettings explore;
   // The --set assignments this config was loaded with (for commands that render again).
   std::vector<std::string> overrides;
 };

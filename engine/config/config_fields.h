@@ -23,7 +23,12 @@
 //                                        per entry of the key `counted`
 //   model(key, name&)                    a built-in model name or a weights file
 //   output_image(key, path&)             a .png/.jpg path, default out/out.png
+//   output_folder(key, path&)            a folder to write into, resolved against the
+//                                        config's folder; absent: left as it is
 //   section(key, fn)                     a table: fn(visitor of that table)
+//   command_section(key, fn)             a table of another command's settings ([explore]):
+//                                        read and checked like a section, never written
+//                                        to the summary (so no render's hash changes)
 //   named_tables(key, map&, base, fn)    a table of tables, each starting from `base`
 //   stages(key, stages&, from_tables, top_level, fn)   the [[stages]] array of tables
 #pragma once
@@ -164,6 +169,17 @@ void visit_config(V& v, RenderConfig& c) {
            [&](auto& table, Stage& stage) { visit_stage(table, stage, c.top_level); });
   v.section("sweep",
             [&](auto& sweep) { sweep.layers("style_layers", c.sweep_style_layers, true); });
+  v.command_section("explore", [&](auto& explore) {
+    ExploreSettings& e = c.explore;
+    explore.output_folder("dir", e.dir);
+    explore.integer("preview_size", e.preview_size, 16, kMaxImageSize);
+    explore.integer("preview_iterations", e.preview_iterations, 1, kMaxIterations);
+    explore.integer("preview_every", e.preview_every, 1, kMaxIterations);
+    explore.integer("siblings", e.siblings, 1, 64);
+    explore.integer("children", e.children, 1, 16);
+    explore.integer("promote_size", e.promote_size, 16, kMaxImageSize);
+    explore.integer("queue_limit", e.queue_limit, 1, 1024);
+  });
 }
 
 }  // namespace nsrg::config_detail

@@ -81,6 +81,10 @@ class JsonVisitor {
   }
   void model(const std::string& key, const std::string& name) { out_[key] = name; }
   void output_image(const std::string& key, const std::string& path) { out_[key] = path; }
+  void output_folder(const std::string&, const std::string&) {}
+  // Another command's settings are no part of the render (nor of its config hash).
+  template <typename Visit>
+  void command_section(const std::string&, Visit) {}
 
   template <typename Visit>
   void section(const std::string& key, Visit visit) {

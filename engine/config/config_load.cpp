@@ -211,10 +211,19 @@ class TomlVisitor {
     config_detail::require_output_image_path(reader_.errors(), reader_.key(key), out);
   }
 
+  void output_folder(const std::string& key, std::string& out) {
+    if (const std::optional<std::string> path = reader_.get_string(key))
+      out = config_detail::resolve_config_path(reader_.errors(), reader_.key(key), base_, *path);
+  }
+
   template <typename Visit>
   void section(const std::string& key, Visit visit) {
     TomlVisitor inner(reader_.section(key), base_);
     visit(inner);
+  }
+  template <typename Visit>
+  void command_section(const std::string& key, Visit visit) {
+    section(key, visit);
   }
 
   template <typename Settings, typename Visit>

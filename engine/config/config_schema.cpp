@@ -86,11 +86,19 @@ class KeyCollector {
   void output_image(const std::string& key, Ignored&&...) {
     add(key);
   }
+  template <typename... Ignored>
+  void output_folder(const std::string& key, Ignored&&...) {
+    add(key);
+  }
 
   template <typename Visit>
   void section(const std::string& key, Visit visit) {
     KeyCollector inner(known_, add_table(key));
     visit(inner);
+  }
+  template <typename Visit>
+  void command_section(const std::string& key, Visit visit) {
+    section(key, visit);
   }
   template <typename Settings, typename Visit>
   void named_tables(const std::string& key, std::map<std::string, Settings>&, const Settings& base,

@@ -118,7 +118,14 @@ void RenderSession::optimize(StyleObjective& objective, Optimizer& optimizer, Te
     }
     if (config_.save_iter > 0 && k % config_.save_iter == 0 && k < iterations)
       save_image(x, look, intermediate_path(save_base, k));
-    if (interrupt_requested()) {
+    if (observer_ != nullptr) {
+      const RenderProgress progress{int(result.stages.size()), int(state_->stages.size()), k,
+                                    iterations};
+      const std::string preview = observer_->preview_path(progress);
+      if (!preview.empty()) save_image(x, look, preview);
+      observer_->on_progress(progress, preview);
+    }
+    if (interrupt_requested() || (observer_ != nullptr && observer_->cancelled())) {
       result.interrupted = true;
       return;
     }

@@ -23,6 +23,7 @@
 #include "engine/output/output_plan.h"
 #include "engine/output/render_grid.h"
 #include "engine/output/run_record.h"
+#include "engine/render/render_observer.h"
 #include "engine/stages/memory_plan.h"
 
 namespace nsrg {
@@ -40,6 +41,10 @@ class RenderSession {
   // gallery page and the summary JSON (a shard: its partial summary). Throws Interrupted
   // after saving the current image and the summary when Ctrl-C was pressed.
   void run();
+
+  // Watches every evaluation (engine/render/render_observer.h); null (the default): none.
+  // The observer must outlive run().
+  void set_observer(RenderObserver* observer) { observer_ = observer; }
 
   const std::vector<RenderedImage>& images() const { return record_.images; }
   // The un-randomized render of each contact sheet row (mode none), when the sheet has them.
@@ -76,6 +81,7 @@ class RenderSession {
   std::ostream& log_;
   std::optional<Shard> shard_;
   std::unique_ptr<State> state_;
+  RenderObserver* observer_ = nullptr;
   RunRecord record_;
   RenderOutputs outputs_;
   std::vector<GridCell> grid_;

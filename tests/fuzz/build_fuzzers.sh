@@ -25,5 +25,5 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
     -DNSRG_BUILD_TESTS=OFF -DNSRG_BUILD_BENCH=OFF >/dev/null
 fi
 cmake --build "$build_dir" -j "${FUZZ_JOBS:-2}" --target fuzz_image fuzz_config \
-  fuzz_architecture fuzz_safetensors fuzz_style_targets fuzz_lineage fuzz_caffemodel fuzz_prototxt \
+  fuzz_architecture fuzz_safetensors fuzz_style_targets fuzz_lineage fuzz_explore_request fuzz_caffemodel fuzz_prototxt \
   fuzz_torch_checkpoint

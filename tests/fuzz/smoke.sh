@@ -20,7 +20,7 @@ fi
 build_dir="${FUZZ_BUILD_DIR:-$here/../../build-fuzz}"
 seconds="${FUZZ_SMOKE_SECONDS:-4}"
 for harness in fuzz_image fuzz_config fuzz_architecture fuzz_safetensors fuzz_style_targets \
-  fuzz_lineage fuzz_caffemodel fuzz_prototxt fuzz_torch_checkpoint; do
+  fuzz_lineage fuzz_explore_request fuzz_caffemodel fuzz_prototxt fuzz_torch_checkpoint; do
   name="${harness#fuzz_}"
   mkdir -p "$work/$name"
   if ! (cd "$work" && "$build_dir/fuzz/$harness" -max_total_time="$seconds" -rss_limit_mb=2048 \
