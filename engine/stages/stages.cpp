@@ -19,7 +19,7 @@ StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
   StageInputs inputs;
   inputs.content_image = load_image_at_size(config.content_image, stage.image_size);
   if (config.style_replay) {  // the lineage's root images
-    inputs.style_images = load_root_style_images(replayed_lineage(config).root, stage.image_size);
+    inputs.style_images = load_root_style_images(replayed_lineage(config), stage.image_size);
     return inputs;
   }
   const int style_size = style_image_size(stage.style_scale, stage.image_size);
@@ -36,7 +36,7 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
       capture_features(backend, network, inputs.content_tensor, config.content_layers);
   if (config.style_replay) {  // a kept style rebuilt at this size from its lineage
     inputs.base_grams = replay_grams(backend, network, preprocess, replayed_lineage(config),
-                                     inputs.style_images, style_layers);
+                                     inputs.style_images, style_layers, inputs.notes);
   } else if (!config.style_targets.empty()) {  // kept styles: the same Grams at every size
     inputs.base_grams =
         blend_kept_styles(backend, network, style_blend_step(config), style_layers, inputs.notes);
