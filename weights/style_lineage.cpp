@@ -290,6 +290,21 @@ void append_randomize_step(Lineage& lineage, RandomizeStep step) {
   lineage.steps.emplace_back(std::move(step));
 }
 
+std::vector<const LineageRoot*> image_roots(const Lineage& lineage) {
+  std::vector<const LineageRoot*> roots;
+  if (lineage.root.kind == LineageRootKind::Images) roots.push_back(&lineage.root);
+  if (lineage.root.kind != LineageRootKind::Blend) return roots;
+  const BlendStep* blend =
+      lineage.steps.empty() ? nullptr : std::get_if<BlendStep>(&lineage.steps.front());
+  if (blend == nullptr) return {};
+  for (const BlendParent& parent : blend->parents) {
+    const std::vector<const LineageRoot*> more = image_roots(parent.lineage);
+    if (more.empty()) return {};
+    roots.insert(roots.end(), more.begin(), more.end());
+  }
+  return roots;
+}
+
 std::string lineage_json_text(const Lineage& lineage) {
   return metadata_json_text(lineage_json(lineage));
 }

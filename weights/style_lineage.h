@@ -114,6 +114,10 @@ Lineage blended_lineage(BlendStep blend);
 // Appends a randomization (breeding: the step names its parent file by SHA-256).
 void append_randomize_step(Lineage& lineage, RandomizeStep step);
 
+// The roots with style images a replay captures, depth first: the lineage's own root, or
+// for a blend every parent's roots in order. Empty when any root is unknown.
+std::vector<const LineageRoot*> image_roots(const Lineage& lineage);
+
 // The JSON text written as nsrg.lineage.
 std::string lineage_json_text(const Lineage& lineage);
 

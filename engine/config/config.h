@@ -111,6 +111,11 @@ struct RenderConfig {
   // [randomize]
   RandomizeSettings randomize;  // the section's own keys
   int variants = 1;
+  // randomize.min_distance: a variant whose randomized Grams lie closer than this to a
+  // sibling accepted before it (relative Frobenius distance, mean over the randomized layers)
+  // is drawn again, up to randomize.max_redraws times; 0 = off (variant v draws seed + v).
+  float min_distance = 0.0f;
+  int max_redraws = 8;
   std::map<std::string, RandomizeSettings>
       randomize_layers;  // [randomize.layers.<name>],
                          // each starting from `randomize` and overriding keys

@@ -51,6 +51,7 @@ constexpr int kMaxIterations = 10000000;
 constexpr size_t kMaxBlendedStyles = 64;  // style.targets files blended in one render
 constexpr int kMaxImageSize = 16384;
 constexpr int kThreadsPerHardwareThread = 4;
+constexpr int kMaxRedraws = 100;  // randomize.max_redraws
 
 // More threads than cores only adds overhead; the OpenMP runtime aborts (after taking
 // gigabytes) when asked for tens of thousands.
@@ -161,6 +162,9 @@ void visit_config(V& v, RenderConfig& c) {
   v.section("randomize", [&](auto& randomize) {
     visit_randomize_settings(randomize, c.randomize);
     randomize.integer("variants", c.variants, 1, 1000);
+    randomize.number("min_distance", c.min_distance, inclusive(0), inclusive(2));
+    randomize.integer("max_redraws", c.max_redraws, 0, kMaxRedraws,
+                      "each redraw randomizes every layer of a variant again");
     randomize.named_tables(
         "layers", c.randomize_layers, c.randomize,
         [](auto& layer, RandomizeSettings& r) { visit_randomize_settings(layer, r); });

@@ -24,49 +24,63 @@ bool is_builtin(const std::string& model) {
   style.errors().fail("style.replay", what);
 }
 
-// An image a replay reads (`what`: "style image", "colour source") is there, unchanged.
+// An image a replay reads (`what`: "style image", "colour source (content image)") is there,
+// unchanged; `where` names a blend parent's lineage inside the file's ("" for the file's own).
 void check_recorded_image(const SectionReader& style, const std::string& file,
-                          const LineageImage& image, const char* what) {
+                          const std::string& where, const LineageImage& image, const char* what) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(image.file, error))
-    fail_replay(style, msg(what, " ", image.file, " of ", file, "'s lineage is missing"));
+    fail_replay(style,
+                msg(what, " ", image.file, " of ", file, "'s lineage", where, " is missing"));
   if (sha256_file_hex(image.file) != image.sha256)
-    fail_replay(style, msg(what, " ", image.file, " of ", file,
-                           "'s lineage has changed (its SHA-256 is not the recorded ", image.sha256,
-                           ")"));
+    fail_replay(style, msg(what, " ", image.file, " of ", file, "'s lineage", where,
+                           " has changed (its SHA-256 is not the recorded ", image.sha256, ")"));
+}
+
+// A lineage (the file's, or a blend parent's inside it: `where` names which) can be
+// replayed: its roots are known, made with the file's model, their style images present and
+// unchanged, every randomize step has each layer the render uses; a blend's parents too.
+void check_lineage_replayable(const SectionReader& style, const std::string& file,
+                              const StyleTargetsInfo& info, const Lineage& lineage,
+                              const std::vector<std::string>& needed, const std::string& where) {
+  const LineageRoot& root = lineage.root;
+  if (root.kind == LineageRootKind::Unknown)
+    fail_replay(style, msg(file, where,
+                           " has no lineage to replay (its root is unknown: a format-1 file, or "
+                           "bred from one)"));
+  if (root.kind == LineageRootKind::Images) {
+    if (root.model != info.model || root.model_sha256 != info.model_sha256)
+      fail_replay(style, msg(file, where, ": the lineage's model ", root.model,
+                             " is not the file's model ", info.model));
+    for (const LineageImage& image : root.style_images)
+      check_recorded_image(style, file, where, image, "style image");
+    if (uses_color_source(root))
+      check_recorded_image(style, file, where, root.color_source, "colour source (content image)");
+  }
+  for (size_t i = 0; i < lineage.steps.size(); ++i) {
+    if (const BlendStep* blend = std::get_if<BlendStep>(&lineage.steps[i])) {
+      for (size_t p = 0; p < blend->parents.size(); ++p)
+        check_lineage_replayable(
+            style, file, info, blend->parents[p].lineage, needed,
+            msg(where, " (blend parent ", p + 1, " of ", blend->parents.size(), ", SHA-256 ",
+                blend->parents[p].file_sha256.substr(0, 12), "...)"));
+      continue;
+    }
+    const RandomizeStep& step = std::get<RandomizeStep>(lineage.steps[i]);
+    for (const std::string& layer : needed)
+      if (std::none_of(step.layers.begin(), step.layers.end(),
+                       [&](const TargetRandomization& r) { return r.layer == layer; }))
+        fail_replay(style,
+                    msg(file, where, ": lineage step ", i + 1, " has no entry for layer ", layer));
+  }
 }
 
 // style.replay: everything the replay reads is there and is what the lineage recorded.
 void check_replayable(const SectionReader& style, const RenderConfig& config,
                       const StyleTargetsInfo& info) {
-  const std::string& file = config.style_targets.front();
-  const LineageRoot& root = info.lineage.root;
-  if (root.kind == LineageRootKind::Unknown)
-    fail_replay(style,
-                msg(file,
-                    " has no lineage to replay (its root is unknown: a format-1 file, or bred from "
-                    "one)"));
-  if (root.kind == LineageRootKind::Blend)
-    fail_replay(
-        style,
-        msg(file, " is a blend of kept styles; this build replays lineages of style images only"));
-  if (root.model != info.model || root.model_sha256 != info.model_sha256)
-    fail_replay(style, msg(file, ": the lineage's model ", root.model, " is not the file's model ",
-                           info.model));
-  for (const LineageImage& image : root.style_images)
-    check_recorded_image(style, file, image, "style image");
-  if (uses_color_source(root))
-    check_recorded_image(style, file, root.color_source, "colour source (content image)");
   std::vector<std::string> needed = config.style_layers;
   needed.insert(needed.end(), config.sweep_style_layers.begin(), config.sweep_style_layers.end());
-  for (size_t i = 0; i < info.lineage.steps.size(); ++i) {
-    const RandomizeStep* step = std::get_if<RandomizeStep>(&info.lineage.steps[i]);
-    if (step == nullptr) fail_replay(style, msg(file, ": lineage step ", i + 1, " is a blend"));
-    for (const std::string& layer : needed)
-      if (std::none_of(step->layers.begin(), step->layers.end(),
-                       [&](const TargetRandomization& r) { return r.layer == layer; }))
-        fail_replay(style, msg(file, ": lineage step ", i + 1, " has no entry for layer ", layer));
-  }
+  check_lineage_replayable(style, config.style_targets.front(), info, info.lineage, needed, "");
 }
 
 // style.color with kept styles: the Grams were captured in one colour mode, which the render
@@ -82,10 +96,10 @@ void check_kept_style_colors(const SectionReader& style, RenderConfig& config,
   const StyleColor kept = lineage_color(infos.front().lineage);
   for (size_t i = 1; i < infos.size(); ++i)
     if (lineage_color(infos[i].lineage) != kept)
-      style.fail("targets", msg(config.style_targets[i], " was captured with style.color = \"",
-                                name_in(kStyleColorNames, lineage_color(infos[i].lineage)),
-                                "\" but ", config.style_targets[0], " with \"",
-                                name_in(kStyleColorNames, kept), "\""));
+      style.fail("targets",
+                 msg(config.style_targets[i], " was captured with style.color = \"",
+                     name_in(kStyleColorNames, lineage_color(infos[i].lineage)), "\" but ",
+                     config.style_targets[0], " with \"", name_in(kStyleColorNames, kept), "\""));
   if (!style.has("color")) {
     config.style_color = kept;
   } else if (config.style_color != kept) {

@@ -16,8 +16,9 @@ namespace nsrg::config_detail {
 // and nothing is randomized, it becomes the levels of the render the targets came from (so
 // a variant renders again exactly), or auto for a blend of files of different levels. With
 // style.replay (one file only), fails with one line when the lineage cannot be replayed: an
-// unknown root (a format-1 file), a blend, a root style image missing or changed (by
-// SHA-256), a step without one of the layers.
+// unknown root (a format-1 file), a root style image missing or changed (by SHA-256), a step
+// without one of the layers; for a blend, the same of any parent's lineage (the line names
+// the parent by its place and SHA-256).
 void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
 
 }  // namespace nsrg::config_detail

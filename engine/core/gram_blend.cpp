@@ -7,6 +7,7 @@
 
 #include "engine/core/backend.h"
 #include "engine/core/error.h"
+#include "engine/core/gram_distance.h"
 
 namespace nsrg {
 namespace {
@@ -91,14 +92,8 @@ void wasserstein_geodesic(Backend& backend, BlendOperands& operands,
 
 // ||x - y||_F / ||y||_F on the backend (read back: once per iteration, at setup).
 double relative_change(Backend& backend, const Tensor& x, const Tensor& y, Tensor& scratch) {
-  Tensor scalars = backend.empty(Shape{1, 1, 1, 2});
-  backend.copy(x, scratch);
-  backend.axpy(-1.0f, y, scratch);
-  backend.dot(scratch, scratch, ScalarSlot{&scalars, 0});
-  backend.dot(y, y, ScalarSlot{&scalars, 1});
-  const double norm = std::sqrt(double(backend.read_scalar(scalars, 1)));
-  const double difference = std::sqrt(double(backend.read_scalar(scalars, 0)));
-  return norm > 0.0 ? difference / norm : difference;
+  const FrobeniusNorms norms = frobenius_norms(backend, x, y, scratch);
+  return norms.second > 0.0 ? norms.difference / norms.second : norms.difference;
 }
 
 BlendReport wasserstein_barycenter(Backend& backend, BlendOperands& operands,
@@ -198,8 +193,8 @@ size_t blend_scratch_bytes(BlendSpace space, const std::vector<float>& weights, 
   if (space == BlendSpace::LogEuclidean) return std::max(shift, 2 * gram);  // + the logarithm
   if (weights.size() == 2) return 6 * gram;  // + A, B, the two roots and the work matrix
   // + the shifted Grams, S, its two roots, the term, the sum, the next S and, while the change
-  // is measured, two scalars.
-  return (weights.size() + 7) * gram + 2 * sizeof(float);
+  // is measured, three scalars (frobenius_norms').
+  return (weights.size() + 7) * gram + 3 * sizeof(float);
 }
 
 }  // namespace nsrg

@@ -7,10 +7,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/net/objective.h"
+#include "engine/stages/distinct_variants.h"
 #include "engine/stages/memory_plan.h"
 
 namespace nsrg {
@@ -48,6 +50,9 @@ struct RenderedImage {
   LossValues final_losses;            // of the last evaluation
   std::vector<HistoryEntry> history;  // of the last stage
   std::vector<StageResult> stages;
+  // With randomize.min_distance: how the variant's draw was chosen (seed is config.seed +
+  // its counter).
+  std::optional<VariantDraw> draw;
 };
 
 struct RunRecord {

@@ -2,6 +2,7 @@
 #include "engine/output/summary_json.h"
 
 #include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
 #include "engine/output/config_hash.h"
 #include "engine/output/output_names.h"
 #include "engine/output/summary_fields.h"
@@ -48,6 +49,17 @@ std::string cell_label(const RenderedImage& image) {
   return short_layer_names(image.style_layers) + variant_letters(image.variant);
 }
 
+// How randomize.min_distance chose the variant's draw.
+nlohmann::json draw_json(const VariantDraw& draw, const RenderedImage& image) {
+  nlohmann::json entry = {{"counter", draw.counter},
+                          {"redraws", draw.redraws},
+                          {"nearest_sibling_distance", nullptr},
+                          {"gave_up", draw.gave_up}};
+  if (draw.nearest_distance) entry["nearest_sibling_distance"] = *draw.nearest_distance;
+  if (draw.gave_up) entry["note"] = min_distance_note(image);
+  return entry;
+}
+
 nlohmann::json memory_plan_json(const MemoryPlan& plan) {
   nlohmann::json entry = nlohmann::json::object();
   for (const auto& [key, member] : kMemoryPlanFields) entry[key] = plan.*member;
@@ -75,6 +87,14 @@ nlohmann::json sheet_rows_json(const RenderConfig& config, const RunRecord& reco
 }
 }  // namespace
 
+std::string min_distance_note(const RenderedImage& image) {
+  NSRG_CHECK(image.draw && image.draw->nearest_distance, "min_distance_note of ", image.path,
+             " without a sibling distance");
+  return msg("note: randomize.min_distance: variant ", cell_label(image), " kept seed ", image.seed,
+             " after ", image.draw->redraws, " redraws, still ", *image.draw->nearest_distance,
+             " from its nearest sibling (below the minimum)");
+}
+
 nlohmann::json image_entry_json(const RenderedImage& image, bool with_stages) {
   nlohmann::json entry = {
       {"file", image.path},
@@ -93,6 +113,7 @@ nlohmann::json image_entry_json(const RenderedImage& image, bool with_stages) {
       {"final_losses", losses_json(image.final_losses)},
       {"history", history_json(image.history)}};
   if (with_stages) entry["stages"] = stages_json(image.stages);
+  if (image.draw) entry["min_distance"] = draw_json(*image.draw, image);
   return entry;
 }
 

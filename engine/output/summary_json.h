@@ -17,6 +17,10 @@ namespace nsrg {
 nlohmann::json summary_json(const RenderConfig& config, const RunRecord& record,
                             const std::string& contact_sheet_path, const std::string& gallery_path);
 
+// The line said when randomize.min_distance kept a variant closer than the minimum to a
+// sibling (image.draw->gave_up).
+std::string min_distance_note(const RenderedImage& image);
+
 // One entry of "images" and of "references".
 nlohmann::json image_entry_json(const RenderedImage& image, bool with_stages);
 nlohmann::json reference_entry_json(const RenderedImage& image);

@@ -40,6 +40,16 @@ std::vector<StageResult> stages_from_json(const nlohmann::json& entries) {
   return stages;
 }
 
+VariantDraw draw_from_json(const nlohmann::json& entry) {
+  VariantDraw draw;
+  draw.counter = entry.at("counter").get<uint32_t>();
+  draw.redraws = entry.at("redraws").get<int>();
+  const nlohmann::json& nearest = entry.at("nearest_sibling_distance");
+  if (!nearest.is_null()) draw.nearest_distance = nearest.get<double>();
+  draw.gave_up = entry.at("gave_up").get<bool>();
+  return draw;
+}
+
 }  // namespace
 
 RenderedImage rendered_image_from_json(const nlohmann::json& entry, const GridCell& cell) {
@@ -58,6 +68,7 @@ RenderedImage rendered_image_from_json(const nlohmann::json& entry, const GridCe
   image.interrupted = entry.at("interrupted").get<bool>();
   image.history = history_from_json(entry.at("history"));
   if (entry.contains("stages")) image.stages = stages_from_json(entry.at("stages"));
+  if (entry.contains("min_distance")) image.draw = draw_from_json(entry.at("min_distance"));
   return image;
 }
 

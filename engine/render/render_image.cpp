@@ -1,6 +1,7 @@
 // RenderSession::render_one: one image of the run, in the steps it takes: the style targets
 // (randomized for its seed), the objective, the initial image, the optimizer, the loop of
 // evaluations and steps with its progress lines and intermediate saves, the final save.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <ostream>
@@ -13,6 +14,7 @@
 #include "engine/optim/optimizer.h"
 #include "engine/output/output_names.h"
 #include "engine/output/output_plan.h"
+#include "engine/output/summary_json.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/progress.h"
 #include "engine/render/render_clock.h"
@@ -220,6 +222,14 @@ RenderedImage RenderSession::render_one(const GridCell& cell) {
   State& s = *state_;
   RenderedImage result;
   result.seed = config_.seed + uint64_t(cell.variant);
+  if (!cell.reference && !s.draws.empty()) {  // randomize.min_distance chose the draw
+    const size_t set =
+        size_t(std::find(s.layer_sets.begin(), s.layer_sets.end(), cell.style_layers) -
+               s.layer_sets.begin());
+    NSRG_CHECK(set < s.draws.size(), "no variant draws for the layers of ", cell.path);
+    result.draw = s.draws[set].at(size_t(cell.variant));
+    result.seed = config_.seed + result.draw->counter;
+  }
   result.variant = cell.variant;
   result.style_layers = cell.style_layers;
   result.mode =
@@ -227,6 +237,7 @@ RenderedImage RenderSession::render_one(const GridCell& cell) {
           ? randomize_mode_name(RandomizeMode::None)
           : randomize_mode_name(config_.randomization_for(cell.style_layers.front()).mode);
   result.path = cell.path;
+  if (result.draw && result.draw->gave_up) notes_ << min_distance_note(result) << std::endl;
 
   const auto start = Clock::now();
   Tensor x;

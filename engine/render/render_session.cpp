@@ -26,8 +26,13 @@
 
 namespace nsrg {
 
-RenderSession::RenderSession(RenderConfig config, std::ostream& log, std::optional<Shard> shard)
-    : config_(std::move(config)), log_(log), shard_(shard), state_(std::make_unique<State>()) {}
+RenderSession::RenderSession(RenderConfig config, std::ostream& log, std::optional<Shard> shard,
+                             std::ostream& notes)
+    : config_(std::move(config)),
+      log_(log),
+      notes_(notes),
+      shard_(shard),
+      state_(std::make_unique<State>()) {}
 
 RenderSession::~RenderSession() = default;
 
@@ -75,6 +80,10 @@ void RenderSession::prepare() {
                           {style_layers.begin(), style_layers.end()}, inputs);
     for (const std::string& note : inputs.notes) log_ << note << "\n";
   }
+  if (config_.min_distance > 0.0f)
+    for (const auto& set : s.layer_sets)
+      s.draws.push_back(
+          choose_variant_draws(*s.backend, *s.network, config_, s.inputs.back().base_grams, set));
   if (config_.save_targets) s.targets_writer = std::make_unique<StyleTargetsWriter>(config_);
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);

@@ -8,7 +8,7 @@
 #pragma once
 
 #include <cstdint>
-#include <iosfwd>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,8 +33,10 @@ struct OutputLook;
 
 class RenderSession {
  public:
-  // shard: render only that shard's images and write its partial summary.
-  RenderSession(RenderConfig config, std::ostream& log, std::optional<Shard> shard = std::nullopt);
+  // shard: render only that shard's images and write its partial summary. `notes` gets the
+  // lines that warn about a result (a variant that could not be drawn min_distance apart).
+  RenderSession(RenderConfig config, std::ostream& log, std::optional<Shard> shard = std::nullopt,
+                std::ostream& notes = std::cerr);
   ~RenderSession();
 
   // Renders every image of the run (or of the shard), then writes the contact sheet, the
@@ -79,6 +81,7 @@ class RenderSession {
 
   RenderConfig config_;
   std::ostream& log_;
+  std::ostream& notes_;
   std::optional<Shard> shard_;
   std::unique_ptr<State> state_;
   RenderObserver* observer_ = nullptr;

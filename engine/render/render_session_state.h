@@ -12,6 +12,7 @@
 #include "engine/image/image.h"
 #include "engine/net/network.h"
 #include "engine/render/render_session.h"
+#include "engine/stages/distinct_variants.h"
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/stages.h"
 
@@ -28,6 +29,9 @@ struct RenderSession::State {
   std::vector<StageInputs> inputs;  // per stage: images, content features, base Grams
   std::vector<std::vector<std::string>> layer_sets;
   std::unique_ptr<StyleTargetsWriter> targets_writer;  // when output.save_targets
+  // With randomize.min_distance: each layer set's variant draws (as layer_sets), chosen on
+  // the last stage's base Grams; empty without it.
+  std::vector<std::vector<VariantDraw>> draws;
   double load_seconds = 0, capture_seconds = 0;
 };
 

@@ -139,9 +139,11 @@ void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& target
   // The size the Grams were measured at: the stage's, not the top-level keys' (a replay
   // measures at the stage's size with the root's style scale).
   if (measured_here_) {
+    // A replayed lineage: its (first) root's style scale, a blend's first parent's.
+    const std::vector<const LineageRoot*> roots = image_roots(common_.lineage);
     info.image_size = stage.image_size;
-    info.style_scale =
-        config_.style_targets.empty() ? stage.style_scale : common_.lineage.root.style_scale;
+    info.style_scale = config_.style_targets.empty() || roots.empty() ? stage.style_scale
+                                                                      : roots.front()->style_scale;
   }
   if (config_.style_targets.empty()) info.lineage.root.style_scale = stage.style_scale;
   info.layers = layers;

@@ -31,15 +31,15 @@ StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
                              ? luminance_image(inputs.content_colors)
                              : inputs.content_colors;
   if (config.style_replay) {  // the lineage's root images, under the root's colour control
-    inputs.style_images = load_root_style_images(replayed_lineage(config).root, stage.image_size);
+    inputs.style_images = load_root_style_images(replayed_lineage(config), stage.image_size);
     return inputs;
   }
   const int style_size = style_image_size(stage.style_scale, stage.image_size);
   for (const std::string& path : config.style_images)
     inputs.style_images.push_back(load_image_at_size(path, style_size));
-  inputs.style_images = color_controlled_styles(std::move(inputs.style_images),
-                                                inputs.content_colors, config.style_color,
-                                                config.style_color_match);
+  inputs.style_images =
+      color_controlled_styles(std::move(inputs.style_images), inputs.content_colors,
+                              config.style_color, config.style_color_match);
   return inputs;
 }
 
@@ -51,7 +51,7 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
       capture_features(backend, network, inputs.content_tensor, config.content_layers);
   if (config.style_replay) {  // a kept style rebuilt at this size from its lineage
     inputs.base_grams = replay_grams(backend, network, preprocess, replayed_lineage(config),
-                                     inputs.style_images, style_layers);
+                                     inputs.style_images, style_layers, inputs.notes);
   } else if (!config.style_targets.empty()) {  // kept styles: the same Grams at every size
     inputs.base_grams =
         blend_kept_styles(backend, network, style_blend_step(config), style_layers, inputs.notes);

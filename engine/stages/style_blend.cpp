@@ -31,16 +31,26 @@ std::map<std::string, Tensor> blend_kept_styles(Backend& backend, const Network&
                           parent.sha256, ")"));
     parents.push_back(load_style_targets(backend, network, parent.file, layers));
   }
-  if (parents.size() == 1) return std::move(parents.front());
-
   std::vector<float> weights;
   for (const BlendedFile& parent : step.parents) weights.push_back(parent.weight);
+  return blend_parent_grams(backend, std::move(parents), weights, step.space, layers, notes);
+}
+
+std::map<std::string, Tensor> blend_parent_grams(Backend& backend,
+                                                 std::vector<std::map<std::string, Tensor>> parents,
+                                                 const std::vector<float>& weights,
+                                                 BlendSpace space,
+                                                 const std::vector<std::string>& layers,
+                                                 std::vector<std::string>& notes) {
+  NSRG_CHECK(!parents.empty() && parents.size() == weights.size(),
+             "blend_parent_grams: ", parents.size(), " parents and ", weights.size(), " weights");
+  if (parents.size() == 1) return std::move(parents.front());
   std::map<std::string, Tensor> blended;
   for (const std::string& layer : layers) {
     std::vector<const Tensor*> grams;
     for (const auto& grams_of_parent : parents) grams.push_back(&grams_of_parent.at(layer));
     Tensor out = backend.empty(grams.front()->shape());
-    const BlendReport report = blend_grams(backend, grams, weights, step.space, out);
+    const BlendReport report = blend_grams(backend, grams, weights, space, out);
     if (report.iterations > 0)
       notes.push_back(msg("style blend: the Wasserstein barycenter of ", layer,
                           report.converged ? " converged in " : " stopped unconverged after ",

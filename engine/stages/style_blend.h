@@ -29,11 +29,20 @@ struct StyleBlendStep {
 // style.blend_weights and style.blend_space.
 StyleBlendStep style_blend_step(const RenderConfig& config);
 
+// The Grams of `layers` of `parents` (one map per parent, each holding every layer) blended
+// with `weights` in `space` by blend_grams, layer by layer; one parent's Grams are returned
+// as they are. Adds a line to `notes` for each layer blended by the Wasserstein fixed-point
+// iteration (its iterations, and whether it converged).
+std::map<std::string, Tensor> blend_parent_grams(Backend& backend,
+                                                 std::vector<std::map<std::string, Tensor>> parents,
+                                                 const std::vector<float>& weights,
+                                                 BlendSpace space,
+                                                 const std::vector<std::string>& layers,
+                                                 std::vector<std::string>& notes);
+
 // The Grams of `layers` blended per the step: each parent's Grams loaded (UserError naming
 // the file when its bytes no longer have the recorded SHA-256, or a Gram does not fit the
-// network), then blend_grams per layer. A step of one parent gives its Grams as they are.
-// Adds a line to `notes` for each layer blended by the Wasserstein fixed-point iteration
-// (its iterations, and whether it converged).
+// network), then blend_parent_grams.
 std::map<std::string, Tensor> blend_kept_styles(Backend& backend, const Network& network,
                                                 const StyleBlendStep& step,
                                                 const std::vector<std::string>& layers,

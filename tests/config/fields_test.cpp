@@ -81,6 +81,7 @@ TEST(ConfigFields, EveryKeyWrittenReadsBackToTheSameConfig) {
           "contact_sheet = false\nsave_targets = true\nsave_stages = true\n"
           "[randomize]\nmode = \"scale_eigenvectors\"\nrange = [0.5, 1.5]\n"
           "distribution = \"normal\"\nmix = 0.25\nkeep_energy = true\nvariants = 3\n"
+          "min_distance = 0.125\nmax_redraws = 5\n"
           "[randomize.layers.relu3_1]\nmode = \"replace_eigenvectors\"\n"
           "[sweep]\nstyle_layers = [\"relu1_1\", \"relu3_1\"]\n"
           "[[stages]]\nimage_size = 64\niterations = 10\n"
@@ -91,6 +92,8 @@ TEST(ConfigFields, EveryKeyWrittenReadsBackToTheSameConfig) {
       {"style.images=[\"style_a.png\", \"style_b.jpg\"]"});
   ASSERT_EQ(config.stages.size(), 2u);
   EXPECT_TRUE(config.randomize.keep_energy);
+  EXPECT_EQ(config.min_distance, 0.125f);
+  EXPECT_EQ(config.max_redraws, 5);
   expect_round_trip(folder, config);
 }
 

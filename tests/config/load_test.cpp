@@ -55,6 +55,8 @@ TEST(LoadConfig, MinimalConfigGetsTheDefaults) {
   EXPECT_EQ(config.randomize.distribution, RandomDistribution::Uniform);
   EXPECT_FLOAT_EQ(config.randomize.mix, 1.0f);
   EXPECT_EQ(config.variants, 1);
+  EXPECT_EQ(config.min_distance, 0.0f);  // off: variant v draws seed + v
+  EXPECT_EQ(config.max_redraws, 8);
   EXPECT_TRUE(config.randomize_layers.empty());
   EXPECT_FALSE(config.any_randomization());
   EXPECT_TRUE(config.sweep_style_layers.empty());

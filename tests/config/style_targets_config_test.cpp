@@ -129,7 +129,8 @@ TEST(StyleTargetsConfig, ReplayNeedsAReplayableLineage) {
 
   expect_user_error([&] { load_config(folder.write_config(""), {"style.replay=true"}); },
                     {"style.replay: needs style.targets"});
-  // A step without a layer the render uses; a root of another model; a blend; a changed image.
+  // A step without a layer the render uses; a root of another model; a blend (replayable,
+  // then with a parent of unknown root or a parent step without a layer); a changed image.
   Lineage partial = lineage;
   std::get<RandomizeStep>(partial.steps[0]).layers.pop_back();
   write_targets_with_lineage(folder, partial);
@@ -144,7 +145,18 @@ TEST(StyleTargetsConfig, ReplayNeedsAReplayableLineage) {
   blend.weights = {1, 1};
   blend.parents = {{std::string(64, 'a'), lineage}, {std::string(64, 'b'), lineage}};
   write_targets_with_lineage(folder, blended_lineage(blend));
-  expect_user_error([&] { load_config(config); }, {"is a blend of kept styles"});
+  EXPECT_TRUE(load_config(config).style_replay);  // a blend of replayable parents replays
+  blend.parents[1].lineage = unknown_lineage();
+  write_targets_with_lineage(folder, blended_lineage(blend));
+  expect_user_error([&] { load_config(config); },
+                    {"style.replay: ",
+                     " (blend parent 2 of 2, SHA-256 bbbbbbbbbbbb...) has no "
+                     "lineage to replay (its root is unknown"});
+  blend.parents[1].lineage = partial;
+  write_targets_with_lineage(folder, blended_lineage(blend));
+  expect_user_error([&] { load_config(config); },
+                    {" (blend parent 2 of 2, SHA-256 bbbbbbbbbbbb...): lineage step 1 has no "
+                     "entry for layer relu3_3"});
   write_targets_with_lineage(folder, lineage);
   folder.write("style_a.png", "changed");
   expect_user_error(

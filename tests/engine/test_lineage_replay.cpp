@@ -1,8 +1,10 @@
 // Lineage in every kept style and style.replay: a variant's file records its root and its
 // randomize step, a bred child appends a step naming its parent by SHA-256; replaying a
 // file at its own size gives back its Grams bit for bit (CPU), at another size the Grams a
-// direct render at that size makes with the same seeds, at every [[stages]] size; what
-// cannot be replayed stops the run with one line before rendering.
+// direct render at that size makes with the same seeds, at every [[stages]] size; a blend of
+// kept styles (with a randomization on top) replays its parents and blends them again, bit
+// for bit at its own size and as a blend of direct renders at another; what cannot be
+// replayed stops the run with one line before rendering.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -226,6 +228,65 @@ TEST_F(Lineage32, WhatCannotBeReplayedIsOneLineBeforeRendering) {
   EXPECT_NE(unknown.find("style.replay: " + old + " has no lineage to replay (its root is unknown"),
             std::string::npos)
       << unknown;
+}
+
+class BlendLineage32 : public Lineage32 {
+ protected:
+  // Variant b's kept style (seed 8, style.jpg) and another from style2.png (seed 9), both at
+  // `size`, blended in Wasserstein space at `size` with a randomization on top (seed 30).
+  std::string blend_at(int size, const std::string& name) {
+    const std::string px = "image_size=" + std::to_string(size);
+    const std::string first =
+        size == 32 ? variant_
+                   : render_kept(family_, with(kKeep, {"seed=8", "randomize.variants=1", px,
+                                                       "output.path=\"" + name + "a/v.png\""}));
+    const std::string second = render_kept(
+        family_, with(kKeep, {"seed=9", "randomize.variants=1", px,
+                              "style.images=[\"" + (dir_ / "style2.png").string() + "\"]",
+                              "output.path=\"" + name + "b/v.png\""}));
+    const fs::path config = write_targets_config(
+        dir_, first, "[randomize]\nmode = \"scale_eigenvalues\"\nrange = [0.5, 1.5]\n");
+    return render_kept(
+        config, {"style.targets=[\"" + first + "\", \"" + second + "\"]",
+                 "style.blend_space=\"wasserstein\"", "style.blend_weights=[0.25, 0.75]", "seed=30",
+                 px, "optimizer.iterations=1", "output.save_targets=true",
+                 "output.path=\"" + name + "/b.png\""});
+  }
+  void SetUp() override {
+    Lineage32::SetUp();
+    fs::copy_file(example_image("coffee.png"), dir_ / "style2.png");
+  }
+};
+
+TEST_F(BlendLineage32, ABlendReplaysBitForBitAtItsOwnSizeAndAsADirectBlendAtAnother) {
+  const std::string blend = blend_at(32, "blend32");
+  const Lineage lineage = read_style_targets_info(blend).lineage;
+  ASSERT_EQ(lineage.root.kind, LineageRootKind::Blend);
+  ASSERT_EQ(lineage.steps.size(), 2u);  // the blend, then the randomization on top
+  ASSERT_EQ(image_roots(lineage).size(), 2u);
+  EXPECT_EQ(image_roots(lineage)[1]->style_images[0].file, (dir_ / "style2.png").string());
+
+  const std::string same = replay(blend, 32, "blend_same");
+  expect_same_grams(same, blend);
+  const StyleTargetsInfo info = read_style_targets_info(same);
+  EXPECT_EQ(info.image_size, 32);
+  EXPECT_EQ(info.style_scale, 1.0f);
+  EXPECT_EQ(info.lineage.root.kind, LineageRootKind::Blend);  // the lineage goes on
+
+  // At 48 px: the blend of the parents rendered at 48 px, blended at 48 px.
+  expect_same_grams(replay(blend, 48, "blend48"), blend_at(48, "direct48"));
+}
+
+TEST_F(BlendLineage32, AMissingRootImageOfABlendParentIsOneLineNamingIt) {
+  const std::string blend = blend_at(32, "blend32");
+  const fs::path kept = write_targets_config(dir_, blend, "");
+  fs::remove(dir_ / "style2.png");
+  const std::string missing = user_error_of(kept, {"style.replay=true"});
+  EXPECT_NE(missing.find("style.replay: style image " + (dir_ / "style2.png").string() + " of " +
+                         blend + "'s lineage (blend parent 2 of 2, SHA-256 "),
+            std::string::npos)
+      << missing;
+  EXPECT_NE(missing.find(") is missing"), std::string::npos) << missing;
 }
 
 }  // namespace
