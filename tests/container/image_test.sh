@@ -67,9 +67,9 @@ fi
 
 # 3. what the final image is
 user=$(bah inspect --type image --format '{{.OCIv1.Config.User}}' "$image")
-entrypoint=$(bah inspect --type image --format '{{json .OCIv1.Config.Entrypoint}}' "$image")
+entrypoint=$(bah inspect --type image --format '{{.OCIv1.Config.Entrypoint}}' "$image")
 [ "$user" = "1000:1000" ] || fail "the image runs as '$user', not 1000:1000"
-[ "$entrypoint" = '["nsrg-engine"]' ] || fail "the entry point is $entrypoint, not [\"nsrg-engine\"]"
+[ "$entrypoint" = '[nsrg-engine]' ] || fail "the entry point is $entrypoint, not [nsrg-engine]"
 ctr=$(bah from --pull=never "$image")
 # shellcheck disable=SC2016 # $t expands in the container's shell
 bah run --isolation chroot "$ctr" -- /bin/sh -c \
