@@ -29,8 +29,7 @@ cache=${NSRG_FRESH_ROOT_CACHE:-/var/cache/nsrg-engine}
 logs=${NSRG_FRESH_ROOT_LOGS:-$repo/build-fresh-root}
 iterations=${NSRG_RENDER_ITERATIONS:-30}
 steps=" ${NSRG_FRESH_ROOT_STEPS:-render converters tests} "
-suite=bookworm
-base_tar=$cache/debian12-minbase.tar
+base_tar=""
 user=nsrg
 
 [ "$(id -u)" -eq 0 ] || { echo "fresh_root_check.sh: must run as root (chroot)" >&2; exit 2; }
@@ -39,32 +38,10 @@ logs=$(cd "$logs" && pwd)
 
 say() { printf '[fresh-root %s] %s\n' "$(date +%T)" "$*"; }
 
-# ---- the Debian mirror and the base root ---------------------------------------------------
-apt_sources() {
-  # The host's deb822 or one-line sources for Debian itself (not third-party repositories).
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    echo /etc/apt/sources.list.d/debian.sources
-  elif [ -s /etc/apt/sources.list ]; then
-    echo /etc/apt/sources.list
-  fi
-}
-
+# ---- the base root ---------------------------------------------------------------------
+# Made (or found in the cache) by scripts/debian12_base_root.sh, which the image build shares.
 ensure_base_root() {
-  if [ -f "$base_tar" ] && [ -z "$(find "$base_tar" -mtime +7)" ]; then
-    say "base root: cached $base_tar"
-    return
-  fi
-  command -v mmdebstrap >/dev/null || {
-    say "installing mmdebstrap (host tool for the fresh root)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
-  }
-  local sources
-  rm -rf "$cache/debian12-minbase.partial.tar"
-  sources=$(apt_sources)
-  say "base root: mmdebstrap --variant=minbase $suite (+ sudo) from ${sources:-the default mirror}"
-  mmdebstrap --quiet --variant=minbase --include=sudo "$suite" "$cache/debian12-minbase.partial.tar" ${sources:+"$sources"} >"$logs/mmdebstrap.log" 2>&1 || {
-      tail -20 "$logs/mmdebstrap.log"; say "FAILED: could not make the Debian 12 base root"; exit 1; }
-  mv "$cache/debian12-minbase.partial.tar" "$base_tar"
+  base_tar=$(bash "$repo/scripts/debian12_base_root.sh" "$cache" "$logs/mmdebstrap.log")
 }
 
 # ---- the root, its mounts and its clean-up -------------------------------------------------

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages nsrg-engine needs, in three sets:
+# Installs the Debian 12 packages nsrg-engine needs, in four sets:
 #
+#   scripts/install_deps.sh runtime     only what a built nsrg-engine loads and reads (its
+#                                       shared libraries and the label font): the container
+#                                       image's final stage (Containerfile), no compilers
 #   scripts/install_deps.sh engine      to build and run nsrg-engine (scripts/render_default.sh)
 #   scripts/install_deps.sh converters  engine + the model converters and a downloader
 #                                       (tools/download_models.sh)
@@ -28,6 +31,18 @@ engine_packages=(
   libssl-dev                                    # find_package(OpenSSL) (SHA-256, weights/)
   libcpp-httplib-dev                            # httplib.h, -lcpp-httplib (nsrg-engine explore)
 )
+# The runtime libraries of the engine set's -dev packages (what `ldd build/nsrg-engine`
+# resolves to, less the C/C++ runtime every Debian has); the container image test
+# (tests/container/image_test.sh) renders with this set alone.
+runtime_packages=(
+  libopenblas0-pthread liblapacke               # BLAS/LAPACK(E), OpenBLAS first so that it,
+                                                # not the reference BLAS, provides libblas.so.3
+  libpng16-16 zlib1g libjpeg62-turbo            # PNG, JPEG
+  libfreetype6 fonts-dejavu-core                # sheet labels and their font
+  libdnnl2 ocl-icd-libopencl1                   # oneDNN and the OpenCL loader it links
+  libtomlplusplus3                              # toml++
+  libssl3 libgomp1                              # OpenSSL (SHA-256), OpenMP
+)
 converter_packages=(
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
   pkg-config libzip-dev                         # pkg_check_modules(libzip) (convert_torch)
@@ -44,10 +59,11 @@ test_packages=(
                                                 # page driven in headless Chromium
 )
 case "$set_name" in
+  runtime) packages=("${runtime_packages[@]}") ;;
   engine) packages=("${engine_packages[@]}") ;;
   converters) packages=("${engine_packages[@]}" "${converter_packages[@]}") ;;
   all) packages=("${engine_packages[@]}" "${converter_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: scripts/install_deps.sh [engine|converters|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/install_deps.sh [runtime|engine|converters|all]" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${packages[@]}"; do
