@@ -141,7 +141,9 @@ TEST_F(DistinctVariants, AMinimumTheFirstDrawsMissForcesRedrawsInCounterOrder) {
       nearest = std::min(nearest, kept_distance(style_targets_path(first.images[v].path),
                                                 style_targets_path(first.images[w].path)));
     EXPECT_NEAR(*draw.nearest_distance, nearest, 1e-5) << v;
-    if (!draw.gave_up) EXPECT_GE(*draw.nearest_distance, minimum) << v;
+    if (!draw.gave_up) {
+      EXPECT_GE(*draw.nearest_distance, minimum) << v;
+    }
   }
 
   // A redrawn variant renders again alone with its seed, and its kept style replays bit for bit.
