@@ -37,6 +37,21 @@ struct Stage {
   OptimizerSettings optimizer;
 };
 
+// [path]: a morph through kept styles, rendered as a sequence of frames (it takes the place
+// of style.images and style.targets). Frame i lies at parameter t_i along the segments
+// styles[k] -> styles[k+1] (engine/stages/morph_path.h); frame 0 renders with
+// optimizer.iterations from [init], each later frame with `iterations` from the previous
+// frame's result.
+struct MorphPath {
+  bool given = false;               // the file has a [path] table
+  std::vector<std::string> styles;  // resolved kept style files; a closed loop when the last
+                                    // is the first
+  int frames = 0;
+  BlendSpace space = BlendSpace::Wasserstein;
+  int iterations = 100;  // every frame after the first
+  int frame_ms = 100;    // each frame's duration in the animated WebP
+};
+
 struct RenderConfig {
   std::string config_path;  // the file loaded (absolute)
   BackendChoice backend = BackendChoice::Auto;
@@ -59,6 +74,8 @@ struct RenderConfig {
   // style comes from style_images.
   std::vector<std::string> style_targets;
   bool style_replay = false;  // rebuild the kept style's Grams from its lineage at each size
+  // [path]
+  MorphPath path;
   // [loss]
   bool normalize_gradients = false;
   // [init]

@@ -92,6 +92,10 @@ class KeyCollector {
     KeyCollector inner(known_, add_table(key));
     visit(inner);
   }
+  template <typename Visit>
+  void optional_section(const std::string& key, bool, Visit visit) {
+    section(key, visit);
+  }
   template <typename Settings, typename Visit>
   void named_tables(const std::string& key, std::map<std::string, Settings>&, const Settings& base,
                     Visit visit) {

@@ -5,6 +5,7 @@
 
 #include "engine/config/config.h"
 #include "engine/config/config_reader.h"
+#include "weights/style_targets_file.h"
 
 namespace nsrg::config_detail {
 
@@ -19,5 +20,13 @@ namespace nsrg::config_detail {
 // unknown root (a format-1 file), a blend, a root style image missing or changed (by
 // SHA-256), a step without one of the layers.
 void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
+
+// The part of check_style_targets_match that any list of kept styles needs (style.targets,
+// path.styles): each file's metadata, model and layers, the layers they share and the levels.
+// `files_key` names the list in the messages. Returns each file's metadata.
+std::vector<StyleTargetsInfo> check_kept_styles_match(const SectionReader& style,
+                                                      const std::vector<std::string>& files,
+                                                      const std::string& files_key,
+                                                      bool levels_given, RenderConfig& config);
 
 }  // namespace nsrg::config_detail

@@ -12,6 +12,7 @@ const char kStyle[] =
 h1 { font-size: 1.3em; margin: 0 0 .3em; }
 ul.run { list-style: none; padding: 0; margin: 0 0 1em; font-size: .9em; color: #333; }
 img.sheet { max-width: 100%; border: 1px solid #ccc; }
+img.animation { width: 384px; max-width: 100%; height: auto; border: 1px solid #ccc; }
 section.row { margin: 1.2em 0; }
 section.row h2 { font-size: 1.1em; margin: 0 0 .4em; }
 figure { display: inline-block; vertical-align: top; width: 272px; margin: 0 8px 8px 0; padding: 6px; background: #fff; border: 1px solid #ddd; }
@@ -94,6 +95,12 @@ std::string gallery_html(const GalleryPage& page) {
     out << "<p><a href=\"" << html_escape(url_path(page.sheet_src))
         << "\"><img class=\"sheet\" src=\"" << html_escape(url_path(page.sheet_src))
         << "\" alt=\"contact sheet\"></a></p>\n";
+  if (!page.animation_src.empty())
+    out << "<p><a href=\"" << html_escape(url_path(page.animation_src))
+        << "\"><img class=\"animation\" src=\"" << html_escape(url_path(page.animation_src))
+        << "\" alt=\"the path's frames as an animation\"></a></p>\n"
+        << "<p class=\"note\">A path's frames render in order, each from the one before it: a "
+           "frame's command renders the whole path again.</p>\n";
   out << "<p class=\"note\">Each command renders that image again alone, from the folder the run "
          "was started in; add <code>--set image_size=N</code> for another size.</p>\n";
   for (const GalleryRow& row : page.rows) {
@@ -109,6 +116,7 @@ std::string gallery_html(const GalleryPage& page) {
           << "\">\n<figcaption><dl>";
       field(out, "layer", image.layer);
       field(out, "variant", image.reference ? image.variant + " (un-randomized)" : image.variant);
+      if (!image.frame.empty()) field(out, "frame", image.frame);
       field(out, "seed", std::to_string(image.seed));
       field(out, "mode", image.mode);
       field(out, "range", image.range);

@@ -7,11 +7,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/net/objective.h"
 #include "engine/stages/memory_plan.h"
+#include "engine/stages/morph_path.h"
 
 namespace nsrg {
 
@@ -48,6 +50,7 @@ struct RenderedImage {
   LossValues final_losses;            // of the last evaluation
   std::vector<HistoryEntry> history;  // of the last stage
   std::vector<StageResult> stages;
+  std::optional<PathFrame> frame;  // a [path] frame: its place on the path
 };
 
 struct RunRecord {
@@ -59,6 +62,7 @@ struct RunRecord {
   std::string model_source;
   double load_seconds = 0, capture_seconds = 0;
   bool interrupted = false;
+  std::string animation;  // a [path]'s animated WebP once written (not after an interrupt)
 };
 
 }  // namespace nsrg

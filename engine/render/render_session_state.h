@@ -13,6 +13,7 @@
 #include "engine/net/network.h"
 #include "engine/render/render_session.h"
 #include "engine/stages/image_style_targets.h"
+#include "engine/stages/morph_path.h"
 #include "engine/stages/stages.h"
 
 namespace nsrg {
@@ -28,6 +29,8 @@ struct RenderSession::State {
   std::vector<StageInputs> inputs;  // per stage: images, content features, base Grams
   std::vector<std::vector<std::string>> layer_sets;
   std::unique_ptr<StyleTargetsWriter> targets_writer;  // when output.save_targets
+  std::vector<PathFrame> frames;                       // a [path]'s frames (empty without one)
+  Tensor previous_frame;  // the last path frame's result, where the next one starts
   double load_seconds = 0, capture_seconds = 0;
 };
 
