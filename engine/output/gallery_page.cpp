@@ -12,7 +12,6 @@ const char kStyle[] =
 h1 { font-size: 1.3em; margin: 0 0 .3em; }
 ul.run { list-style: none; padding: 0; margin: 0 0 1em; font-size: .9em; color: #333; }
 img.sheet { max-width: 100%; border: 1px solid #ccc; }
-img.animation { width: 384px; max-width: 100%; height: auto; border: 1px solid #ccc; }
 section.row { margin: 1.2em 0; }
 section.row h2 { font-size: 1.1em; margin: 0 0 .4em; }
 figure { display: inline-block; vertical-align: top; width: 272px; margin: 0 8px 8px 0; padding: 6px; background: #fff; border: 1px solid #ddd; }
@@ -23,6 +22,10 @@ dt { color: #666; }
 dd { margin: 0; }
 code.command { display: block; margin-top: 4px; padding: 4px; font-size: .72em; background: #eef; word-break: break-all; user-select: all; }
 p.note { font-size: .85em; color: #444; })";
+
+// Only on a page with a path's animation (the pages of other runs stay as they were).
+const char kAnimationStyle[] =
+    "\nimg.animation { width: 384px; max-width: 100%; height: auto; border: 1px solid #ccc; }";
 
 std::string number(double value) {
   char text[32];
@@ -83,7 +86,8 @@ std::string gallery_html(const GalleryPage& page) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
       << html_escape(page.title) << "</title>\n<style>\n"
-      << kStyle << "\n</style>\n</head>\n<body>\n<h1>" << html_escape(page.title) << "</h1>\n"
+      << kStyle << (page.animation_src.empty() ? "" : kAnimationStyle)
+      << "\n</style>\n</head>\n<body>\n<h1>" << html_escape(page.title) << "</h1>\n"
       << "<ul class=\"run\">\n";
   for (const std::string& line : page.description) out << "<li>" << html_escape(line) << "</li>\n";
   if (!page.summary_src.empty())
