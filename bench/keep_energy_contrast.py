@@ -8,7 +8,6 @@ variants per mode, with the VGG-16 ImageNet weights of ../shared/weights.
     python3 bench/keep_energy_contrast.py [--engine build/nsrg-engine] [--model FILE]
         [--size 128] [--iterations 100] [--out bench/results/keep_energy_contrast]
 """
-import argparse
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench", "peer"))
 from png_io import read_image  # noqa: E402  pylint: disable=wrong-import-position
+from vgg16_render_args import cpu_model_name, render_bench_parser  # noqa: E402
 
 MODES = ["random_gram", "replace_eigenvectors", "scale_eigenvectors", "scale_eigenvalues"]
 
@@ -41,18 +41,8 @@ def render(args, folder, extra):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", default=os.path.join(ROOT, "build", "nsrg-engine"))
-    parser.add_argument("--model", default=os.path.join(
-        os.path.dirname(ROOT), "shared", "weights", "vgg16_imagenet_conv.safetensors"))
-    parser.add_argument("--size", type=int, default=128)
-    parser.add_argument("--iterations", type=int, default=100)
-    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results",
-                                                      "keep_energy_contrast"))
-    args = parser.parse_args()
-    with open("/proc/cpuinfo", encoding="utf-8") as info:
-        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
-                   "unknown CPU")
+    args = render_bench_parser(__doc__.splitlines()[0], 100, "keep_energy_contrast").parse_args()
+    cpu = cpu_model_name()
     lines = [f"# keep_energy contrast: {os.path.basename(args.model)}, examples/default.toml at "
              f"{args.size} px, {args.iterations} Adam steps, levels clamp, CPU: {cpu}",
              "# mode\tkeep_energy\tvariant\tY std (/255)\tY p5-p95 (/255)"]

@@ -21,6 +21,7 @@ engine_packages=(
   libpng-dev zlib1g-dev                         # find_package(PNG)
   libjpeg62-turbo-dev                           # find_package(JPEG)
   libfreetype-dev                               # find_package(Freetype) (sheet labels)
+  pkg-config libwebp-dev                        # pkg_check_modules(libwebpmux) ([path] WebP)
   fonts-dejavu-core                             # DejaVuSans.ttf, the sheet labels' font
   libdnnl-dev                                   # find_package(dnnl)
   ocl-icd-opencl-dev                            # find_package(OpenCL), inside dnnl's config
@@ -45,7 +46,7 @@ runtime_packages=(
 )
 converter_packages=(
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
-  pkg-config libzip-dev                         # pkg_check_modules(libzip) (convert_torch)
+  libzip-dev                                    # pkg_check_modules(libzip) (convert_torch)
   curl ca-certificates                          # tools/download_models.sh's downloads
 )
 test_packages=(

@@ -52,6 +52,21 @@ struct ExploreSettings {
   int queue_limit = 64;         // renders waiting at most; more are refused (HTTP 429)
 };
 
+// [path]: a morph through kept styles, rendered as a sequence of frames (it takes the place
+// of style.images and style.targets). Frame i lies at parameter t_i along the segments
+// styles[k] -> styles[k+1] (engine/stages/morph_path.h); frame 0 renders with
+// optimizer.iterations from [init], each later frame with `iterations` from the previous
+// frame's result.
+struct MorphPath {
+  bool given = false;               // the file has a [path] table
+  std::vector<std::string> styles;  // resolved kept style files; a closed loop when the last
+                                    // is the first
+  int frames = 0;
+  BlendSpace space = BlendSpace::Wasserstein;
+  int iterations = 100;  // every frame after the first
+  int frame_ms = 100;    // each frame's duration in the animated WebP
+};
+
 struct RenderConfig {
   std::string config_path;  // the file loaded (absolute)
   BackendChoice backend = BackendChoice::Auto;
@@ -78,6 +93,8 @@ struct RenderConfig {
   // images recoloured to the content's colours before their Grams are taken.
   StyleColor style_color = StyleColor::Full;
   ColorMatch style_color_match = ColorMatch::None;
+  // [path]
+  MorphPath path;
   // [loss]
   bool normalize_gradients = false;
   // [init]

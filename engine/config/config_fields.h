@@ -29,6 +29,8 @@
 //   command_section(key, fn)             a table of another command's settings ([explore]):
 //                                        read and checked like a section, never written
 //                                        to the summary (so no render's hash changes)
+//   optional_section(key, present&, fn)  a table that may be absent (`present` says whether
+//                                        it is there); written to JSON only when present
 //   named_tables(key, map&, base, fn)    a table of tables, each starting from `base`
 //   stages(key, stages&, from_tables, top_level, fn)   the [[stages]] array of tables
 #pragma once
@@ -43,13 +45,15 @@
 
 namespace nsrg::config_detail {
 
-// When a list of files must be given: always, never (style.targets replaces style.images),
-// or not at all (the key may be absent or empty).
-enum class FileList { Required, Forbidden, Optional };
+// When a list of files must be given: always (style images; kept styles), never
+// (style.targets replaces style.images; [path] does), or not at all (may be absent or empty).
+enum class FileList { Required, RequiredKeptStyles, Forbidden, ForbiddenByPath, Optional };
 
 constexpr int kMaxIterations = 10000000;
 constexpr size_t kMaxBlendedStyles = 64;  // style.targets files blended in one render
 constexpr int kMaxImageSize = 16384;
+constexpr int kMaxPathFrames = 10000;
+constexpr int kMaxFrameMs = 60000;  // a minute per frame of the animated WebP
 constexpr int kThreadsPerHardwareThread = 4;
 constexpr int kMaxRedraws = 100;  // randomize.max_redraws
 
@@ -120,11 +124,22 @@ void visit_config(V& v, RenderConfig& c) {
     content.layers("layers", c.content_layers, false);
     content.number("weight", c.content_weight, inclusive(0), unbounded());
   });
+  v.optional_section("path", c.path.given, [&](auto& path) {
+    path.input_files("styles", c.path.styles, FileList::RequiredKeptStyles);
+    path.required_integer("frames", c.path.frames, 2, kMaxPathFrames,
+                          "is required in [path] (the number of frames)");
+    path.choice("space", c.path.space, kBlendSpaceNames);
+    path.integer("iterations", c.path.iterations, 1, kMaxIterations);
+    path.integer("frame_ms", c.path.frame_ms, 1, kMaxFrameMs);
+  });
   v.section("style", [&](auto& style) {
     style.input_file_list("targets", c.style_targets, kMaxBlendedStyles);
     const bool kept_style = !c.style_targets.empty();
     style.input_files("images", c.style_images,
-                      kept_style ? FileList::Forbidden : FileList::Required);
+                      c.path.given ? FileList::ForbiddenByPath
+                      : kept_style ? FileList::Forbidden
+                                   : FileList::Required);
+    // With [path] there is nothing to weigh (count 0): the path sets each frame's weights.
     style.blend_weights("blend_weights", c.style_blend_weights,
                         kept_style ? c.style_targets.size() : c.style_images.size(),
                         kept_style ? "style.targets" : "style.images");

@@ -93,6 +93,11 @@ class JsonVisitor {
     visit(writer);
     out_[key] = inner;
   }
+  // Written only when the file had the table.
+  template <typename Visit>
+  void optional_section(const std::string& key, bool present, Visit visit) {
+    if (present) section(key, visit);
+  }
   template <typename Settings, typename Visit>
   void named_tables(const std::string& key, std::map<std::string, Settings>& tables,
                     const Settings&, Visit visit) {

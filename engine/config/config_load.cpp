@@ -11,6 +11,7 @@
 #include "engine/config/config_errors.h"
 #include "engine/config/config_fields.h"
 #include "engine/config/config_limits.h"
+#include "engine/config/config_morph_path.h"
 #include "engine/config/config_overrides.h"
 #include "engine/config/config_paths.h"
 #include "engine/config/config_reader.h"
@@ -137,14 +138,20 @@ class TomlVisitor {
 
   void input_files(const std::string& key, std::vector<std::string>& out, FileList use) {
     const std::optional<std::vector<std::string>> files = reader_.get_strings(key);
-    if (use == FileList::Forbidden) {
+    if (use == FileList::Forbidden || use == FileList::ForbiddenByPath) {
       // Empty lists are allowed: config_to_json writes them for a config with a kept style.
-      if (files && !files->empty()) fail_with_kept_style(key);
+      if (files && !files->empty()) {
+        if (use == FileList::ForbiddenByPath)
+          reader_.fail(key, "cannot be used with [path] (path.styles names the kept styles)");
+        fail_with_kept_style(key);
+      }
       out.clear();
       return;
     }
     if (!files) {
       if (use == FileList::Required) reader_.fail(key, "is required (a list of style image files)");
+      if (use == FileList::RequiredKeptStyles)
+        reader_.fail(key, "is required (the kept styles, *.style.safetensors, in path order)");
       return;
     }
     if (files->empty() && use == FileList::Required)
@@ -175,6 +182,12 @@ class TomlVisitor {
   void blend_weights(const std::string& key, std::vector<float>& out, size_t count,
                      const char* counted) {
     const std::optional<std::vector<double>> given = reader_.get_numbers(key);
+    if (count == 0) {  // [path]: each frame's weights come from its place on the path
+      if (given && !given->empty())
+        reader_.fail(key, "cannot be used with [path] (each frame's place on the path sets them)");
+      out.clear();
+      return;
+    }
     std::vector<double> weights(count, 1.0);
     if (given && !given->empty()) {  // [] (as a summary of an older version wrote it): equal
       if (given->size() != count)
@@ -224,6 +237,15 @@ class TomlVisitor {
   template <typename Visit>
   void command_section(const std::string& key, Visit visit) {
     section(key, visit);
+  }
+
+  template <typename Visit>
+  void optional_section(const std::string& key, bool& present, Visit visit) {
+    const SectionReader inner = reader_.section(key);
+    present = inner.table() != nullptr;
+    if (!present) return;
+    TomlVisitor reader(inner, base_);
+    visit(reader);
   }
 
   template <typename Settings, typename Visit>
@@ -309,7 +331,9 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     top.section("style").fail("color_match",
                               "cannot be used with style.color = \"luminance\" (which matches the "
                               "style's luminance to the content's already): choose one");
-  if (!config.style_targets.empty())
+  if (config.path.given)
+    config_detail::check_morph_path(top, levels_given, config);
+  else if (!config.style_targets.empty())
     config_detail::check_style_targets_match(top.section("style"), levels_given, config);
   else if (config.style_blend_space != BlendSpace::Linear)
     top.section("style").fail("blend_space",

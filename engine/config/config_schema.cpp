@@ -100,6 +100,10 @@ class KeyCollector {
   void command_section(const std::string& key, Visit visit) {
     section(key, visit);
   }
+  template <typename Visit>
+  void optional_section(const std::string& key, bool, Visit visit) {
+    section(key, visit);
+  }
   template <typename Settings, typename Visit>
   void named_tables(const std::string& key, std::map<std::string, Settings>&, const Settings& base,
                     Visit visit) {

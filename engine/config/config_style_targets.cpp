@@ -88,35 +88,37 @@ void check_replayable(const SectionReader& style, const RenderConfig& config,
 // different modes, is refused. style.color_match recolours style images, which a kept style
 // has none of.
 void check_kept_style_colors(const SectionReader& style, RenderConfig& config,
-                             const std::vector<StyleTargetsInfo>& infos) {
+                             const std::vector<StyleTargetsInfo>& infos,
+                             const std::vector<std::string>& files, const std::string& files_key) {
   if (config.style_color_match != ColorMatch::None)
-    style.fail("color_match",
-               "recolours style images; style.targets has none (a kept style keeps the colour "
-               "match it was captured with)");
+    style.fail("color_match", msg("recolours style images; ", files_key,
+                                  " has none (a kept style keeps the colour match it was "
+                                  "captured with)"));
   const StyleColor kept = lineage_color(infos.front().lineage);
   for (size_t i = 1; i < infos.size(); ++i)
     if (lineage_color(infos[i].lineage) != kept)
-      style.fail("targets",
-                 msg(config.style_targets[i], " was captured with style.color = \"",
-                     name_in(kStyleColorNames, lineage_color(infos[i].lineage)), "\" but ",
-                     config.style_targets[0], " with \"", name_in(kStyleColorNames, kept), "\""));
+      style.errors().fail(files_key,
+                          msg(files[i], " was captured with style.color = \"",
+                              name_in(kStyleColorNames, lineage_color(infos[i].lineage)), "\" but ",
+                              files[0], " with \"", name_in(kStyleColorNames, kept), "\""));
   if (!style.has("color")) {
     config.style_color = kept;
   } else if (config.style_color != kept) {
-    style.fail("color", msg("is \"", name_in(kStyleColorNames, config.style_color), "\" but ",
-                            config.style_targets[0], " was captured with \"",
-                            name_in(kStyleColorNames, kept), "\""));
+    style.fail("color",
+               msg("is \"", name_in(kStyleColorNames, config.style_color), "\" but ", files[0],
+                   " was captured with \"", name_in(kStyleColorNames, kept), "\""));
   }
 }
 
-// One file's layers and model against the config.
-void check_one_file(const SectionReader& style, const RenderConfig& config, const std::string& file,
+// One file's layers and model against the config; `files_key` names the list it came from.
+void check_one_file(const ConfigErrors& errors, const RenderConfig& config,
+                    const std::string& files_key, const std::string& file,
                     const StyleTargetsInfo& info, const std::string& config_model_sha256) {
   const auto check_layers = [&](const std::string& key, const std::vector<std::string>& layers) {
     for (const std::string& layer : layers)
       if (std::find(info.layers.begin(), info.layers.end(), layer) == info.layers.end())
-        style.errors().fail(key, msg("layer \"", layer, "\" has no target in ", file, " (it holds ",
-                                     "[" + joined(info.layers) + "]", ")"));
+        errors.fail(key, msg("layer \"", layer, "\" has no target in ", file, " (it holds ",
+                             "[" + joined(info.layers) + "]", ")"));
   };
   check_layers("style.layers", config.style_layers);
   check_layers("sweep.style_layers", config.sweep_style_layers);
@@ -125,39 +127,32 @@ void check_one_file(const SectionReader& style, const RenderConfig& config, cons
                               ? info.model == config.model
                               : info.model_sha256 == config_model_sha256;
   if (!same_model)
-    style.errors().fail("model",
-                        msg("is ", config.model, " but style.targets ", file, " was made with ",
-                            info.model, is_builtin(info.model) ? "" : " (another weights file)"));
+    errors.fail("model", msg("is ", config.model, " but ", files_key, " ", file, " was made with ",
+                             info.model, is_builtin(info.model) ? "" : " (another weights file)"));
 }
 
 }  // namespace
 
-void check_style_targets_match(const SectionReader& style, bool levels_given,
-                               RenderConfig& config) {
+std::vector<StyleTargetsInfo> check_kept_styles_match(const SectionReader& style,
+                                                      const std::vector<std::string>& files,
+                                                      const std::string& files_key,
+                                                      bool levels_given, RenderConfig& config) {
   std::vector<StyleTargetsInfo> infos;
-  for (const std::string& file : config.style_targets)
-    infos.push_back(read_style_targets_info(file));
+  for (const std::string& file : files) infos.push_back(read_style_targets_info(file));
   const StyleTargetsInfo& first = infos.front();
-  check_kept_style_colors(style, config, infos);
+  check_kept_style_colors(style, config, infos, files, files_key);
   if (!style.has("layers")) {
     for (size_t i = 1; i < infos.size(); ++i)
       if (infos[i].layers != first.layers)
-        style.fail(
-            "targets",
-            msg(config.style_targets[i], " holds the layers ", "[" + joined(infos[i].layers) + "]",
-                " but ", config.style_targets[0], " holds ", "[" + joined(first.layers) + "]",
-                "; name the layers to blend in style.layers"));
+        style.errors().fail(files_key,
+                            msg(files[i], " holds the layers ", "[" + joined(infos[i].layers) + "]",
+                                " but ", files[0], " holds ", "[" + joined(first.layers) + "]",
+                                "; name the layers to blend in style.layers"));
     config.style_layers = first.layers;
   }
   const std::string model_sha256 = is_builtin(config.model) ? "" : sha256_file_hex(config.model);
   for (size_t i = 0; i < infos.size(); ++i)
-    check_one_file(style, config, config.style_targets[i], infos[i], model_sha256);
-  if (config.style_replay) {
-    if (config.style_targets.size() != 1)
-      fail_replay(style, msg("replays one kept style, but style.targets lists ",
-                             config.style_targets.size(), " files"));
-    check_replayable(style, config, first);
-  }
+    check_one_file(style.errors(), config, files_key, files[i], infos[i], model_sha256);
 
   if (!levels_given && !config.any_randomization()) {
     // The levels of the render the style came from; a blend of styles rendered with different
@@ -167,13 +162,26 @@ void check_style_targets_match(const SectionReader& style, bool levels_given,
       same_levels = same_levels && info.levels == first.levels;
     if (!same_levels) {
       config.levels = LevelsMode::Auto;
-      return;
+      return infos;
     }
     const std::optional<LevelsMode> levels = value_in(kLevelsModeNames, first.levels);
     if (!levels)
-      style.fail("targets", msg(config.style_targets[0], ": unknown levels \"", first.levels,
-                                "\" in the file"));
+      style.errors().fail(files_key,
+                          msg(files[0], ": unknown levels \"", first.levels, "\" in the file"));
     config.levels = *levels;
+  }
+  return infos;
+}
+
+void check_style_targets_match(const SectionReader& style, bool levels_given,
+                               RenderConfig& config) {
+  const std::vector<StyleTargetsInfo> infos =
+      check_kept_styles_match(style, config.style_targets, "style.targets", levels_given, config);
+  if (config.style_replay) {
+    if (config.style_targets.size() != 1)
+      fail_replay(style, msg("replays one kept style, but style.targets lists ",
+                             config.style_targets.size(), " files"));
+    check_replayable(style, config, infos.front());
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/config/config.h"
 #include "engine/config/config_reader.h"
+#include "weights/style_targets_file.h"
 
 namespace nsrg::config_detail {
 
@@ -20,5 +21,13 @@ namespace nsrg::config_detail {
 // without one of the layers; for a blend, the same of any parent's lineage (the line names
 // the parent by its place and SHA-256).
 void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
+
+// The part of check_style_targets_match that any list of kept styles needs (style.targets,
+// path.styles): each file's metadata, model and layers, the layers they share and the levels.
+// `files_key` names the list in the messages. Returns each file's metadata.
+std::vector<StyleTargetsInfo> check_kept_styles_match(const SectionReader& style,
+                                                      const std::vector<std::string>& files,
+                                                      const std::string& files_key,
+                                                      bool levels_given, RenderConfig& config);
 
 }  // namespace nsrg::config_detail

@@ -7,6 +7,7 @@
 #include "engine/core/error.h"
 #include "engine/output/labelled_sheet.h"
 #include "engine/output/output_names.h"
+#include "engine/output/output_plan.h"
 #include "engine/output/run_description.h"
 
 namespace nsrg {
@@ -14,7 +15,7 @@ namespace nsrg {
 void write_contact_sheet(const RenderConfig& config, const Image& content,
                          const std::vector<Image>& styles, const RunRecord& record,
                          const std::string& path, std::ostream& log) {
-  const int variants = config.variants;
+  const size_t columns = sheet_columns(config);
   const bool with_reference = !record.references.empty();
   LabelledSheet sheet;
   sheet.header_lines = run_description_lines(config);
@@ -24,23 +25,26 @@ void write_contact_sheet(const RenderConfig& config, const Image& content,
     sheet.inputs.push_back(&styles[i]);
     sheet.input_captions.push_back(styles.size() == 1 ? "style" : msg("style ", i + 1));
   }
-  sheet.columns = variants + (with_reference ? 1 : 0);
-  if (with_reference) sheet.column_labels.push_back(msg("original (none)\nseed ", config.seed));
-  for (int v = 0; v < variants; ++v)
-    sheet.column_labels.push_back(msg(variant_letters(v), "\nseed ", config.seed + uint64_t(v)));
-
   const std::vector<RenderedImage>& images = record.images;
+  sheet.columns = int(columns) + (with_reference ? 1 : 0);
+  if (with_reference) sheet.column_labels.push_back(msg("original (none)\nseed ", config.seed));
+  for (size_t v = 0; v < columns; ++v)
+    sheet.column_labels.push_back(
+        config.path.given && v < images.size() && images[v].frame
+            ? frame_label(*images[v].frame)
+            : msg(variant_letters(int(v)), "\nseed ", config.seed + uint64_t(v)));
+
   std::vector<Image> finals;
   finals.reserve(images.size() + record.references.size());
-  const size_t rows = images.size() / size_t(variants);
+  const size_t rows = images.size() / columns;
   for (size_t row = 0; row < rows; ++row) {
-    sheet.row_labels.push_back(layers_label(images[row * size_t(variants)].style_layers));
+    sheet.row_labels.push_back(layers_label(images[row * columns].style_layers));
     if (with_reference) {
       finals.push_back(read_image(record.references[row].path));
       sheet.cells.push_back(&finals.back());
     }
-    for (int v = 0; v < variants; ++v) {
-      finals.push_back(read_image(images[row * size_t(variants) + size_t(v)].path));
+    for (size_t v = 0; v < columns; ++v) {
+      finals.push_back(read_image(images[row * columns + v].path));
       sheet.cells.push_back(&finals.back());
     }
   }

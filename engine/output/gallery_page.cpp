@@ -23,6 +23,10 @@ dd { margin: 0; }
 code.command { display: block; margin-top: 4px; padding: 4px; font-size: .72em; background: #eef; word-break: break-all; user-select: all; }
 p.note { font-size: .85em; color: #444; })";
 
+// Only on a page with a path's animation (the pages of other runs stay as they were).
+const char kAnimationStyle[] =
+    "\nimg.animation { width: 384px; max-width: 100%; height: auto; border: 1px solid #ccc; }";
+
 std::string number(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.4g", value);
@@ -82,7 +86,8 @@ std::string gallery_html(const GalleryPage& page) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
       << html_escape(page.title) << "</title>\n<style>\n"
-      << kStyle << "\n</style>\n</head>\n<body>\n<h1>" << html_escape(page.title) << "</h1>\n"
+      << kStyle << (page.animation_src.empty() ? "" : kAnimationStyle)
+      << "\n</style>\n</head>\n<body>\n<h1>" << html_escape(page.title) << "</h1>\n"
       << "<ul class=\"run\">\n";
   for (const std::string& line : page.description) out << "<li>" << html_escape(line) << "</li>\n";
   if (!page.summary_src.empty())
@@ -94,6 +99,12 @@ std::string gallery_html(const GalleryPage& page) {
     out << "<p><a href=\"" << html_escape(url_path(page.sheet_src))
         << "\"><img class=\"sheet\" src=\"" << html_escape(url_path(page.sheet_src))
         << "\" alt=\"contact sheet\"></a></p>\n";
+  if (!page.animation_src.empty())
+    out << "<p><a href=\"" << html_escape(url_path(page.animation_src))
+        << "\"><img class=\"animation\" src=\"" << html_escape(url_path(page.animation_src))
+        << "\" alt=\"the path's frames as an animation\"></a></p>\n"
+        << "<p class=\"note\">A path's frames render in order, each from the one before it: a "
+           "frame's command renders the whole path again.</p>\n";
   out << "<p class=\"note\">Each command renders that image again alone, from the folder the run "
          "was started in; add <code>--set image_size=N</code> for another size.</p>\n";
   for (const GalleryRow& row : page.rows) {
@@ -109,6 +120,7 @@ std::string gallery_html(const GalleryPage& page) {
           << "\">\n<figcaption><dl>";
       field(out, "layer", image.layer);
       field(out, "variant", image.reference ? image.variant + " (un-randomized)" : image.variant);
+      if (!image.frame.empty()) field(out, "frame", image.frame);
       field(out, "seed", std::to_string(image.seed));
       field(out, "mode", image.mode);
       field(out, "range", image.range);

@@ -1,7 +1,7 @@
 // The gallery page of a run (index.html beside the contact sheet): plain HTML and CSS, no
 // script and nothing fetched from the network; images are referenced by relative paths.
 // Every image is shown with its layer, variant, seed, mode, range, final losses and the
-// command line that renders it again alone.
+// command line that renders it again alone; a morph path's animated WebP above its frames.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@ struct GalleryImage {
   std::string src;         // relative to the page's folder
   bool reference = false;  // the row's un-randomized render
   std::string layer, variant, mode, range;
+  std::string frame;  // a path frame: "003, t 0.375, segment 1 at 0.5"; empty otherwise
   uint64_t seed = 0;
   double total = 0, content = 0, style = 0, tv = 0;  // final losses
   std::string command;
@@ -28,6 +29,7 @@ struct GalleryPage {
   std::string title;
   std::vector<std::string> description;  // the run's header lines
   std::string sheet_src;                 // the contact sheet, relative
+  std::string animation_src;             // a path's animated WebP, relative; empty: none
   std::string summary_src;               // the summary JSON, relative (the full settings and
                                          // the model's own description)
   std::vector<GalleryRow> rows;

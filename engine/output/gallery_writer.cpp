@@ -1,11 +1,13 @@
 // write_gallery: the run's images, labels and commands as index.html.
 #include "engine/output/gallery_writer.h"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "engine/core/atomic_file.h"
 #include "engine/output/gallery_page.h"
 #include "engine/output/output_names.h"
+#include "engine/output/output_plan.h"
 #include "engine/output/rerender_command.h"
 #include "engine/output/run_description.h"
 
@@ -35,6 +37,15 @@ void write_gallery(const RenderConfig& config, const RenderOutputs& outputs,
     g.tv = image.final_losses.tv;
     g.command = rerender_command(config, image.style_layers, image.seed, reference,
                                  with_stem_suffix(image.path, "_alone"), working_folder);
+    if (image.frame) {  // a frame needs the frames before it: the whole path again
+      char place[96];
+      std::snprintf(place, sizeof place, ", t %.3f, segment %d at %.3f", image.frame->t,
+                    image.frame->segment, image.frame->segment_t);
+      g.frame = frame_digits(image.frame->index) + place;
+      g.command =
+          rerender_command(config, image.style_layers, image.seed, false,
+                           with_stem_suffix(outputs.path_template, "_alone"), working_folder);
+    }
     return g;
   };
 
@@ -43,8 +54,9 @@ void write_gallery(const RenderConfig& config, const RenderOutputs& outputs,
   page.description = run_description_lines(config);
   page.summary_src = relative(outputs.summary);
   page.sheet_src = outputs.contact_sheet.empty() ? "" : relative(outputs.contact_sheet);
+  page.animation_src = record.animation.empty() ? "" : relative(record.animation);
   const std::vector<RenderedImage>& images = record.images;
-  const size_t variants = size_t(config.variants);
+  const size_t variants = sheet_columns(config);
   for (size_t row = 0; row * variants < images.size(); ++row) {
     GalleryRow gallery_row;
     gallery_row.layer = layers_label(images[row * variants].style_layers);

@@ -48,9 +48,17 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 }
 }  // namespace
 
+std::string frame_digits(int frame) {
+  std::string digits = std::to_string(frame);
+  if (digits.size() < 3) digits.insert(0, 3 - digits.size(), '0');
+  return digits;
+}
+
 std::string complete_output_template(const std::string& path_template, bool several_variants,
-                                     bool layer_sweep) {
+                                     bool layer_sweep, bool path_frames) {
   std::string result = path_template;
+  if (path_frames && result.find("{frame}") == std::string::npos)
+    insert_before_extension(result, "-{frame}");
   const bool has_layer = result.find("{layer}") != std::string::npos;
   const bool has_variant = result.find("{variant}") != std::string::npos;
   if (layer_sweep && !has_layer) insert_before_extension(result, "-{layer}");
@@ -65,11 +73,12 @@ std::string expand_output_template(const std::string& path_template, const Outpu
   replace_all(result, "{seed}", std::to_string(fields.seed));
   replace_all(result, "{layer}", short_layer_names(fields.style_layers));
   replace_all(result, "{mode}", fields.mode);
+  if (fields.frame >= 0) replace_all(result, "{frame}", frame_digits(fields.frame));
   return result;
 }
 
 std::string run_base_path(const std::string& path_template) {
-  static const std::regex field(R"([-_.]?\{(variant|seed|layer|mode)\})");
+  static const std::regex field(R"([-_.]?\{(variant|seed|layer|mode|frame)\})");
   const std::filesystem::path p(path_template);
   std::string stem = std::regex_replace(p.stem().string(), field, "");
   if (stem.empty()) stem = "render";

@@ -1,4 +1,4 @@
-// Output file names: the {variant} {seed} {layer} {mode} template of output.path, variant
+// Output file names: the {variant} {seed} {layer} {mode} {frame} template of output.path, variant
 // letters (a..z, aa, ab, ...), short layer names (relu3_3 -> r33) and derived paths
 // (intermediate saves, raw images, the summary JSON, the contact sheet).
 #pragma once
@@ -25,15 +25,20 @@ struct OutputFields {
   uint64_t seed = 1;
   std::vector<std::string> style_layers;
   std::string mode = "none";
+  int frame = -1;  // a [path] frame's index; -1: not a path (then {frame} stays as written)
 };
+
+// A path frame's index as its file names write it: 0 -> "000", 12 -> "012", 1234 -> "1234".
+std::string frame_digits(int frame);
 
 // The template made unique for a run: when several variants are rendered and the template
 // lacks {variant}, "{variant}" is added to the file stem ("out.png" -> "out-{variant}.png");
-// likewise "-{layer}" for a layer sweep ("out-{layer}{variant}.png").
+// likewise "-{layer}" for a layer sweep ("out-{layer}{variant}.png") and "-{frame}" for the
+// frames of a [path] ("out.png" -> "out-{frame}.png").
 std::string complete_output_template(const std::string& path_template, bool several_variants,
-                                     bool layer_sweep);
+                                     bool layer_sweep, bool path_frames = false);
 
-// Replaces {variant}, {seed}, {layer} and {mode}.
+// Replaces {variant}, {seed}, {layer}, {mode} and (for a path frame) {frame}.
 std::string expand_output_template(const std::string& path_template, const OutputFields& fields);
 
 // The template with every {field} removed (and the '-' or '_' joining it): the base for

@@ -19,10 +19,13 @@ std::vector<std::vector<std::string>> style_layer_sets(const RenderConfig& confi
 RenderOutputs plan_outputs(const RenderConfig& config) {
   const bool sweep = !config.sweep_style_layers.empty();
   RenderOutputs outputs;
-  outputs.path_template = complete_output_template(config.output_path, config.variants > 1, sweep);
+  outputs.path_template =
+      complete_output_template(config.output_path, config.variants > 1, sweep, config.path.given);
   const std::string base = run_base_path(outputs.path_template);
   outputs.summary = with_extension(base, ".json");
-  const size_t image_count = style_layer_sets(config).size() * size_t(config.variants);
+  if (config.path.given) outputs.animation = with_extension(base, ".webp");
+  const size_t image_count =
+      style_layer_sets(config).size() * size_t(config.variants) * run_frames(config).size();
   if (config.contact_sheet && image_count > 1)
     outputs.contact_sheet = with_stem_suffix(base, "_sheet");  // PNG or JPEG, as the images
   if (!outputs.contact_sheet.empty())
@@ -32,7 +35,18 @@ RenderOutputs plan_outputs(const RenderConfig& config) {
 }
 
 bool sheet_has_reference_column(const RenderConfig& config, const RenderOutputs& outputs) {
-  return !outputs.contact_sheet.empty() && config.any_randomization();
+  return !outputs.contact_sheet.empty() && config.any_randomization() && !config.path.given;
+}
+
+size_t sheet_columns(const RenderConfig& config) {
+  return config.path.given ? size_t(config.path.frames) : size_t(config.variants);
+}
+
+std::vector<int> run_frames(const RenderConfig& config) {
+  if (!config.path.given) return {-1};
+  std::vector<int> frames;
+  for (int i = 0; i < config.path.frames; ++i) frames.push_back(i);
+  return frames;
 }
 
 std::string reference_image_path(const RenderConfig& config, const RenderOutputs& outputs,
@@ -54,10 +68,10 @@ std::string reference_image_path(const RenderConfig& config, const RenderOutputs
 }
 
 std::string image_path(const RenderConfig& config, const RenderOutputs& outputs,
-                       const std::vector<std::string>& style_layers, int variant) {
+                       const std::vector<std::string>& style_layers, int variant, int frame) {
   const OutputFields fields{
       variant, config.seed + uint64_t(variant), style_layers,
-      randomize_mode_name(config.randomization_for(style_layers.front()).mode)};
+      randomize_mode_name(config.randomization_for(style_layers.front()).mode), frame};
   return expand_output_template(outputs.path_template, fields);
 }
 
@@ -108,6 +122,7 @@ InputFiles run_inputs(const RenderConfig& config) {
   for (const std::string& style : config.style_images) inputs.add(style);
   if (!config.init_image.empty()) inputs.add(config.init_image);
   for (const std::string& targets : config.style_targets) inputs.add(targets);
+  for (const std::string& style : config.path.styles) inputs.add(style);
   if (config.model.rfind("builtin:", 0) != 0) inputs.add(config.model);
   return inputs;
 }
@@ -132,25 +147,28 @@ void check_outputs(const RenderConfig& config, const RenderOutputs& outputs) {
     check_one_output(config, inputs, path, kind);
   };
   for (const auto& layers : style_layer_sets(config)) {
-    for (int variant = 0; variant < config.variants; ++variant) {
-      const std::string image = image_path(config, outputs, layers, variant);
-      check(image, "image");
-      // Intermediate saves and the raw copy share the image's folder: only their names
-      // can meet an input.
-      for (const std::string& path : intermediate_save_paths(config, image))
-        require_not_an_input(msg(what, " (intermediate save)"), path, inputs);
-      if (config.save_raw) require_not_an_input(msg(what, " (raw copy)"), raw_path(image), inputs);
-      if (config.save_targets)
-        require_not_an_input(msg(what, " (style targets)"), style_targets_path(image), inputs);
-      for (const std::string& path : stage_save_paths(config, image))
-        require_not_an_input(msg(what, " (stage save)"), path, inputs);
-    }
+    for (int variant = 0; variant < config.variants; ++variant)
+      for (int frame : run_frames(config)) {
+        const std::string image = image_path(config, outputs, layers, variant, frame);
+        check(image, "image");
+        // Intermediate saves and the raw copy share the image's folder: only their names
+        // can meet an input.
+        for (const std::string& path : intermediate_save_paths(config, image))
+          require_not_an_input(msg(what, " (intermediate save)"), path, inputs);
+        if (config.save_raw)
+          require_not_an_input(msg(what, " (raw copy)"), raw_path(image), inputs);
+        if (config.save_targets)
+          require_not_an_input(msg(what, " (style targets)"), style_targets_path(image), inputs);
+        for (const std::string& path : stage_save_paths(config, image))
+          require_not_an_input(msg(what, " (stage save)"), path, inputs);
+      }
     if (sheet_has_reference_column(config, outputs))
       check(reference_image_path(config, outputs, layers), "un-randomized image");
   }
   check(outputs.summary, "summary");
   if (!outputs.contact_sheet.empty()) check(outputs.contact_sheet, "contact sheet");
   if (!outputs.gallery.empty()) check(outputs.gallery, "gallery page");
+  if (!outputs.animation.empty()) check(outputs.animation, "animated WebP");
 }
 
 }  // namespace nsrg

@@ -1,5 +1,6 @@
 // Every file one render writes, named in one place: the image of each style-layer set and
-// variant, its intermediate saves and raw copy, the summary JSON and the contact sheet;
+// variant (or path frame), its intermediate saves and raw copy, the summary JSON, the contact
+// sheet and a path's animated WebP;
 // and the check, before any work, that none of them overwrites an input or is unwritable.
 #pragma once
 
@@ -15,6 +16,7 @@ struct RenderOutputs {
   std::string summary;        // the summary JSON
   std::string contact_sheet;  // empty when the run writes none
   std::string gallery;        // index.html beside the contact sheet; empty without a sheet
+  std::string animation;      // a [path]'s animated WebP (<base>.webp); empty without a path
 };
 
 // True when the contact sheet starts each row with the un-randomized render of its layers
@@ -32,9 +34,16 @@ std::vector<std::vector<std::string>> style_layer_sets(const RenderConfig& confi
 
 RenderOutputs plan_outputs(const RenderConfig& config);
 
-// The final image of one style-layer set and variant.
+// The final image of one style-layer set and variant (and of a [path] frame, `frame` >= 0).
 std::string image_path(const RenderConfig& config, const RenderOutputs& outputs,
-                       const std::vector<std::string>& style_layers, int variant);
+                       const std::vector<std::string>& style_layers, int variant, int frame = -1);
+
+// The columns of the contact sheet and the gallery rows: the frames of a [path], else the
+// variants.
+size_t sheet_columns(const RenderConfig& config);
+
+// The frames a run renders per image: path.frames with a [path], else 1 (frame -1: none).
+std::vector<int> run_frames(const RenderConfig& config);
 // The save after `iteration` (output.save_iter) and the unlevelled copy (output.save_raw).
 std::string intermediate_path(const std::string& image, int iteration);
 std::string raw_path(const std::string& image);

@@ -10,7 +10,9 @@ std::vector<GridCell> render_grid(const RenderConfig& config, const RenderOutput
     if (with_references)
       grid.push_back({layers, 0, true, reference_image_path(config, outputs, layers)});
     for (int variant = 0; variant < config.variants; ++variant)
-      grid.push_back({layers, variant, false, image_path(config, outputs, layers, variant)});
+      for (int frame : run_frames(config))
+        grid.push_back(
+            {layers, variant, false, image_path(config, outputs, layers, variant, frame), frame});
   }
   return grid;
 }

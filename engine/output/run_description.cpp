@@ -1,10 +1,12 @@
 // The run's description for sheet headers and the gallery page.
 #include "engine/output/run_description.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
 #include "engine/core/enum_names.h"
+#include "engine/core/error.h"
 #include "engine/core/randomization.h"
 #include "engine/core/text_list.h"
 #include "engine/image/image.h"
@@ -54,6 +56,12 @@ std::string range_text(const RandomizeSettings& r) {
   return text.str();
 }
 
+std::string frame_label(const PathFrame& frame) {
+  char t[32];
+  std::snprintf(t, sizeof t, "%.3f", frame.t);
+  return "frame " + frame_digits(frame.index) + "\nt " + t;
+}
+
 std::string layers_label(const std::vector<std::string>& layers) {
   return layers.size() == 1 ? layers.front() : short_layer_names(layers);
 }
@@ -67,6 +75,14 @@ std::vector<std::string> run_description_lines(const RenderConfig& config) {
       config.style_targets.empty() ? "style: " + joined(styles) : "style targets: " + joined(kept);
   if (kept.size() > 1)
     style += std::string(" (") + name_in(kBlendSpaceNames, config.style_blend_space) + " blend)";
+  if (config.path.given) {
+    std::vector<std::string> stops;
+    for (const std::string& file : config.path.styles) stops.push_back(file_name(file));
+    style = msg("path: ", joined(stops, " -> "), " (", config.path.frames, " frames, ",
+                name_in(kBlendSpaceNames, config.path.space),
+                is_closed_path(config.path) ? ", closed loop" : "", "; later frames ",
+                config.path.iterations, " it from the previous)");
+  }
   std::ostringstream settings;
   settings << stages_text(config.stages) << ", content " << joined(config.content_layers, "+")
            << " x" << config.content_weight << ", style x" << config.style_weight << ", tv "

@@ -1,11 +1,13 @@
 // Words for the labels of a run's contact sheet and gallery page: what the run rendered
-// (content, style, model, settings), and how each image is named (layers, variant, seed).
+// (content, style or path, model, settings), and how each image is named (layers, variant,
+// seed, path frame).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/stages/morph_path.h"
 
 namespace nsrg {
 
@@ -18,6 +20,9 @@ std::vector<std::string> run_description_lines(const RenderConfig& config);
 
 // "0.1..1.9" for the scale modes, "-" where the range is not used.
 std::string range_text(const RandomizeSettings& randomization);
+
+// A path frame's column label: "frame 003\nt 0.375".
+std::string frame_label(const PathFrame& frame);
 
 // A row label: the layer name ("relu3_3"), or short names for several ("r31+r33").
 std::string layers_label(const std::vector<std::string>& layers);

@@ -14,6 +14,7 @@
 #include "engine/net/objective.h"
 #include "engine/stages/distinct_variants.h"
 #include "engine/stages/memory_plan.h"
+#include "engine/stages/morph_path.h"
 
 namespace nsrg {
 
@@ -53,6 +54,7 @@ struct RenderedImage {
   // With randomize.min_distance: how the variant's draw was chosen (seed is config.seed +
   // its counter).
   std::optional<VariantDraw> draw;
+  std::optional<PathFrame> frame;  // a [path] frame: its place on the path
 };
 
 struct RunRecord {
@@ -64,6 +66,7 @@ struct RunRecord {
   std::string model_source;
   double load_seconds = 0, capture_seconds = 0;
   bool interrupted = false;
+  std::string animation;  // a [path]'s animated WebP once written (not after an interrupt)
 };
 
 }  // namespace nsrg

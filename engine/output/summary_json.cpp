@@ -5,6 +5,7 @@
 #include "engine/core/error.h"
 #include "engine/output/config_hash.h"
 #include "engine/output/output_names.h"
+#include "engine/output/output_plan.h"
 #include "engine/output/summary_fields.h"
 
 namespace nsrg {
@@ -46,6 +47,7 @@ nlohmann::json stages_json(const std::vector<StageResult>& stages) {
 }
 
 std::string cell_label(const RenderedImage& image) {
+  if (image.frame) return "frame " + frame_digits(image.frame->index);
   return short_layer_names(image.style_layers) + variant_letters(image.variant);
 }
 
@@ -69,7 +71,7 @@ nlohmann::json memory_plan_json(const MemoryPlan& plan) {
 // The sheet's rows as labels: the inputs, then each style-layer set's cells.
 nlohmann::json sheet_rows_json(const RenderConfig& config, const RunRecord& record) {
   nlohmann::json rows = nlohmann::json::array();
-  const size_t variants = size_t(config.variants);
+  const size_t variants = sheet_columns(config);
   nlohmann::json first_row = {"content"};
   for (size_t i = 0; i < config.style_images.size(); ++i)
     first_row.push_back("style " + std::to_string(i + 1));
@@ -84,6 +86,27 @@ nlohmann::json sheet_rows_json(const RenderConfig& config, const RunRecord& reco
     rows.push_back(row);
   }
   return rows;
+}
+// Where a path frame lies: its index, t along the whole path, its segment and s within it.
+nlohmann::json frame_place_json(const PathFrame& frame) {
+  return {{"frame", frame.index},
+          {"t", frame.t},
+          {"segment", frame.segment},
+          {"segment_t", frame.segment_t}};
+}
+
+// A [path]'s frames (place, file, final losses) and its animated WebP.
+nlohmann::json path_json(const RunRecord& record) {
+  nlohmann::json frames = nlohmann::json::array();
+  for (const RenderedImage& image : record.images) {
+    if (!image.frame) continue;
+    nlohmann::json entry = frame_place_json(*image.frame);
+    entry["file"] = image.path;
+    entry["evaluations"] = image.evaluations;
+    entry["final_losses"] = losses_json(image.final_losses);
+    frames.push_back(entry);
+  }
+  return {{"frames", frames}, {"animation", record.animation}};
 }
 }  // namespace
 
@@ -114,6 +137,7 @@ nlohmann::json image_entry_json(const RenderedImage& image, bool with_stages) {
       {"history", history_json(image.history)}};
   if (with_stages) entry["stages"] = stages_json(image.stages);
   if (image.draw) entry["min_distance"] = draw_json(*image.draw, image);
+  if (image.frame) entry["frame"] = frame_place_json(*image.frame);
   return entry;
 }
 
@@ -152,6 +176,7 @@ nlohmann::json summary_json(const RenderConfig& config, const RunRecord& record,
     references.push_back(reference_entry_json(image));
   summary["references"] = references;
   if (!record.images.empty()) summary["history"] = history_json(record.images.front().history);
+  if (config.path.given) summary["path"] = path_json(record);
   if (!contact_sheet_path.empty())
     summary["contact_sheet"] = {{"file", contact_sheet_path},
                                 {"rows", sheet_rows_json(config, record)},

@@ -1,5 +1,6 @@
 // RenderSession::render_one: one image of the run, in the steps it takes: the style targets
-// (randomized for its seed), the objective, the initial image, the optimizer, the loop of
+// (randomized for its seed; a path frame's blended first), the objective, the initial image
+// (a path frame after the first: the previous frame's result), the optimizer, the loop of
 // evaluations and steps with its progress lines and intermediate saves, the final save.
 #include <algorithm>
 #include <cmath>
@@ -21,6 +22,7 @@
 #include "engine/render/render_session_state.h"
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/memory_check.h"
+#include "engine/stages/morph_path.h"
 #include "engine/stages/stages.h"
 
 namespace nsrg {
@@ -92,6 +94,29 @@ Tensor RenderSession::initial_image(uint64_t seed) const {
   return x;
 }
 
+Tensor RenderSession::first_stage_start(const RenderedImage& result) {
+  if (!result.frame || result.frame->index == 0) return initial_image(result.seed);
+  NSRG_CHECK(!state_->previous_frame.empty(), "path frame ", result.frame->index,
+             " has no previous frame to start from");
+  return std::move(state_->previous_frame);
+}
+
+void RenderSession::prepare_frame(const RenderedImage& result) {
+  State& s = *state_;
+  const PathFrame& frame = *result.frame;
+  const MorphPath& path = config_.path;
+  log_ << "frame " << frame_digits(frame.index) << " of " << path.frames << ": t " << frame.t
+       << ", " << path.styles[size_t(frame.segment)] << " -> "
+       << path.styles[size_t(frame.segment) + 1] << " at " << frame.segment_t << "\n";
+  if (frame.index == 0) return;  // captured with the render's other targets
+  StageInputs& inputs = s.inputs.front();
+  inputs.base_grams.clear();  // before the blend, so the two frames' Grams never coexist
+  inputs.notes.clear();
+  inputs.base_grams =
+      frame_grams(*s.backend, *s.network, path, frame, result.style_layers, inputs.notes);
+  for (const std::string& note : inputs.notes) log_ << note << "\n";
+}
+
 Image RenderSession::save_image(const Tensor& x, const OutputLook& look,
                                 const std::string& path) const {
   const Image raw = tensor_to_image(*state_->backend, x, state_->preprocess);
@@ -143,7 +168,8 @@ void RenderSession::optimize(StyleObjective& objective, Optimizer& optimizer, Te
 void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x, bool reference) {
   State& s = *state_;
   Backend& backend = *s.backend;
-  const Stage& settings = s.stages[index];
+  Stage settings = s.stages[index];
+  if (result.frame && result.frame->index > 0) settings.iterations = config_.path.iterations;
   const StageInputs& inputs = s.inputs[index];
   const size_t stage_count = s.stages.size();
 
@@ -155,9 +181,10 @@ void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x,
   StyleObjective objective(backend, *s.network, objective_weights(config_, settings),
                            content_targets, style.by_layer);
 
-  // The configured init for the first stage, else the previous stage's result resized.
+  // The configured init (or the previous path frame) for the first stage, else the previous
+  // stage's result resized.
   const Shape shape = inputs.content_tensor.shape();
-  x = index == 0 ? initial_image(result.seed)
+  x = index == 0 ? first_stage_start(result)
                  : resize_for_stage(backend, x, s.preprocess, shape.w, shape.h);
   Tensor grad = backend.empty(shape);
   const std::unique_ptr<Optimizer> optimizer = make_optimizer(backend, settings.optimizer, shape);
@@ -238,12 +265,17 @@ RenderedImage RenderSession::render_one(const GridCell& cell) {
           : randomize_mode_name(config_.randomization_for(cell.style_layers.front()).mode);
   result.path = cell.path;
   if (result.draw && result.draw->gave_up) notes_ << min_distance_note(result) << std::endl;
+  if (cell.frame >= 0) {
+    result.frame = s.frames.at(size_t(cell.frame));
+    prepare_frame(result);
+  }
 
   const auto start = Clock::now();
   Tensor x;
   for (size_t index = 0; index < s.stages.size() && !result.interrupted; ++index)
     render_stage(index, result, x, cell.reference);
   save_final(x, output_look(config_, s.inputs[result.stages.size() - 1].content_colors), result);
+  if (result.frame) s.previous_frame = std::move(x);
   s.backend->synchronize();
   result.seconds = seconds_since(start);
   log_ << "saved " << result.path << " (" << result.evaluations << " evaluations, "

@@ -1,6 +1,7 @@
 // RenderSession: load and capture once (prepare), then render every image of the run or
-// of its shard (render_image.cpp) and write the contact sheet, the gallery page and the
-// summary JSON, or the shard's partial summary (render_session_summary.cpp).
+// of its shard (render_image.cpp) and write a path's animated WebP, the contact sheet, the
+// gallery page and the summary JSON, or the shard's partial summary
+// (render_session_summary.cpp).
 #include "engine/render/render_session.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "engine/backends/backend_factory.h"
 #include "engine/core/error.h"
 #include "engine/image/image_output.h"
+#include "engine/image/webp_animation.h"
 #include "engine/net/targets.h"
 #include "engine/output/contact_sheet.h"
 #include "engine/output/gallery_writer.h"
@@ -21,6 +23,7 @@
 #include "engine/render/render_session_state.h"
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/memory_check.h"
+#include "engine/stages/morph_path.h"
 #include "engine/stages/stages.h"
 #include "weights/model.h"
 
@@ -65,6 +68,7 @@ void RenderSession::prepare() {
   s.model_source = model.source;
   s.network = std::make_unique<Network>(*s.backend, model, config_.pooling);
 
+  if (config_.path.given) s.frames = path_frames(config_.path);
   s.stages = config_.stages;
   for (const Stage& stage : s.stages) s.inputs.push_back(load_stage_images(config_, stage));
   s.load_seconds = seconds_since(start);
@@ -109,6 +113,10 @@ void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {
 }
 
 void RenderSession::run() {
+  if (shard_ && config_.path.given)
+    throw UserError(msg(config_.config_path,
+                        ": [path] renders its frames in order, each from the previous one, so it "
+                        "cannot be split into shards (run it without --shard)"));
   install_interrupt_handler();
   outputs_ = plan_outputs(config_);
   check_outputs(config_, outputs_);
@@ -134,6 +142,7 @@ void RenderSession::run() {
     }
   }
   record_process_facts();
+  if (!outputs_.animation.empty()) write_animation();
   if (!shard_ && !outputs_.contact_sheet.empty()) {
     contact_sheet_path_ = outputs_.contact_sheet;
     const StageInputs& inputs = state_->inputs.back();
@@ -142,6 +151,15 @@ void RenderSession::run() {
     if (!outputs_.gallery.empty()) write_gallery(config_, outputs_, record_);
   }
   write_summary(false);
+}
+
+void RenderSession::write_animation() {
+  std::vector<Image> frames;
+  for (const RenderedImage& image : record_.images) frames.push_back(read_image(image.path));
+  write_animated_webp(outputs_.animation, frames, config_.path.frame_ms);
+  record_.animation = outputs_.animation;
+  log_ << "saved " << outputs_.animation << " (" << frames.size() << " frames, "
+       << config_.path.frame_ms << " ms each, looping)" << std::endl;
 }
 
 }  // namespace nsrg

@@ -67,6 +67,13 @@ class RenderSession {
   // previous stage's result, resized here) and records it in result.stages.
   void render_stage(size_t index, RenderedImage& result, Tensor& x, bool reference);
   Tensor initial_image(uint64_t seed) const;
+  // Where the first stage of an image starts: the configured init, or for a path frame after
+  // the first the previous frame's result (the image only; the optimizer starts afresh).
+  Tensor first_stage_start(const RenderedImage& result);
+  // Before a path frame after the first: its Grams replace the previous frame's.
+  void prepare_frame(const RenderedImage& result);
+  // A path's animated WebP from the frames written (engine/image/webp_animation.h).
+  void write_animation();
   // The evaluations and steps of one stage, with progress lines and intermediate saves named
   // after `save_base`; stops early when the optimizer does, or on Ctrl-C (result.interrupted).
   void optimize(StyleObjective& objective, Optimizer& optimizer, Tensor& x, Tensor& grad,

@@ -14,6 +14,7 @@
 #include "engine/render/render_session.h"
 #include "engine/stages/distinct_variants.h"
 #include "engine/stages/image_style_targets.h"
+#include "engine/stages/morph_path.h"
 #include "engine/stages/stages.h"
 
 namespace nsrg {
@@ -32,6 +33,8 @@ struct RenderSession::State {
   // With randomize.min_distance: each layer set's variant draws (as layer_sets), chosen on
   // the last stage's base Grams; empty without it.
   std::vector<std::vector<VariantDraw>> draws;
+  std::vector<PathFrame> frames;                       // a [path]'s frames (empty without one)
+  Tensor previous_frame;  // the last path frame's result, where the next one starts
   double load_seconds = 0, capture_seconds = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "engine/net/targets.h"
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/lineage_replay.h"
+#include "engine/stages/morph_path.h"
 #include "engine/stages/style_blend.h"
 
 namespace nsrg {
@@ -52,6 +53,9 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
   if (config.style_replay) {  // a kept style rebuilt at this size from its lineage
     inputs.base_grams = replay_grams(backend, network, preprocess, replayed_lineage(config),
                                      inputs.style_images, style_layers, inputs.notes);
+  } else if (config.path.given) {  // a morph path: its first frame (each next frame its own)
+    inputs.base_grams = frame_grams(backend, network, config.path, path_frames(config.path).front(),
+                                    style_layers, inputs.notes);
   } else if (!config.style_targets.empty()) {  // kept styles: the same Grams at every size
     inputs.base_grams =
         blend_kept_styles(backend, network, style_blend_step(config), style_layers, inputs.notes);
@@ -83,6 +87,10 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
   }
   if (!config.style_targets.empty()) input.kept_style_weights = config.style_blend_weights;
   input.blend_space = config.style_blend_space;
+  if (config.path.given) {  // every frame blends two kept styles
+    input.kept_style_weights = {0.5f, 0.5f};
+    input.blend_space = config.path.space;
+  }
   input.backend = &backend;
   return input;
 }

@@ -50,7 +50,7 @@ std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Imag
 
 // Captures the content features of config.content_layers and the blended Grams of
 // `style_layers` at the stage's size (with style.targets: the kept styles' Grams, blended per
-// style.blend_space when there are several).
+// style.blend_space when there are several; with [path]: the first frame's Grams).
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                            const RenderConfig& config, const std::vector<std::string>& style_layers,
                            StageInputs& inputs);
