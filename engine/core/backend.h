@@ -27,13 +27,19 @@ enum class BackendKind { Cpu, Cuda };
 enum class BackendChoice { Auto, Cpu, Cuda };
 inline constexpr NamedValue<BackendChoice> kBackendChoiceNames[] = {
     {BackendChoice::Auto, "auto"}, {BackendChoice::Cpu, "cpu"}, {BackendChoice::Cuda, "cuda"}};
-enum class Precision { Fp32, Tf32 };
+// The arithmetic of the convolutions. tf32: CUDA only, convolutions and GEMMs on TF32 tensor
+// cores. mixed and bf16: CPU only (docs/design.md, "Numerical contract"): mixed runs the
+// backward-data convolutions in bfloat16 (fp32 forward); bf16 also runs the forward pass in
+// bfloat16, the activations kept in the backend's own bf16 layout between layers.
+enum class Precision { Fp32, Tf32, Mixed, Bf16 };
 inline constexpr NamedValue<Precision> kPrecisionNames[] = {{Precision::Fp32, "fp32"},
-                                                            {Precision::Tf32, "tf32"}};
+                                                            {Precision::Tf32, "tf32"},
+                                                            {Precision::Mixed, "mixed"},
+                                                            {Precision::Bf16, "bf16"}};
 
 struct BackendOptions {
-  Precision precision = Precision::Fp32;  // CUDA only: tf32 lets convolutions/GEMMs use TF32
-  int threads = 0;                        // CPU only: 0 = all cores
+  Precision precision = Precision::Fp32;
+  int threads = 0;  // CPU only: 0 = all cores
 };
 
 // A vector-op coefficient: constant, times array[index] when array is set (device-resident).

@@ -3,7 +3,12 @@
 // Tensors stay plain NCHW at the Backend interface. oneDNN picks its own (blocked) layouts
 // for activations and weights (format_tag::any); activations are reordered at the edges of
 // each call through staging buffers, weights once per weight tensor (cached, CpuConvState).
-// Layers with fewer than 8 input channels take the im2col + SGEMM path (cpu_conv_gemm.h).
+// Layers with fewer than 8 input channels take the im2col + SGEMM path (cpu_conv_gemm.h),
+// in float32 at every precision.
+// Precision "mixed" and "bf16": backward-data takes bf16 gradients and weights (the edge
+// reorders convert; weights once, cached) and writes float32. "bf16": forward reads bf16 NHWC
+// activations (a float32 input is converted into the staging buffer) and writes its output
+// as bf16 NHWC into the output Tensor's own storage (cpu_bf16_layout.h).
 #include <algorithm>
 #include <cstdlib>
 #include <new>
@@ -31,8 +36,16 @@ memory::desc plain_desc(const Shape& shape) {
   return {nchw_dims(shape), dt::f32, tag::nchw};
 }
 
-memory::desc any_desc(const Shape& shape) {
-  return {nchw_dims(shape), dt::f32, tag::any};
+memory::desc any_desc(const Shape& shape, dt type = dt::f32) {
+  return {nchw_dims(shape), type, tag::any};
+}
+
+memory::desc bf16_nhwc_desc(const Shape& shape) {
+  return {nchw_dims(shape), dt::bf16, tag::nhwc};
+}
+
+bool bf16_backward(Precision precision) {
+  return precision == Precision::Mixed || precision == Precision::Bf16;
 }
 
 // Fills an edge: the plain layout, the primitive's choice and, when they differ, the reorder
@@ -58,40 +71,57 @@ memory::dims padding_of(const ConvGeometry& g) {
   return {g.pad_h, g.pad_w};
 }
 
-dnnl::convolution_forward::primitive_desc forward_descriptor(const dnnl::engine& engine,
-                                                             dnnl::prop_kind propagation,
-                                                             const ConvGeometry& g,
-                                                             const Shape& input) {
-  const Shape output = g.output_shape(input);
-  const dnnl::convolution_forward::desc desc(
-      propagation, dnnl::algorithm::convolution_direct, any_desc(input),
-      memory::desc({g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, dt::f32, tag::any),
-      memory::desc({g.out_channels}, dt::f32, tag::x), any_desc(output), strides_of(g),
-      padding_of(g), padding_of(g));
+memory::desc weights_any(const ConvGeometry& g, dt type) {
+  return {{g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, type, tag::any};
+}
+
+// The forward convolution with activations `src` and `dst` (float32 or bf16, any layout or a
+// fixed one) and weights of `weight_type`.
+dnnl::convolution_forward::primitive_desc forward_descriptor(
+    const dnnl::engine& engine, dnnl::prop_kind propagation, const ConvGeometry& g,
+    const memory::desc& src, const memory::desc& dst, dt weight_type) {
+  const dnnl::convolution_forward::desc desc(propagation, dnnl::algorithm::convolution_direct, src,
+                                             weights_any(g, weight_type),
+                                             memory::desc({g.out_channels}, dt::f32, tag::x), dst,
+                                             strides_of(g), padding_of(g), padding_of(g));
   return dnnl::convolution_forward::primitive_desc(desc, engine);
 }
 
-std::unique_ptr<CpuConvPlan> make_forward_plan(const dnnl::engine& engine, const ConvGeometry& g,
-                                               const Shape& input) {
-  const auto pd = forward_descriptor(engine, dnnl::prop_kind::forward_inference, g, input);
+// Float32 plans: oneDNN chooses the activation layouts, reordered at the edges. bf16 plans:
+// bf16 NHWC activations on both sides, no edge reorders (the caller converts a float32 input).
+std::unique_ptr<CpuConvPlan> make_forward_plan(const dnnl::engine& engine, Precision precision,
+                                               const ConvGeometry& g, const Shape& input) {
+  const Shape output = g.output_shape(input);
+  const bool bf16 = precision == Precision::Bf16;
+  const auto pd = bf16 ? forward_descriptor(engine, dnnl::prop_kind::forward_inference, g,
+                                            bf16_nhwc_desc(input), bf16_nhwc_desc(output), dt::bf16)
+                       : forward_descriptor(engine, dnnl::prop_kind::forward_inference, g,
+                                            any_desc(input), any_desc(output), dt::f32);
   auto plan = std::make_unique<CpuConvPlan>();
   plan->primitive = dnnl::convolution_forward(pd);
-  plan->input = make_edge(engine, plain_desc(input), pd.src_desc(), true);
-  plan->output = make_edge(engine, plain_desc(g.output_shape(input)), pd.dst_desc(), false);
+  const memory::desc input_side = bf16 ? pd.src_desc() : plain_desc(input);
+  const memory::desc output_side = bf16 ? pd.dst_desc() : plain_desc(output);
+  plan->input = make_edge(engine, input_side, pd.src_desc(), true);
+  plan->output = make_edge(engine, output_side, pd.dst_desc(), false);
   plan->plain_weights = memory::desc(nchw_dims(g.weight_shape()), dt::f32, tag::oihw);
   plan->chosen_weights = pd.weights_desc();
   plan->bias = memory::desc({g.out_channels}, dt::f32, tag::x);
   return plan;
 }
 
+// Gradients and weights in bf16 for "mixed" and "bf16" (the float32 gradient reordered into
+// oneDNN's bf16 layout, the result written as float32 in oneDNN's layout and reordered to
+// NCHW), else float32.
 std::unique_ptr<CpuConvPlan> make_backward_data_plan(const dnnl::engine& engine,
-                                                     const ConvGeometry& g, const Shape& input) {
+                                                     Precision precision, const ConvGeometry& g,
+                                                     const Shape& input) {
   const Shape output = g.output_shape(input);
-  const auto hint = forward_descriptor(engine, dnnl::prop_kind::forward_training, g, input);
+  const dt type = bf16_backward(precision) ? dt::bf16 : dt::f32;
+  const auto hint = forward_descriptor(engine, dnnl::prop_kind::forward_training, g,
+                                       any_desc(input, type), any_desc(output, type), type);
   const dnnl::convolution_backward_data::desc desc(
-      dnnl::algorithm::convolution_direct, any_desc(input),
-      memory::desc({g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, dt::f32, tag::any),
-      any_desc(output), strides_of(g), padding_of(g), padding_of(g));
+      dnnl::algorithm::convolution_direct, any_desc(input), weights_any(g, type),
+      any_desc(output, type), strides_of(g), padding_of(g), padding_of(g));
   const dnnl::convolution_backward_data::primitive_desc pd(desc, engine, hint);
   auto plan = std::make_unique<CpuConvPlan>();
   plan->primitive = dnnl::convolution_backward_data(pd);
@@ -153,7 +183,8 @@ void check_conv_shapes(const ConvGeometry& g, const Shape& input, const Shape& o
 }
 }  // namespace
 
-CpuConvState::CpuConvState() : engine(dnnl::engine::kind::cpu, 0), stream(engine) {}
+CpuConvState::CpuConvState(Precision precision_)
+    : precision(precision_), engine(dnnl::engine::kind::cpu, 0), stream(engine) {}
 
 CpuConvPlan& CpuConvState::plan(int direction, const ConvGeometry& g, const Shape& input) {
   const std::array<int, 14> key{direction,  g.in_channels, g.out_channels, g.kernel_h, g.kernel_w,
@@ -162,8 +193,8 @@ CpuConvPlan& CpuConvState::plan(int direction, const ConvGeometry& g, const Shap
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = plans_.find(key);
   if (found != plans_.end()) return *found->second;
-  auto plan = direction == kForward ? make_forward_plan(engine, g, input)
-                                    : make_backward_data_plan(engine, g, input);
+  auto plan = direction == kForward ? make_forward_plan(engine, precision, g, input)
+                                    : make_backward_data_plan(engine, precision, g, input);
   return *plans_.emplace(key, std::move(plan)).first->second;
 }
 
@@ -213,14 +244,18 @@ void CpuBackend::conv_forward(const ConvGeometry& geometry, const Tensor& x, con
   NSRG_CHECK(bias.numel() == size_t(geometry.out_channels), "conv bias ", bias.shape().str());
   use_threads();
   if (cpu::use_gemm_conv(geometry)) {
-    cpu::gemm_conv_forward(geometry, x.shape(), x.data(), weight.data(), bias.data(), y.data(),
-                           conv_->gemm_columns, threads_);
+    cpu::gemm_conv_forward(geometry, x.shape(), float_values(x), weight.data(), bias.data(),
+                           float_output(y), conv_->gemm_columns, threads_);
+    return;
+  }
+  if (precision_ == Precision::Bf16) {
+    bf16_conv_forward(geometry, x, weight, bias, y);
     return;
   }
   with_dnnl_errors("convolution forward", geometry, x.shape(), [&] {
     CpuConvPlan& plan = conv_->plan(kForward, geometry, x.shape());
-    memory src = stage_input(*conv_, plan.input, x.data());
-    memory dst = output_target(*conv_, plan.output, y.data());
+    memory src = stage_input(*conv_, plan.input, float_values(x));
+    memory dst = output_target(*conv_, plan.output, float_output(y));
     plan.primitive.execute(conv_->stream,
                            {{DNNL_ARG_SRC, src},
                             {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
@@ -235,20 +270,46 @@ void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& 
   check_conv_shapes(geometry, dx.shape(), dy.shape(), weight);
   use_threads();
   if (cpu::use_gemm_conv(geometry)) {
-    cpu::gemm_conv_backward_data(geometry, dx.shape(), dy.data(), weight.data(), dx.data(),
-                                 conv_->gemm_columns, threads_);
+    cpu::gemm_conv_backward_data(geometry, dx.shape(), float_values(dy), weight.data(),
+                                 float_output(dx), conv_->gemm_columns, threads_);
     return;
   }
   with_dnnl_errors("convolution backward-data", geometry, dx.shape(), [&] {
     CpuConvPlan& plan = conv_->plan(kBackwardData, geometry, dx.shape());
-    memory diff_dst = stage_input(*conv_, plan.input, dy.data());
-    memory diff_src = output_target(*conv_, plan.output, dx.data());
+    memory diff_dst = stage_input(*conv_, plan.input, float_values(dy));
+    memory diff_src = output_target(*conv_, plan.output, float_output(dx));
     plan.primitive.execute(conv_->stream,
                            {{DNNL_ARG_DIFF_DST, diff_dst},
                             {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
                             {DNNL_ARG_DIFF_SRC, diff_src}});
     finish_output(*conv_, plan.output, diff_src, dx.data());
   });
+}
+
+void CpuBackend::bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x,
+                                   const Tensor& weight, const Tensor& bias, Tensor& y) {
+  const Shape output = geometry.output_shape(x.shape());
+  with_dnnl_errors("bf16 convolution forward", geometry, x.shape(), [&] {
+    CpuConvPlan& plan = conv_->plan(kForward, geometry, x.shape());
+    const void* source = x.data();
+    if (!holds_bf16(x)) {
+      uint16_t* staged =
+          reinterpret_cast<uint16_t*>(conv_->staging(0, x.numel() * sizeof(uint16_t)));
+      cpu::nchw_to_bf16_nhwc(x.shape(), x.data(), staged, threads_);
+      source = staged;
+    }
+    NSRG_CHECK(plan.output.chosen.get_size() <= y.bytes(), "bf16 conv output of ",
+               plan.output.chosen.get_size(), " bytes in a tensor of ", y.bytes());
+    memory src = wrap(plan.input.chosen, conv_->engine, static_cast<const float*>(source));
+    memory dst = wrap(plan.output.chosen, conv_->engine, y.data());
+    plan.primitive.execute(conv_->stream,
+                           {{DNNL_ARG_SRC, src},
+                            {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
+                            {DNNL_ARG_BIAS, wrap(plan.bias, conv_->engine, bias.data())},
+                            {DNNL_ARG_DST, dst}});
+    conv_->stream.wait();
+  });
+  bf16_.mark(y.data(), output);
 }
 
 // What CpuConvState holds beside Tensors at most: the two staging buffers (taken as the

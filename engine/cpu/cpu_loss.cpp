@@ -16,9 +16,9 @@ void CpuBackend::mse_loss(const Tensor& x, const Tensor& target, float weight, S
   NSRG_CHECK(x.numel() == target.numel() && x.numel() == grad.numel(), "mse_loss x ",
              x.shape().str(), " target ", target.shape().str(), " grad ", grad.shape().str());
   const size_t n = x.numel();
-  const float* a = x.data();
-  const float* b = target.data();
-  float* g = grad.data();
+  const float* a = float_values(x);
+  const float* b = float_values(target);
+  float* g = float_output(grad);
   const float gradient_scale = mse_gradient_scale(n);
   const double squares = cpu::parallel_sum(threads_, ptrdiff_t(n), [=](ptrdiff_t i) {
     return mse_element(a, b, gradient_scale, g, size_t(i));
