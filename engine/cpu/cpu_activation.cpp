@@ -11,10 +11,10 @@ namespace nsrg {
 void CpuBackend::relu_forward(const Tensor& x, Tensor& y) {
   NSRG_CHECK(x.numel() == y.numel(), "relu_forward ", x.shape().str(), " -> ", y.shape().str());
   if (holds_bf16(x)) {
-    const Shape shape = bf16_.find(x.data())[0];
+    const Shape shape = layouts_.find(x.data())->shape;
     cpu::bf16_relu(x.numel(), reinterpret_cast<const uint16_t*>(x.data()),
                    reinterpret_cast<uint16_t*>(y.data()), threads_);
-    bf16_.mark(y.data(), shape);
+    layouts_.mark(y.data(), shape, cpu::PrivateLayout::Bf16Nhwc);
     return;
   }
   const float* in = x.data();
@@ -26,8 +26,21 @@ void CpuBackend::relu_forward(const Tensor& x, Tensor& y) {
 void CpuBackend::relu_backward(const Tensor& y, const Tensor& dy, Tensor& dx) {
   NSRG_CHECK(y.numel() == dy.numel() && dy.numel() == dx.numel(), "relu_backward y ",
              y.shape().str(), " dy ", dy.shape().str(), " dx ", dx.shape().str());
+  if (holds_nhwc(dy)) {
+    // A float32 NHWC gradient from a bf16 backward-data convolution stays in that layout.
+    const Shape shape = layouts_.find(dy.data())->shape;
+    NSRG_CHECK(shape.numel() == y.numel(), "relu_backward dy ", dy.shape().str(), " holds NHWC ",
+               shape.str());
+    if (holds_bf16(y))
+      cpu::bf16_relu_backward(y.numel(), reinterpret_cast<const uint16_t*>(y.data()), dy.data(),
+                              dx.data(), threads_);
+    else
+      cpu::nhwc_relu_backward(shape, y.data(), dy.data(), dx.data(), threads_);
+    layouts_.mark(dx.data(), shape, cpu::PrivateLayout::F32Nhwc);
+    return;
+  }
   if (holds_bf16(y)) {
-    const Shape shape = bf16_.find(y.data())[0];
+    const Shape shape = layouts_.find(y.data())->shape;
     NSRG_CHECK(shape.numel() == y.numel(), "relu_backward y ", y.shape().str(), " holds bf16 ",
                shape.str());
     cpu::bf16_nhwc_relu_backward(shape, reinterpret_cast<const uint16_t*>(y.data()),

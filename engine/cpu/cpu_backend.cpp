@@ -75,7 +75,7 @@ void CpuBackend::release(float* data) noexcept {
   if (data == nullptr) return;
   live_bytes_.fetch_sub(allocation_size(data));
   if (conv_) conv_->forget_weights(data);
-  bf16_.forget(data);
+  layouts_.forget(data);
   std::free(reinterpret_cast<char*>(data) - kAlignment);
 }
 
@@ -114,20 +114,26 @@ float CpuBackend::read_scalar(const Tensor& scalars, int index) {
 }
 
 const float* CpuBackend::float_values(const Tensor& tensor) {
-  const Shape* shape = bf16_.find(tensor.data());
-  if (shape == nullptr) return tensor.data();
-  const Shape written = *shape;
-  const size_t count = written.numel();
-  bf16_scratch_.resize(count);
-  std::memcpy(bf16_scratch_.data(), tensor.data(), count * sizeof(uint16_t));
+  const cpu::LaidOut* entry = layouts_.find(tensor.data());
+  if (entry == nullptr) return tensor.data();
+  const cpu::LaidOut written = *entry;
+  const size_t count = written.shape.numel();
+  const bool bf16 = written.layout == cpu::PrivateLayout::Bf16Nhwc;
+  const size_t bytes = count * (bf16 ? sizeof(uint16_t) : sizeof(float));
+  layout_scratch_.resize((bytes + sizeof(float) - 1) / sizeof(float));
+  std::memcpy(layout_scratch_.data(), tensor.data(), bytes);
   float* storage = const_cast<float*>(tensor.data());
-  cpu::bf16_nhwc_to_nchw(written, bf16_scratch_.data(), storage, threads_);
-  bf16_.forget(storage);
+  if (bf16)
+    cpu::bf16_nhwc_to_nchw(written.shape, reinterpret_cast<const uint16_t*>(layout_scratch_.data()),
+                           storage, threads_);
+  else
+    cpu::f32_nhwc_to_nchw(written.shape, layout_scratch_.data(), storage, threads_);
+  layouts_.forget(storage);
   return storage;
 }
 
 float* CpuBackend::float_output(Tensor& tensor) {
-  bf16_.forget(tensor.data());
+  layouts_.forget(tensor.data());
   return tensor.data();
 }
 

@@ -94,23 +94,37 @@ class CpuBackend final : public Backend {
   static float coef_value(const Coef& coef);
   // Writes a reduction result into a ScalarSlot (checks the slot).
   static void store_scalar(ScalarSlot slot, double value);
-  // The Tensor's float32 NCHW values: a Tensor holding bf16 NHWC activations is converted
-  // in place first (its logical contents do not change, so this is const).
+  // The Tensor's float32 NCHW values: a Tensor in a private layout (cpu_bf16_layout.h) is
+  // converted in place first (its logical contents do not change, so this is const).
   const float* float_values(const Tensor& tensor);
+  // The same for a Tensor an operation reads and then overwrites as float32 NCHW.
+  float* float_inout(Tensor& tensor) { return const_cast<float*>(float_values(tensor)); }
   // The float32 storage of an output about to be written as float32 NCHW.
   float* float_output(Tensor& tensor);
-  // True when `tensor` holds bf16 NHWC activations.
-  bool holds_bf16(const Tensor& tensor) const { return bf16_.find(tensor.data()) != nullptr; }
+  // True when `tensor` holds bf16 NHWC activations, or float32 NHWC gradients.
+  bool holds_bf16(const Tensor& tensor) const {
+    return holds(tensor, cpu::PrivateLayout::Bf16Nhwc);
+  }
+  bool holds_nhwc(const Tensor& tensor) const { return holds(tensor, cpu::PrivateLayout::F32Nhwc); }
 
  private:
   // conv_forward with precision "bf16" (cpu_conv.cpp): bf16 NHWC in and out.
   void bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
                          const Tensor& bias, Tensor& y);
+  // conv_backward_data with precision "mixed" and "bf16": bf16 gradient in (converted from
+  // float32 NCHW or NHWC), float32 NHWC out.
+  void bf16_conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
+                               Tensor& dx);
 
   int threads_ = 1;
   Precision precision_ = Precision::Fp32;
-  cpu::Bf16Activations bf16_;
-  std::vector<uint16_t> bf16_scratch_;  // a bf16 tensor's copy while float_values converts it
+  bool holds(const Tensor& tensor, cpu::PrivateLayout layout) const {
+    const cpu::LaidOut* entry = layouts_.find(tensor.data());
+    return entry != nullptr && entry->layout == layout;
+  }
+
+  cpu::LayoutTable layouts_;
+  std::vector<float> layout_scratch_;  // a Tensor's copy while float_values converts it
   std::atomic<size_t> live_bytes_{0};
   std::atomic<size_t> peak_bytes_{0};
   std::unique_ptr<CpuConvState> conv_;

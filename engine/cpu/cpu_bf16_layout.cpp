@@ -43,6 +43,29 @@ void bf16_nhwc_to_nchw(const Shape& shape, const uint16_t* src, float* dst, int 
   });
 }
 
+void f32_nhwc_to_nchw(const Shape& shape, const float* src, float* dst, int threads) {
+  for_each_transposed(shape, threads,
+                      [=](ptrdiff_t nchw, ptrdiff_t nhwc) { dst[nchw] = src[nhwc]; });
+}
+
+void f32_to_bf16(size_t count, const float* src, uint16_t* dst, int threads) {
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (ptrdiff_t i = 0; i < ptrdiff_t(count); ++i) dst[i] = float_to_bf16(src[i]);
+}
+
+void bf16_relu_backward(size_t count, const uint16_t* y, const float* dy, float* dx, int threads) {
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (ptrdiff_t i = 0; i < ptrdiff_t(count); ++i)
+    dx[i] = bf16_to_float(y[i]) > 0.0f ? dy[i] : 0.0f;
+}
+
+void nhwc_relu_backward(const Shape& shape, const float* y, const float* dy, float* dx,
+                        int threads) {
+  for_each_transposed(shape, threads, [=](ptrdiff_t nchw, ptrdiff_t nhwc) {
+    dx[nhwc] = y[nchw] > 0.0f ? dy[nhwc] : 0.0f;
+  });
+}
+
 void bf16_relu(size_t count, const uint16_t* src, uint16_t* dst, int threads) {
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (ptrdiff_t i = 0; i < ptrdiff_t(count); ++i)

@@ -116,17 +116,23 @@ std::unique_ptr<CpuConvPlan> make_backward_data_plan(const dnnl::engine& engine,
                                                      Precision precision, const ConvGeometry& g,
                                                      const Shape& input) {
   const Shape output = g.output_shape(input);
-  const dt type = bf16_backward(precision) ? dt::bf16 : dt::f32;
+  const bool bf16 = bf16_backward(precision);
+  const dt type = bf16 ? dt::bf16 : dt::f32;
   const auto hint = forward_descriptor(engine, dnnl::prop_kind::forward_training, g,
                                        any_desc(input, type), any_desc(output, type), type);
-  const dnnl::convolution_backward_data::desc desc(
-      dnnl::algorithm::convolution_direct, any_desc(input), weights_any(g, type),
-      any_desc(output, type), strides_of(g), padding_of(g), padding_of(g));
+  const memory::desc gradient_in = bf16 ? bf16_nhwc_desc(output) : any_desc(output);
+  const memory::desc gradient_out =
+      bf16 ? memory::desc(nchw_dims(input), dt::f32, tag::nhwc) : any_desc(input);
+  const dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct,
+                                                   gradient_out, weights_any(g, type), gradient_in,
+                                                   strides_of(g), padding_of(g), padding_of(g));
   const dnnl::convolution_backward_data::primitive_desc pd(desc, engine, hint);
   auto plan = std::make_unique<CpuConvPlan>();
   plan->primitive = dnnl::convolution_backward_data(pd);
-  plan->input = make_edge(engine, plain_desc(output), pd.diff_dst_desc(), true);
-  plan->output = make_edge(engine, plain_desc(input), pd.diff_src_desc(), false);
+  plan->input =
+      make_edge(engine, bf16 ? pd.diff_dst_desc() : plain_desc(output), pd.diff_dst_desc(), true);
+  plan->output =
+      make_edge(engine, bf16 ? pd.diff_src_desc() : plain_desc(input), pd.diff_src_desc(), false);
   plan->plain_weights = memory::desc(nchw_dims(g.weight_shape()), dt::f32, tag::oihw);
   plan->chosen_weights = pd.weights_desc();
   return plan;
@@ -274,6 +280,10 @@ void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& 
                                  float_output(dx), conv_->gemm_columns, threads_);
     return;
   }
+  if (bf16_backward(precision_)) {
+    bf16_conv_backward_data(geometry, dy, weight, dx);
+    return;
+  }
   with_dnnl_errors("convolution backward-data", geometry, dx.shape(), [&] {
     CpuConvPlan& plan = conv_->plan(kBackwardData, geometry, dx.shape());
     memory diff_dst = stage_input(*conv_, plan.input, float_values(dy));
@@ -309,7 +319,30 @@ void CpuBackend::bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x
                             {DNNL_ARG_DST, dst}});
     conv_->stream.wait();
   });
-  bf16_.mark(y.data(), output);
+  layouts_.mark(y.data(), output, cpu::PrivateLayout::Bf16Nhwc);
+}
+
+void CpuBackend::bf16_conv_backward_data(const ConvGeometry& geometry, const Tensor& dy,
+                                         const Tensor& weight, Tensor& dx) {
+  with_dnnl_errors("bf16 convolution backward-data", geometry, dx.shape(), [&] {
+    CpuConvPlan& plan = conv_->plan(kBackwardData, geometry, dx.shape());
+    uint16_t* staged =
+        reinterpret_cast<uint16_t*>(conv_->staging(0, dy.numel() * sizeof(uint16_t)));
+    if (holds_nhwc(dy))
+      cpu::f32_to_bf16(dy.numel(), dy.data(), staged, threads_);
+    else
+      cpu::nchw_to_bf16_nhwc(dy.shape(), float_values(dy), staged, threads_);
+    NSRG_CHECK(plan.output.chosen.get_size() <= dx.bytes(), "bf16 backward-data output of ",
+               plan.output.chosen.get_size(), " bytes in a tensor of ", dx.bytes());
+    memory diff_dst = wrap(plan.input.chosen, conv_->engine, reinterpret_cast<float*>(staged));
+    memory diff_src = wrap(plan.output.chosen, conv_->engine, dx.data());
+    plan.primitive.execute(conv_->stream,
+                           {{DNNL_ARG_DIFF_DST, diff_dst},
+                            {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
+                            {DNNL_ARG_DIFF_SRC, diff_src}});
+    conv_->stream.wait();
+  });
+  layouts_.mark(dx.data(), dx.shape(), cpu::PrivateLayout::F32Nhwc);
 }
 
 // What CpuConvState holds beside Tensors at most: the two staging buffers (taken as the

@@ -124,7 +124,7 @@ void CpuBackend::pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y)
     const Shape output = y.shape();
     cpu::bf16_nhwc_pool(g, x.shape(), output, reinterpret_cast<const uint16_t*>(x.data()),
                         reinterpret_cast<uint16_t*>(y.data()), threads_);
-    bf16_.mark(y.data(), output);
+    layouts_.mark(y.data(), output, cpu::PrivateLayout::Bf16Nhwc);
     return;
   }
   const bool plain = is_plain_2x2(g, p);
