@@ -6,6 +6,7 @@
 
 #include "engine/core/pooling_rules.h"
 #include "engine/core/ring_values.h"
+#include "engine/cpu/cpu_parallel.h"
 
 namespace nsrg::cpu {
 
@@ -21,7 +22,8 @@ void for_each_transposed(const Shape& shape, int threads, Body body) {
   const ptrdiff_t pixels = ptrdiff_t(shape.h) * shape.w;
   const ptrdiff_t channels = shape.c;
   const ptrdiff_t tiles = (pixels + kTilePixels - 1) / kTilePixels;
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) \
+    num_threads(threads) if (pixels * channels > kParallelThreshold)
   for (ptrdiff_t tile = 0; tile < tiles; ++tile) {
     const ptrdiff_t begin = tile * kTilePixels;
     const ptrdiff_t end = std::min(pixels, begin + kTilePixels);
@@ -49,12 +51,14 @@ void f32_nhwc_to_nchw(const Shape& shape, const float* src, float* dst, int thre
 }
 
 void f32_to_bf16(size_t count, const float* src, uint16_t* dst, int threads) {
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) \
+    num_threads(threads) if (ptrdiff_t(count) > kParallelThreshold)
   for (ptrdiff_t i = 0; i < ptrdiff_t(count); ++i) dst[i] = float_to_bf16(src[i]);
 }
 
 void bf16_relu_backward(size_t count, const uint16_t* y, const float* dy, float* dx, int threads) {
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) \
+    num_threads(threads) if (ptrdiff_t(count) > kParallelThreshold)
   for (ptrdiff_t i = 0; i < ptrdiff_t(count); ++i)
     dx[i] = bf16_to_float(y[i]) > 0.0f ? dy[i] : 0.0f;
 }
@@ -67,7 +71,8 @@ void nhwc_relu_backward(const Shape& shape, const float* y, const float* dy, flo
 }
 
 void bf16_relu(size_t count, const uint16_t* src, uint16_t* dst, int threads) {
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) \
+    num_threads(threads) if (ptrdiff_t(count) > kParallelThreshold)
   for (ptrdiff_t i = 0; i < ptrdiff_t(count); ++i)
     dst[i] = (src[i] & 0x8000u) != 0 ? uint16_t(0) : src[i];
 }
@@ -84,7 +89,8 @@ void bf16_nhwc_pool(const PoolGeometry& geometry, const Shape& input, const Shap
   const PoolWindowShape s = pool_window_shape(geometry, input, output);
   const ptrdiff_t channels = input.c;
   const bool max = geometry.kind == PoolKind::Max;
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) \
+    num_threads(threads) if (ptrdiff_t(input.numel()) > kParallelThreshold)
   for (int oh = 0; oh < s.out_h; ++oh) {
     const WindowSpan rows = pool_row_span(s, oh);
     for (int ow = 0; ow < s.out_w; ++ow) {
