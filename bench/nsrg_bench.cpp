@@ -53,6 +53,7 @@ namespace {
 struct BenchOptions {
   std::string backend = "cpu";
   std::string precision = "fp32";
+  int threads = 0;
   std::string model = "builtin:vgg19-random";
   std::vector<int> sizes{256, 512};
   MeasureSettings measure;
@@ -81,6 +82,8 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember(names_in(kBackendChoiceNames)));
   app.add_option("--precision", o.precision, "fp32, tf32 (CUDA), mixed or bf16 (CPU)")
       ->check(CLI::IsMember(names_in(kPrecisionNames)));
+  app.add_option("--threads", o.threads, "CPU threads (0: all cores)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--model", o.model, "weights file or builtin:vgg19-random");
   app.add_option("--sizes", o.sizes, "image sizes (square), e.g. --sizes 256 512")->expected(1, 16);
   app.add_option("--warmup", o.measure.warmup, "warm-up runs per measurement");
@@ -99,6 +102,7 @@ int run(int argc, char** argv) {
 
   BackendOptions options;
   options.precision = *value_in(kPrecisionNames, o.precision);
+  options.threads = o.threads;
   std::unique_ptr<Backend> backend =
       create_backend(*value_in(kBackendChoiceNames, o.backend), options);
   const Model model = load_model(o.model, "relu5_1");

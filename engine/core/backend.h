@@ -2,7 +2,9 @@
 //
 // The network, the losses, the style randomization and the optimizers are written once
 // against this interface; engine/cpu and engine/cuda implement it. Tensors are float32,
-// NCHW, batch 1. Operations are asynchronous with respect to the host on device backends:
+// NCHW, batch 1, as every operation reads and writes them (a backend may keep a Tensor in a
+// private layout between its own operations, as the CPU backend's bf16 precision does, as
+// long as every operation sees float32 NCHW values; docs/design.md, "The Backend contract"). Operations are asynchronous with respect to the host on device backends:
 // reductions write device-resident scalars (ScalarSlot), and the host reads one only with
 // read_scalar(), which waits. Nothing in an optimizer iteration needs a host read.
 #pragma once
