@@ -15,6 +15,12 @@ the variants example (examples/variants.toml) with one style layer (relu3_1) and
 variants, whose fp32 evaluation is left out (each variant has its own randomized targets;
 its losses are the render's own); and an L-BFGS render (the default example's objective
 from the content image, L-BFGS). All at --size px.
+
+Two final losses per render: its own (the last evaluation's, in the render's precision:
+exact fp32 for mixed, whose forward pass is fp32, and within the 0.06% that bf16 moves a
+loss for bf16, tests/engine/test_bf16_precision.cpp), and "raw in fp32": the saved raw
+picture (clamped to [0, 1], 8-bit) evaluated once in fp32, which costs every precision the
+same clamping and rounding.
 """
 import argparse
 import json
@@ -24,7 +30,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peer"))
-from png_io import read_image  # noqa: E402  pylint: disable=wrong-import-position
+from png_io import read_image, write_png  # noqa: E402  pylint: disable=wrong-import-position
+
+import numpy as np  # noqa: E402  pylint: disable=wrong-import-position
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PRECISIONS = ["fp32", "mixed", "bf16"]
@@ -44,6 +52,11 @@ def cases(size, lbfgs_iterations):
 
 
 def run_engine(engine, config, settings, log_path):
+    """Runs nsrg-engine once (skipped when its log says it finished: a rerun resumes)."""
+    if os.path.exists(log_path):
+        with open(log_path, encoding="utf-8") as log:
+            if "summary:" in log.read():
+                return None
     command = [engine, os.path.join(REPO, config)]
     for setting in settings:
         command += ["--set", setting]
@@ -97,7 +110,8 @@ def main():
                 summary = summary_of(summary_path)
                 image = summary["images"][0]
                 row = {"case": case, "model": model_name, "precision": precision,
-                       "seconds": round(seconds, 1), "file": image["file"],
+                       "seconds": round(seconds if seconds is not None else image["seconds"], 1),
+                       "file": image["file"],
                        "own_loss": image["final_losses"]["total"],
                        "seconds_per_iteration": image["seconds_per_iteration"]}
                 if evaluate:
@@ -112,14 +126,15 @@ def main():
                 rows.append(row)
             reference = rows[-3]
             for row in rows[-3:]:
+                row["own_loss_vs_fp32_render"] = round(row["own_loss"] / reference["own_loss"] - 1, 4)
                 row["mean_abs_pixel_difference"] = round(
                     mean_difference(row["file"], outputs["fp32"]), 2)
                 if "fp32_loss" in row:
                     row["fp32_loss_vs_fp32_render"] = round(
                         row["fp32_loss"] / reference["fp32_loss"] - 1, 4)
-            subprocess.run(["convert"] + [outputs[p] for p in PRECISIONS] +
-                           ["+append", os.path.join(outdir, f"{case}_{model_name}_side.png")],
-                           check=True)
+            pictures = [read_image(outputs[p]) for p in PRECISIONS]
+            write_png(os.path.join(outdir, f"{case}_{model_name}_side.png"),
+                      np.concatenate(pictures, axis=1))
             write_table(outdir, rows)
     return 0
 
@@ -128,12 +143,13 @@ def write_table(outdir, rows):
     with open(os.path.join(outdir, "bf16_renders.json"), "w", encoding="utf-8") as f:
         json.dump(rows, f, indent=2)
     lines = [f"{'case':9} {'model':8} {'precision':9} {'s':>7} {'s/it':>6} {'own loss':>11} "
-             f"{'fp32 loss':>11} {'vs fp32':>8} {'mean |dpx|':>10}"]
+             f"{'vs fp32':>8} {'raw in fp32':>11} {'vs fp32':>8} {'mean |dpx|':>10}"]
     for r in rows:
         fp32_loss = f"{r['fp32_loss']:11.4e}" if "fp32_loss" in r else f"{'-':>11}"
         versus = f"{r['fp32_loss_vs_fp32_render']:+8.2%}" if "fp32_loss" in r else f"{'-':>8}"
         lines.append(f"{r['case']:9} {r['model']:8} {r['precision']:9} {r['seconds']:7.1f} "
-                     f"{r['seconds_per_iteration']:6.3f} {r['own_loss']:11.4e} {fp32_loss} "
+                     f"{r['seconds_per_iteration']:6.3f} {r['own_loss']:11.4e} "
+                     f"{r['own_loss_vs_fp32_render']:+8.2%} {fp32_loss} "
                      f"{versus} {r['mean_abs_pixel_difference']:10.2f}")
     with open(os.path.join(outdir, "bf16_renders.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")

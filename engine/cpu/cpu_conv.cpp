@@ -348,7 +348,8 @@ void CpuBackend::bf16_conv_backward_data(const ConvGeometry& geometry, const Ten
 // What CpuConvState holds beside Tensors at most: the two staging buffers (taken as the
 // largest plain input or output of any convolution; blocked layouts pad little at VGG's
 // channel counts), the im2col columns of the few-channel path, and every weight tensor
-// once more in oneDNN's chosen layout.
+// once more in oneDNN's chosen layout (bf16 weights take half of that); with mixed and bf16
+// the private layouts' scratch copy, and with mixed the bf16 weights beside the float32.
 size_t CpuBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const {
   size_t largest_activation = 0, columns = 0;
   for (const ConvCall& call : convs) {
@@ -359,7 +360,12 @@ size_t CpuBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t we
       columns = std::max(columns,
                          cpu::gemm_conv_column_floats(call.geometry, call.input) * sizeof(float));
   }
-  return 2 * largest_activation + columns + weight_bytes;
+  // mixed and bf16: the scratch copy float_values converts a private layout from (one
+  // activation at most); mixed also keeps a bf16 copy of the weights (half their bytes)
+  // beside the float32 one of the forward pass.
+  const size_t layout_scratch = precision_ == Precision::Fp32 ? 0 : largest_activation;
+  const size_t bf16_weights = precision_ == Precision::Mixed ? weight_bytes / 2 : 0;
+  return 2 * largest_activation + columns + weight_bytes + layout_scratch + bf16_weights;
 }
 
 }  // namespace nsrg
