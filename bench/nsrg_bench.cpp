@@ -19,6 +19,7 @@
 #include "engine/core/error.h"
 #include "engine/core/philox.h"
 #include "engine/core/random_fill.h"
+#include "engine/cpu/cpu_features.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
@@ -36,7 +37,15 @@ std::string host_description() {
       break;
     }
   }
-  return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " cores";
+  // The vector and matrix extensions that decide the convolutions' speed per precision.
+  std::istringstream flags(cpu::read_cpu_flags());
+  std::string flag, vector_flags;
+  while (flags >> flag)
+    if (flag == "avx2" || flag == "fma" || flag.rfind("avx512", 0) == 0 ||
+        flag.rfind("amx", 0) == 0)
+      vector_flags += (vector_flags.empty() ? "" : " ") + flag;
+  return model + ", " + std::to_string(std::thread::hardware_concurrency()) +
+         " cores, flags: " + (vector_flags.empty() ? "none of avx2/avx512/amx" : vector_flags);
 }
 
 namespace {
@@ -44,6 +53,7 @@ namespace {
 struct BenchOptions {
   std::string backend = "cpu";
   std::string precision = "fp32";
+  int threads = 0;
   std::string model = "builtin:vgg19-random";
   std::vector<int> sizes{256, 512};
   MeasureSettings measure;
@@ -70,8 +80,10 @@ int run(int argc, char** argv) {
   BenchOptions o;
   app.add_option("--backend", o.backend, "cpu, cuda or auto")
       ->check(CLI::IsMember(names_in(kBackendChoiceNames)));
-  app.add_option("--precision", o.precision, "fp32 or tf32 (CUDA)")
+  app.add_option("--precision", o.precision, "fp32, tf32 (CUDA), mixed or bf16 (CPU)")
       ->check(CLI::IsMember(names_in(kPrecisionNames)));
+  app.add_option("--threads", o.threads, "CPU threads (0: all cores)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--model", o.model, "weights file or builtin:vgg19-random");
   app.add_option("--sizes", o.sizes, "image sizes (square), e.g. --sizes 256 512")->expected(1, 16);
   app.add_option("--warmup", o.measure.warmup, "warm-up runs per measurement");
@@ -90,6 +102,7 @@ int run(int argc, char** argv) {
 
   BackendOptions options;
   options.precision = *value_in(kPrecisionNames, o.precision);
+  options.threads = o.threads;
   std::unique_ptr<Backend> backend =
       create_backend(*value_in(kBackendChoiceNames, o.backend), options);
   const Model model = load_model(o.model, "relu5_1");

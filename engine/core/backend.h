@@ -2,9 +2,12 @@
 //
 // The network, the losses, the style randomization and the optimizers are written once
 // against this interface; engine/cpu and engine/cuda implement it. Tensors are float32,
-// NCHW, batch 1. Operations are asynchronous with respect to the host on device backends:
-// reductions write device-resident scalars (ScalarSlot), and the host reads one only with
-// read_scalar(), which waits. Nothing in an optimizer iteration needs a host read.
+// NCHW, batch 1, as every operation reads and writes them (a backend may keep a Tensor in a
+// private layout between its own operations, as the CPU backend's bf16 precision does, as
+// long as every operation sees float32 NCHW values; docs/design.md, "The Backend contract").
+// Operations are asynchronous with respect to the host on device backends: reductions write
+// device-resident scalars (ScalarSlot), and the host reads one only with read_scalar(), which
+// waits. Nothing in an optimizer iteration needs a host read.
 #pragma once
 
 #include <cstdint>
@@ -27,13 +30,19 @@ enum class BackendKind { Cpu, Cuda };
 enum class BackendChoice { Auto, Cpu, Cuda };
 inline constexpr NamedValue<BackendChoice> kBackendChoiceNames[] = {
     {BackendChoice::Auto, "auto"}, {BackendChoice::Cpu, "cpu"}, {BackendChoice::Cuda, "cuda"}};
-enum class Precision { Fp32, Tf32 };
+// The arithmetic of the convolutions. tf32: CUDA only, convolutions and GEMMs on TF32 tensor
+// cores. mixed and bf16: CPU only (docs/design.md, "Numerical contract"): mixed runs the
+// backward-data convolutions in bfloat16 (fp32 forward); bf16 also runs the forward pass in
+// bfloat16, the activations kept in the backend's own bf16 layout between layers.
+enum class Precision { Fp32, Tf32, Mixed, Bf16 };
 inline constexpr NamedValue<Precision> kPrecisionNames[] = {{Precision::Fp32, "fp32"},
-                                                            {Precision::Tf32, "tf32"}};
+                                                            {Precision::Tf32, "tf32"},
+                                                            {Precision::Mixed, "mixed"},
+                                                            {Precision::Bf16, "bf16"}};
 
 struct BackendOptions {
-  Precision precision = Precision::Fp32;  // CUDA only: tf32 lets convolutions/GEMMs use TF32
-  int threads = 0;                        // CPU only: 0 = all cores
+  Precision precision = Precision::Fp32;
+  int threads = 0;  // CPU only: 0 = all cores
   // CPU only: the depth (pixels) of one K-partial of a Gram product, 0 = cpu_gemm.h's
   // kGemmTileDepth. The result never depends on the thread count; another depth adds the
   // pixels in another order, which tests use to measure float32 rounding spreads.

@@ -9,12 +9,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <new>
 
 #include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_conv_state.h"
+#include "engine/cpu/cpu_features.h"
 #include "engine/cpu/cpu_gemm.h"
 #include "engine/cpu/cpu_parallel.h"
 
@@ -39,16 +41,21 @@ CpuBackend::CpuBackend(const BackendOptions& options) {
   threads_ = options.threads > 0 ? options.threads : std::max(1, omp_get_num_procs());
   NSRG_CHECK(options.gram_tile_depth >= 0, "gram_tile_depth ", options.gram_tile_depth);
   gram_tile_depth_ = options.gram_tile_depth > 0 ? options.gram_tile_depth : cpu::kGemmTileDepth;
+  precision_ = options.precision == Precision::Tf32 ? Precision::Fp32 : options.precision;
   use_threads();
-  conv_ = std::make_unique<CpuConvState>();
+  conv_ = std::make_unique<CpuConvState>(precision_);
+  const std::string note = cpu::bf16_speed_note(precision_, cpu::read_cpu_flags());
+  if (!note.empty()) std::cerr << note << std::endl;
 }
 
 CpuBackend::~CpuBackend() = default;
 
 std::string CpuBackend::description() const {
   const dnnl_version_t* version = dnnl_version();
-  return msg("cpu: oneDNN ", version->major, ".", version->minor, ", ", threads_,
-             threads_ == 1 ? " thread" : " threads");
+  std::string text = msg("cpu: oneDNN ", version->major, ".", version->minor, ", ", threads_,
+                         threads_ == 1 ? " thread" : " threads");
+  if (precision_ != Precision::Fp32) text += msg(", ", name_in(kPrecisionNames, precision_));
+  return text;
 }
 
 Tensor CpuBackend::empty(const Shape& shape) {
@@ -71,33 +78,34 @@ void CpuBackend::release(float* data) noexcept {
   if (data == nullptr) return;
   live_bytes_.fetch_sub(allocation_size(data));
   if (conv_) conv_->forget_weights(data);
+  layouts_.forget(data);
   std::free(reinterpret_cast<char*>(data) - kAlignment);
 }
 
 void CpuBackend::upload(const float* host, Tensor& dst) {
   NSRG_CHECK(!dst.empty(), "upload into an empty tensor");
   conv_->forget_weights(dst.data());
-  std::memcpy(dst.data(), host, dst.bytes());
+  std::memcpy(float_output(dst), host, dst.bytes());
 }
 
 void CpuBackend::download(const Tensor& src, float* host) {
   NSRG_CHECK(!src.empty(), "download from an empty tensor");
-  std::memcpy(host, src.data(), src.bytes());
+  std::memcpy(host, float_values(src), src.bytes());
 }
 
 void CpuBackend::copy(const Tensor& src, Tensor& dst) {
   NSRG_CHECK(src.numel() == dst.numel(), "copy ", src.shape().str(), " to ", dst.shape().str());
+  const float* in = float_values(src);
   if (src.data() == dst.data()) return;
   conv_->forget_weights(dst.data());
-  const float* in = src.data();
-  float* out = dst.data();
+  float* out = float_output(dst);
   cpu::parallel_for(threads_, ptrdiff_t(src.numel()), [=](ptrdiff_t i) { out[i] = in[i]; });
 }
 
 void CpuBackend::fill(Tensor& dst, float value) {
   NSRG_CHECK(!dst.empty(), "fill of an empty tensor");
   conv_->forget_weights(dst.data());
-  float* out = dst.data();
+  float* out = float_output(dst);
   cpu::parallel_for(threads_, ptrdiff_t(dst.numel()),
                     [=](ptrdiff_t i) { fill_element(out, size_t(i), value); });
 }
@@ -105,7 +113,31 @@ void CpuBackend::fill(Tensor& dst, float value) {
 float CpuBackend::read_scalar(const Tensor& scalars, int index) {
   NSRG_CHECK(index >= 0 && size_t(index) < scalars.numel(), "scalar index ", index, " of ",
              scalars.shape().str());
-  return scalars.data()[index];
+  return float_values(scalars)[index];
+}
+
+const float* CpuBackend::float_values(const Tensor& tensor) {
+  const cpu::LaidOut* entry = layouts_.find(tensor.data());
+  if (entry == nullptr) return tensor.data();
+  const cpu::LaidOut written = *entry;
+  const size_t count = written.shape.numel();
+  const bool bf16 = written.layout == cpu::PrivateLayout::Bf16Nhwc;
+  const size_t bytes = count * (bf16 ? sizeof(uint16_t) : sizeof(float));
+  layout_scratch_.resize((bytes + sizeof(float) - 1) / sizeof(float));
+  std::memcpy(layout_scratch_.data(), tensor.data(), bytes);
+  float* storage = const_cast<float*>(tensor.data());
+  if (bf16)
+    cpu::bf16_nhwc_to_nchw(written.shape, reinterpret_cast<const uint16_t*>(layout_scratch_.data()),
+                           storage, threads_);
+  else
+    cpu::f32_nhwc_to_nchw(written.shape, layout_scratch_.data(), storage, threads_);
+  layouts_.forget(storage);
+  return storage;
+}
+
+float* CpuBackend::float_output(Tensor& tensor) {
+  layouts_.forget(tensor.data());
+  return tensor.data();
 }
 
 void CpuBackend::use_threads() const {

@@ -9,14 +9,20 @@
 // Convolutions cache their weights in oneDNN's layout per weight tensor; writing a weight
 // tensor through upload/copy/fill (or releasing it) drops that cache entry, other writes
 // to weights are not tracked (weights do not change during a render).
+// With precision "bf16" the outputs of conv_forward, relu_forward and pool_forward hold bf16
+// NHWC values (cpu_bf16_layout.h) until an operation reads them as float32: float_values()
+// converts a Tensor back in place the first time, so every other operation sees float32
+// NCHW. With "mixed" and "bf16" the backward-data convolutions run in bf16 (cpu_conv.cpp).
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/core/backend.h"
+#include "engine/cpu/cpu_bf16_layout.h"
 
 namespace nsrg {
 
@@ -31,6 +37,7 @@ class CpuBackend final : public Backend {
   CpuBackend& operator=(const CpuBackend&) = delete;
 
   int threads() const { return threads_; }
+  Precision precision() const { return precision_; }
 
   // ---- identity ------------------------------------------------------------------------
   BackendKind kind() const override { return BackendKind::Cpu; }
@@ -88,10 +95,38 @@ class CpuBackend final : public Backend {
   static float coef_value(const Coef& coef);
   // Writes a reduction result into a ScalarSlot (checks the slot).
   static void store_scalar(ScalarSlot slot, double value);
+  // The Tensor's float32 NCHW values: a Tensor in a private layout (cpu_bf16_layout.h) is
+  // converted in place first (its logical contents do not change, so this is const).
+  const float* float_values(const Tensor& tensor);
+  // The same for a Tensor an operation reads and then overwrites as float32 NCHW.
+  float* float_inout(Tensor& tensor) { return const_cast<float*>(float_values(tensor)); }
+  // The float32 storage of an output about to be written as float32 NCHW.
+  float* float_output(Tensor& tensor);
+  // True when `tensor` holds bf16 NHWC activations, or float32 NHWC gradients.
+  bool holds_bf16(const Tensor& tensor) const {
+    return holds(tensor, cpu::PrivateLayout::Bf16Nhwc);
+  }
+  bool holds_nhwc(const Tensor& tensor) const { return holds(tensor, cpu::PrivateLayout::F32Nhwc); }
 
  private:
+  // conv_forward with precision "bf16" (cpu_conv.cpp): bf16 NHWC in and out.
+  void bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                         const Tensor& bias, Tensor& y);
+  // conv_backward_data with precision "mixed" and "bf16": bf16 gradient in (converted from
+  // float32 NCHW or NHWC), float32 NHWC out.
+  void bf16_conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
+                               Tensor& dx);
+
   int threads_ = 1;
   long gram_tile_depth_ = 0;  // BackendOptions::gram_tile_depth, 0 replaced by the default
+  Precision precision_ = Precision::Fp32;
+  bool holds(const Tensor& tensor, cpu::PrivateLayout layout) const {
+    const cpu::LaidOut* entry = layouts_.find(tensor.data());
+    return entry != nullptr && entry->layout == layout;
+  }
+
+  cpu::LayoutTable layouts_;
+  std::vector<float> layout_scratch_;  // a Tensor's copy while float_values converts it
   std::atomic<size_t> live_bytes_{0};
   std::atomic<size_t> peak_bytes_{0};
   std::unique_ptr<CpuConvState> conv_;

@@ -3,7 +3,12 @@
 // Tensors stay plain NCHW at the Backend interface. oneDNN picks its own (blocked) layouts
 // for activations and weights (format_tag::any); activations are reordered at the edges of
 // each call through staging buffers, weights once per weight tensor (cached, CpuConvState).
-// Layers with fewer than 8 input channels take the im2col + SGEMM path (cpu_conv_gemm.h).
+// Layers with fewer than 8 input channels take the im2col + SGEMM path (cpu_conv_gemm.h),
+// in float32 at every precision.
+// Precision "mixed" and "bf16": backward-data takes bf16 gradients and weights (the edge
+// reorders convert; weights once, cached) and writes float32. "bf16": forward reads bf16 NHWC
+// activations (a float32 input is converted into the staging buffer) and writes its output
+// as bf16 NHWC into the output Tensor's own storage (cpu_bf16_layout.h).
 #include <algorithm>
 #include <cstdlib>
 #include <new>
@@ -31,8 +36,16 @@ memory::desc plain_desc(const Shape& shape) {
   return {nchw_dims(shape), dt::f32, tag::nchw};
 }
 
-memory::desc any_desc(const Shape& shape) {
-  return {nchw_dims(shape), dt::f32, tag::any};
+memory::desc any_desc(const Shape& shape, dt type = dt::f32) {
+  return {nchw_dims(shape), type, tag::any};
+}
+
+memory::desc bf16_nhwc_desc(const Shape& shape) {
+  return {nchw_dims(shape), dt::bf16, tag::nhwc};
+}
+
+bool bf16_backward(Precision precision) {
+  return precision == Precision::Mixed || precision == Precision::Bf16;
 }
 
 // Fills an edge: the plain layout, the primitive's choice and, when they differ, the reorder
@@ -58,45 +71,68 @@ memory::dims padding_of(const ConvGeometry& g) {
   return {g.pad_h, g.pad_w};
 }
 
-dnnl::convolution_forward::primitive_desc forward_descriptor(const dnnl::engine& engine,
-                                                             dnnl::prop_kind propagation,
-                                                             const ConvGeometry& g,
-                                                             const Shape& input) {
-  const Shape output = g.output_shape(input);
-  const dnnl::convolution_forward::desc desc(
-      propagation, dnnl::algorithm::convolution_direct, any_desc(input),
-      memory::desc({g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, dt::f32, tag::any),
-      memory::desc({g.out_channels}, dt::f32, tag::x), any_desc(output), strides_of(g),
-      padding_of(g), padding_of(g));
+memory::desc weights_any(const ConvGeometry& g, dt type) {
+  return {{g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, type, tag::any};
+}
+
+// The forward convolution with activations `src` and `dst` (float32 or bf16, any layout or a
+// fixed one) and weights of `weight_type`.
+dnnl::convolution_forward::primitive_desc forward_descriptor(
+    const dnnl::engine& engine, dnnl::prop_kind propagation, const ConvGeometry& g,
+    const memory::desc& src, const memory::desc& dst, dt weight_type) {
+  const dnnl::convolution_forward::desc desc(propagation, dnnl::algorithm::convolution_direct, src,
+                                             weights_any(g, weight_type),
+                                             memory::desc({g.out_channels}, dt::f32, tag::x), dst,
+                                             strides_of(g), padding_of(g), padding_of(g));
   return dnnl::convolution_forward::primitive_desc(desc, engine);
 }
 
-std::unique_ptr<CpuConvPlan> make_forward_plan(const dnnl::engine& engine, const ConvGeometry& g,
-                                               const Shape& input) {
-  const auto pd = forward_descriptor(engine, dnnl::prop_kind::forward_inference, g, input);
+// Float32 plans: oneDNN chooses the activation layouts, reordered at the edges. bf16 plans:
+// bf16 NHWC activations on both sides, no edge reorders (the caller converts a float32 input).
+std::unique_ptr<CpuConvPlan> make_forward_plan(const dnnl::engine& engine, Precision precision,
+                                               const ConvGeometry& g, const Shape& input) {
+  const Shape output = g.output_shape(input);
+  const bool bf16 = precision == Precision::Bf16;
+  const auto pd = bf16 ? forward_descriptor(engine, dnnl::prop_kind::forward_inference, g,
+                                            bf16_nhwc_desc(input), bf16_nhwc_desc(output), dt::bf16)
+                       : forward_descriptor(engine, dnnl::prop_kind::forward_inference, g,
+                                            any_desc(input), any_desc(output), dt::f32);
   auto plan = std::make_unique<CpuConvPlan>();
   plan->primitive = dnnl::convolution_forward(pd);
-  plan->input = make_edge(engine, plain_desc(input), pd.src_desc(), true);
-  plan->output = make_edge(engine, plain_desc(g.output_shape(input)), pd.dst_desc(), false);
+  const memory::desc input_side = bf16 ? pd.src_desc() : plain_desc(input);
+  const memory::desc output_side = bf16 ? pd.dst_desc() : plain_desc(output);
+  plan->input = make_edge(engine, input_side, pd.src_desc(), true);
+  plan->output = make_edge(engine, output_side, pd.dst_desc(), false);
   plan->plain_weights = memory::desc(nchw_dims(g.weight_shape()), dt::f32, tag::oihw);
   plan->chosen_weights = pd.weights_desc();
   plan->bias = memory::desc({g.out_channels}, dt::f32, tag::x);
   return plan;
 }
 
+// Gradients and weights in bf16 for "mixed" and "bf16" (the float32 gradient reordered into
+// oneDNN's bf16 layout, the result written as float32 in oneDNN's layout and reordered to
+// NCHW), else float32.
 std::unique_ptr<CpuConvPlan> make_backward_data_plan(const dnnl::engine& engine,
-                                                     const ConvGeometry& g, const Shape& input) {
+                                                     Precision precision, const ConvGeometry& g,
+                                                     const Shape& input) {
   const Shape output = g.output_shape(input);
-  const auto hint = forward_descriptor(engine, dnnl::prop_kind::forward_training, g, input);
-  const dnnl::convolution_backward_data::desc desc(
-      dnnl::algorithm::convolution_direct, any_desc(input),
-      memory::desc({g.out_channels, g.in_channels, g.kernel_h, g.kernel_w}, dt::f32, tag::any),
-      any_desc(output), strides_of(g), padding_of(g), padding_of(g));
+  const bool bf16 = bf16_backward(precision);
+  const dt type = bf16 ? dt::bf16 : dt::f32;
+  const auto hint = forward_descriptor(engine, dnnl::prop_kind::forward_training, g,
+                                       any_desc(input, type), any_desc(output, type), type);
+  const memory::desc gradient_in = bf16 ? bf16_nhwc_desc(output) : any_desc(output);
+  const memory::desc gradient_out =
+      bf16 ? memory::desc(nchw_dims(input), dt::f32, tag::nhwc) : any_desc(input);
+  const dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct,
+                                                   gradient_out, weights_any(g, type), gradient_in,
+                                                   strides_of(g), padding_of(g), padding_of(g));
   const dnnl::convolution_backward_data::primitive_desc pd(desc, engine, hint);
   auto plan = std::make_unique<CpuConvPlan>();
   plan->primitive = dnnl::convolution_backward_data(pd);
-  plan->input = make_edge(engine, plain_desc(output), pd.diff_dst_desc(), true);
-  plan->output = make_edge(engine, plain_desc(input), pd.diff_src_desc(), false);
+  plan->input =
+      make_edge(engine, bf16 ? pd.diff_dst_desc() : plain_desc(output), pd.diff_dst_desc(), true);
+  plan->output =
+      make_edge(engine, bf16 ? pd.diff_src_desc() : plain_desc(input), pd.diff_src_desc(), false);
   plan->plain_weights = memory::desc(nchw_dims(g.weight_shape()), dt::f32, tag::oihw);
   plan->chosen_weights = pd.weights_desc();
   return plan;
@@ -153,7 +189,8 @@ void check_conv_shapes(const ConvGeometry& g, const Shape& input, const Shape& o
 }
 }  // namespace
 
-CpuConvState::CpuConvState() : engine(dnnl::engine::kind::cpu, 0), stream(engine) {}
+CpuConvState::CpuConvState(Precision precision_)
+    : precision(precision_), engine(dnnl::engine::kind::cpu, 0), stream(engine) {}
 
 CpuConvPlan& CpuConvState::plan(int direction, const ConvGeometry& g, const Shape& input) {
   const std::array<int, 14> key{direction,  g.in_channels, g.out_channels, g.kernel_h, g.kernel_w,
@@ -162,8 +199,8 @@ CpuConvPlan& CpuConvState::plan(int direction, const ConvGeometry& g, const Shap
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = plans_.find(key);
   if (found != plans_.end()) return *found->second;
-  auto plan = direction == kForward ? make_forward_plan(engine, g, input)
-                                    : make_backward_data_plan(engine, g, input);
+  auto plan = direction == kForward ? make_forward_plan(engine, precision, g, input)
+                                    : make_backward_data_plan(engine, precision, g, input);
   return *plans_.emplace(key, std::move(plan)).first->second;
 }
 
@@ -213,14 +250,18 @@ void CpuBackend::conv_forward(const ConvGeometry& geometry, const Tensor& x, con
   NSRG_CHECK(bias.numel() == size_t(geometry.out_channels), "conv bias ", bias.shape().str());
   use_threads();
   if (cpu::use_gemm_conv(geometry)) {
-    cpu::gemm_conv_forward(geometry, x.shape(), x.data(), weight.data(), bias.data(), y.data(),
-                           conv_->gemm_columns, threads_);
+    cpu::gemm_conv_forward(geometry, x.shape(), float_values(x), weight.data(), bias.data(),
+                           float_output(y), conv_->gemm_columns, threads_);
+    return;
+  }
+  if (precision_ == Precision::Bf16) {
+    bf16_conv_forward(geometry, x, weight, bias, y);
     return;
   }
   with_dnnl_errors("convolution forward", geometry, x.shape(), [&] {
     CpuConvPlan& plan = conv_->plan(kForward, geometry, x.shape());
-    memory src = stage_input(*conv_, plan.input, x.data());
-    memory dst = output_target(*conv_, plan.output, y.data());
+    memory src = stage_input(*conv_, plan.input, float_values(x));
+    memory dst = output_target(*conv_, plan.output, float_output(y));
     plan.primitive.execute(conv_->stream,
                            {{DNNL_ARG_SRC, src},
                             {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
@@ -235,14 +276,18 @@ void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& 
   check_conv_shapes(geometry, dx.shape(), dy.shape(), weight);
   use_threads();
   if (cpu::use_gemm_conv(geometry)) {
-    cpu::gemm_conv_backward_data(geometry, dx.shape(), dy.data(), weight.data(), dx.data(),
-                                 conv_->gemm_columns, threads_);
+    cpu::gemm_conv_backward_data(geometry, dx.shape(), float_values(dy), weight.data(),
+                                 float_output(dx), conv_->gemm_columns, threads_);
+    return;
+  }
+  if (bf16_backward(precision_)) {
+    bf16_conv_backward_data(geometry, dy, weight, dx);
     return;
   }
   with_dnnl_errors("convolution backward-data", geometry, dx.shape(), [&] {
     CpuConvPlan& plan = conv_->plan(kBackwardData, geometry, dx.shape());
-    memory diff_dst = stage_input(*conv_, plan.input, dy.data());
-    memory diff_src = output_target(*conv_, plan.output, dx.data());
+    memory diff_dst = stage_input(*conv_, plan.input, float_values(dy));
+    memory diff_src = output_target(*conv_, plan.output, float_output(dx));
     plan.primitive.execute(conv_->stream,
                            {{DNNL_ARG_DIFF_DST, diff_dst},
                             {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
@@ -251,10 +296,60 @@ void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& 
   });
 }
 
+void CpuBackend::bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x,
+                                   const Tensor& weight, const Tensor& bias, Tensor& y) {
+  const Shape output = geometry.output_shape(x.shape());
+  with_dnnl_errors("bf16 convolution forward", geometry, x.shape(), [&] {
+    CpuConvPlan& plan = conv_->plan(kForward, geometry, x.shape());
+    const void* source = x.data();
+    if (!holds_bf16(x)) {
+      uint16_t* staged =
+          reinterpret_cast<uint16_t*>(conv_->staging(0, x.numel() * sizeof(uint16_t)));
+      cpu::nchw_to_bf16_nhwc(x.shape(), x.data(), staged, threads_);
+      source = staged;
+    }
+    NSRG_CHECK(plan.output.chosen.get_size() <= y.bytes(), "bf16 conv output of ",
+               plan.output.chosen.get_size(), " bytes in a tensor of ", y.bytes());
+    memory src = wrap(plan.input.chosen, conv_->engine, static_cast<const float*>(source));
+    memory dst = wrap(plan.output.chosen, conv_->engine, y.data());
+    plan.primitive.execute(conv_->stream,
+                           {{DNNL_ARG_SRC, src},
+                            {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
+                            {DNNL_ARG_BIAS, wrap(plan.bias, conv_->engine, bias.data())},
+                            {DNNL_ARG_DST, dst}});
+    conv_->stream.wait();
+  });
+  layouts_.mark(y.data(), output, cpu::PrivateLayout::Bf16Nhwc);
+}
+
+void CpuBackend::bf16_conv_backward_data(const ConvGeometry& geometry, const Tensor& dy,
+                                         const Tensor& weight, Tensor& dx) {
+  with_dnnl_errors("bf16 convolution backward-data", geometry, dx.shape(), [&] {
+    CpuConvPlan& plan = conv_->plan(kBackwardData, geometry, dx.shape());
+    uint16_t* staged =
+        reinterpret_cast<uint16_t*>(conv_->staging(0, dy.numel() * sizeof(uint16_t)));
+    if (holds_nhwc(dy))
+      cpu::f32_to_bf16(dy.numel(), dy.data(), staged, threads_);
+    else
+      cpu::nchw_to_bf16_nhwc(dy.shape(), float_values(dy), staged, threads_);
+    NSRG_CHECK(plan.output.chosen.get_size() <= dx.bytes(), "bf16 backward-data output of ",
+               plan.output.chosen.get_size(), " bytes in a tensor of ", dx.bytes());
+    memory diff_dst = wrap(plan.input.chosen, conv_->engine, reinterpret_cast<float*>(staged));
+    memory diff_src = wrap(plan.output.chosen, conv_->engine, dx.data());
+    plan.primitive.execute(conv_->stream,
+                           {{DNNL_ARG_DIFF_DST, diff_dst},
+                            {DNNL_ARG_WEIGHTS, conv_->weights_for(plan, weight.data())},
+                            {DNNL_ARG_DIFF_SRC, diff_src}});
+    conv_->stream.wait();
+  });
+  layouts_.mark(dx.data(), dx.shape(), cpu::PrivateLayout::F32Nhwc);
+}
+
 // What CpuConvState holds beside Tensors at most: the two staging buffers (taken as the
 // largest plain input or output of any convolution; blocked layouts pad little at VGG's
 // channel counts), the im2col columns of the few-channel path, and every weight tensor
-// once more in oneDNN's chosen layout.
+// once more in oneDNN's chosen layout (bf16 weights take half of that); with mixed and bf16
+// the private layouts' scratch copy, and with mixed the bf16 weights beside the float32.
 size_t CpuBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const {
   size_t largest_activation = 0, columns = 0;
   for (const ConvCall& call : convs) {
@@ -265,7 +360,12 @@ size_t CpuBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t we
       columns = std::max(columns,
                          cpu::gemm_conv_column_floats(call.geometry, call.input) * sizeof(float));
   }
-  return 2 * largest_activation + columns + weight_bytes;
+  // mixed and bf16: the scratch copy float_values converts a private layout from (one
+  // activation at most); mixed also keeps a bf16 copy of the weights (half their bytes)
+  // beside the float32 one of the forward pass.
+  const size_t layout_scratch = precision_ == Precision::Fp32 ? 0 : largest_activation;
+  const size_t bf16_weights = precision_ == Precision::Mixed ? weight_bytes / 2 : 0;
+  return 2 * largest_activation + columns + weight_bytes + layout_scratch + bf16_weights;
 }
 
 }  // namespace nsrg

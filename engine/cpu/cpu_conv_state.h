@@ -9,6 +9,9 @@
 //   format). Weights never change during a render; the cache entry of a tensor is dropped
 //   when the tensor is released or written through upload/copy/fill.
 // - The im2col scratch of the few-input-channel path (cpu_conv_gemm.h).
+// - The precision: with "mixed" and "bf16" the backward-data plans take bf16 gradients and
+//   weights (reordered from float32 at their edges, float32 out); with "bf16" the forward
+//   plans read and write bf16 NHWC activations (cpu_bf16_layout.h) and no edge reorders.
 #pragma once
 
 #include <array>
@@ -19,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/backend.h"
 #include "engine/core/geometry.h"
 
 namespace nsrg {
@@ -41,7 +45,7 @@ struct CpuConvPlan {
 };
 
 struct CpuConvState {
-  CpuConvState();
+  explicit CpuConvState(Precision precision);
 
   // The plan for one direction (0 forward, 1 backward-data), geometry and input shape.
   CpuConvPlan& plan(int direction, const ConvGeometry& geometry, const Shape& input);
@@ -52,6 +56,7 @@ struct CpuConvState {
   // A 64-byte aligned staging buffer (0: input, 1: output) of at least `bytes` bytes.
   float* staging(int slot, size_t bytes);
 
+  Precision precision;
   dnnl::engine engine;
   dnnl::stream stream;
   std::vector<float> gemm_columns;  // im2col scratch of the few-channel path

@@ -19,9 +19,10 @@ void CpuBackend::gram(const Tensor& features, float scale, Tensor& gram) {
   check_gram_shapes(features, gram);
   const int channels = features.shape().c;
   const int pixels = features.shape().h * features.shape().w;
-  float* g = gram.data();
-  cpu::fixed_order_sgemm(threads_, false, true, channels, channels, pixels, scale, features.data(),
-                         pixels, features.data(), pixels, g, channels, gram_tile_depth_);
+  const float* f = float_values(features);
+  float* g = float_output(gram);
+  cpu::fixed_order_sgemm(threads_, false, true, channels, channels, pixels, scale, f, pixels, f,
+                         pixels, g, channels, gram_tile_depth_);
   const size_t c = size_t(channels);
   for (size_t i = 0; i < c; ++i)
     for (size_t j = i + 1; j < c; ++j) mirror_upper_to_lower_element(g, c, j, i);
@@ -34,14 +35,14 @@ void CpuBackend::gram_backward(const Tensor& features, const Tensor& dgram, floa
              dfeatures.shape().str(), " for features ", features.shape().str());
   const int channels = features.shape().c;
   const int pixels = features.shape().h * features.shape().w;
-  const float* dg = dgram.data();
+  const float* f = float_values(features);
+  const float* dg = float_values(dgram);
   std::vector<float> symmetric(size_t(channels) * channels);
   const size_t c = size_t(channels);
   for (size_t i = 0; i < c; ++i)
     for (size_t j = 0; j < c; ++j) add_transpose_element(dg, symmetric.data(), c, i, j);
   cpu::fixed_order_sgemm(threads_, false, false, channels, pixels, channels, scale,
-                         symmetric.data(), channels, features.data(), pixels, dfeatures.data(),
-                         pixels);
+                         symmetric.data(), channels, f, pixels, float_output(dfeatures), pixels);
 }
 
 }  // namespace nsrg

@@ -16,9 +16,9 @@ void CpuBackend::mse_loss(const Tensor& x, const Tensor& target, float weight, S
   NSRG_CHECK(x.numel() == target.numel() && x.numel() == grad.numel(), "mse_loss x ",
              x.shape().str(), " target ", target.shape().str(), " grad ", grad.shape().str());
   const size_t n = x.numel();
-  const float* a = x.data();
-  const float* b = target.data();
-  float* g = grad.data();
+  const float* a = float_values(x);
+  const float* b = float_values(target);
+  float* g = float_output(grad);
   const float gradient_scale = mse_gradient_scale(n);
   const double squares = cpu::parallel_sum(threads_, ptrdiff_t(n), [=](ptrdiff_t i) {
     return mse_element(a, b, gradient_scale, g, size_t(i));
@@ -31,8 +31,8 @@ void CpuBackend::add_weighted_gradient(const Tensor& grad, float weight, bool no
   NSRG_CHECK(grad.numel() == accumulate.numel(), "add_weighted_gradient grad ", grad.shape().str(),
              " accumulate ", accumulate.shape().str());
   const ptrdiff_t n = ptrdiff_t(grad.numel());
-  const float* g = grad.data();
-  float* acc = accumulate.data();
+  const float* g = float_values(grad);
+  float* acc = float_inout(accumulate);
   double l1 = 0.0;
   if (normalize)
     l1 = cpu::parallel_sum(threads_, n, [=](ptrdiff_t i) { return abs_term(g, size_t(i)); });
@@ -45,8 +45,8 @@ void CpuBackend::tv_loss(const Tensor& image, float weight, ScalarSlot loss, Ten
              grad.shape().str());
   const int height = image.shape().h, width = image.shape().w;
   const ptrdiff_t rows = ptrdiff_t(image.shape().n) * image.shape().c * height;
-  const float* x = image.data();
-  float* g = grad.data();
+  const float* x = float_values(image);
+  float* g = float_inout(grad);
   // One task a row of a plane; each element gathers the gradient of every term that touches
   // it (tv_element).
   const double energy = cpu::parallel_sum(threads_, rows, [=](ptrdiff_t row) {

@@ -49,9 +49,9 @@ void CpuBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tenso
   check_same_numel(a, y, "add_product");
   check_same_numel(b, y, "add_product");
   const float factor = coef_value(alpha);
-  const float* pa = a.data();
-  const float* pb = b.data();
-  float* py = y.data();
+  const float* pa = float_values(a);
+  const float* pb = float_values(b);
+  float* py = float_inout(y);
   cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { add_product_element(factor, pa, pb, py, size_t(i)); });
 }
@@ -60,17 +60,17 @@ void CpuBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tens
   check_same_numel(a, y, "add_quotient");
   check_same_numel(b, y, "add_quotient");
   const float factor = coef_value(alpha);
-  const float* pa = a.data();
-  const float* pb = b.data();
-  float* py = y.data();
+  const float* pa = float_values(a);
+  const float* pb = float_values(b);
+  float* py = float_inout(y);
   cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { add_quotient_element(factor, pa, pb, py, size_t(i)); });
 }
 
 void CpuBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
   check_same_numel(x, y, "sqrt_plus");
-  const float* px = x.data();
-  float* py = y.data();
+  const float* px = float_values(x);
+  float* py = float_output(y);
   cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { sqrt_plus_element(px, addend, py, size_t(i)); });
 }
@@ -80,7 +80,7 @@ void CpuBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
   const std::ptrdiff_t index = resolve_row(ring, row);
   if (index < 0) return;
   void* out = row_start(ring, index, x.numel(), row.bf16);
-  const float* in = x.data();
+  const float* in = float_values(x);
   const bool bf16 = row.bf16;
   cpu::parallel_for(threads_, std::ptrdiff_t(x.numel()),
                     [&](std::ptrdiff_t i) { store_ring_value(out, size_t(i), in[i], bf16); });
@@ -95,13 +95,14 @@ void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
   const std::ptrdiff_t index = resolve_row(ring, row);
   if (index < 0) return;
   const void* a = row_start(ring, index, x.numel(), row.bf16);
-  const float* b = x.data();
+  const float* b = float_values(x);
   const bool bf16 = row.bf16;
   const double sum = cpu::parallel_sum(threads_, std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) {
     return ring_dot_term(a, bf16, b, size_t(i));
   });
-  store_scalar(out, scaled_ring_dot(sum, row_scales != nullptr ? row_scales->data() : nullptr,
-                                    int64_t(index)));
+  store_scalar(out,
+               scaled_ring_dot(sum, row_scales != nullptr ? float_values(*row_scales) : nullptr,
+                               int64_t(index)));
 }
 
 void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) {
@@ -110,7 +111,7 @@ void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& 
   if (index < 0) return;
   const float factor = coef_value(alpha);
   const void* in = row_start(ring, index, y.numel(), row.bf16);
-  float* out = y.data();
+  float* out = float_inout(y);
   const bool bf16 = row.bf16;
   cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),
                     [&](std::ptrdiff_t i) { ring_axpy_element(factor, in, bf16, out, size_t(i)); });

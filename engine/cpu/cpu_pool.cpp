@@ -5,7 +5,8 @@
 // engine/core/pooling_rules.h's, which the CUDA kernels run too. OpenMP over channels; the
 // backward pass scatters each output's gradient (the kernels gather it per input, in the
 // same output order). The common 2x2 stride-2 layer whose windows all lie inside the input
-// has a fast path with the same results.
+// has a fast path with the same results. A bf16 NHWC input (precision "bf16") is pooled in
+// that layout (cpu_bf16_layout.h); the backward pass reads float32 (converted on first read).
 #include <algorithm>
 
 #include "engine/core/error.h"
@@ -119,10 +120,17 @@ void general_backward(PoolKind kind, const PoolWindowShape& p, const float* src,
 void CpuBackend::pool_forward(const PoolGeometry& g, const Tensor& x, Tensor& y) {
   check_pool_shapes(g, x.shape(), y.shape());
   const PoolWindowShape p = pool_window_shape(g, x.shape(), y.shape());
+  if (holds_bf16(x)) {
+    const Shape output = y.shape();
+    cpu::bf16_nhwc_pool(g, x.shape(), output, reinterpret_cast<const uint16_t*>(x.data()),
+                        reinterpret_cast<uint16_t*>(y.data()), threads_);
+    layouts_.mark(y.data(), output, cpu::PrivateLayout::Bf16Nhwc);
+    return;
+  }
   const bool plain = is_plain_2x2(g, p);
   const int planes = x.shape().n * x.shape().c;
   const float* in = x.data();
-  float* out = y.data();
+  float* out = float_output(y);
 #pragma omp parallel for schedule(static) \
     num_threads(threads_) if (x.numel() > size_t(cpu::kParallelThreshold))
   for (int plane = 0; plane < planes; ++plane) {
@@ -143,9 +151,9 @@ void CpuBackend::pool_backward(const PoolGeometry& g, const Tensor& x, const Ten
   const PoolWindowShape p = pool_window_shape(g, x.shape(), y.shape());
   const bool plain = is_plain_2x2(g, p);
   const int planes = x.shape().n * x.shape().c;
-  const float* in = x.data();
-  const float* grad_out = dy.data();
-  float* grad_in = dx.data();
+  const float* in = float_values(x);
+  const float* grad_out = float_values(dy);
+  float* grad_in = float_output(dx);
 #pragma omp parallel for schedule(static) \
     num_threads(threads_) if (x.numel() > size_t(cpu::kParallelThreshold))
   for (int plane = 0; plane < planes; ++plane) {

@@ -81,6 +81,10 @@ std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options,
 CudaBackend::CudaBackend(int device, const BackendOptions& options,
                          const CudaTestOverrides& overrides)
     : device_(device), precision_(options.precision) {
+  NSRG_REQUIRE(precision_ == Precision::Fp32 || precision_ == Precision::Tf32, "precision \"",
+               name_in(kPrecisionNames, precision_),
+               "\": bf16 is CPU-only for now (use backend = \"cpu\", or precision = \"fp32\" or "
+               "\"tf32\" on CUDA)");
   NSRG_CUDA_CHECK(cudaSetDevice(device_));
   stream_ = create_stream();
   pool_ = std::make_unique<DevicePool>(device_, stream_.get());

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,44 +31,72 @@ inline OptimizerSettings render_settings(OptimizerSettings::Kind kind) {
   return settings;
 }
 
+// The real objective of a render, set up on `backend`: the model's network, the content
+// features and style Grams captured from the two example images at `size` px, and the
+// objective with the default weights.
+class ExampleObjective {
+ public:
+  ExampleObjective(Backend& backend, const Model& model, int size = 64)
+      : network_(backend, model, PoolKind::Max) {
+    const Image content_image = resize_longest_side(
+        read_image(std::string(NSRG_SOURCE_DIR) + "/examples/images/chelsea.png"), size);
+    const Image style_image = resize_longest_side(
+        read_image(std::string(NSRG_SOURCE_DIR) + "/examples/images/hubble_deep_field.jpg"), size);
+    const Tensor content = image_to_tensor(backend, content_image, model.preprocess);
+    const Tensor style = image_to_tensor(backend, style_image, model.preprocess);
+    const std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1",
+                                                "relu5_1"};
+    content_targets_ = capture_features(backend, network_, content, {"relu4_2"});
+    style_targets_ = capture_grams(backend, network_, {&style}, {1.0f}, style_layers);
+    std::map<std::string, const Tensor*> content_ptr, style_ptr;
+    for (auto& [layer, t] : content_targets_) content_ptr[layer] = &t;
+    for (auto& [layer, t] : style_targets_) style_ptr[layer] = &t;
+    objective_ = std::make_unique<StyleObjective>(backend, network_, ObjectiveWeights{},
+                                                  content_ptr, style_ptr);
+    shape_ = content.shape();
+  }
+
+  StyleObjective& objective() { return *objective_; }
+  Network& network() { return network_; }
+  const Shape& shape() const { return shape_; }
+
+  // The render's random start N(0,1) * 0.001, every element times (1 + relative_perturbation).
+  std::vector<float> start_image(double relative_perturbation = 0.0) const {
+    std::vector<float> start(shape_.numel());
+    fill_normals(RandomStream{7, 0, 0, RandomPurpose::InitImage}, 0.001f, start.data(),
+                 start.size());
+    for (float& value : start) value = float(double(value) * (1.0 + relative_perturbation));
+    return start;
+  }
+
+ private:
+  Network network_;
+  std::map<std::string, Tensor> content_targets_, style_targets_;
+  std::unique_ptr<StyleObjective> objective_;
+  Shape shape_;
+};
+
 // Total loss at evaluations 1..steps. Every element of the start image is multiplied by
 // (1 + relative_perturbation): 0 for the reference run, ~1e-6 (a few float32 ulps) to
-// measure how far rounding-level differences carry over `steps` steps.
+// measure how far rounding-level differences carry over `steps` steps. With `final_point`
+// the point after the last step is returned in it.
 inline std::vector<double> optimizer_loss_history(Backend& backend, const Model& model,
                                                   const OptimizerSettings& settings, int steps,
-                                                  double relative_perturbation = 0.0) {
-  const int size = 64;
-  Network network(backend, model, PoolKind::Max);
-  const Image content_image = resize_longest_side(
-      read_image(std::string(NSRG_SOURCE_DIR) + "/examples/images/chelsea.png"), size);
-  const Image style_image = resize_longest_side(
-      read_image(std::string(NSRG_SOURCE_DIR) + "/examples/images/hubble_deep_field.jpg"), size);
-  const Tensor content = image_to_tensor(backend, content_image, model.preprocess);
-  const Tensor style = image_to_tensor(backend, style_image, model.preprocess);
-  const std::vector<std::string> style_layers{"relu1_1", "relu2_1", "relu3_1", "relu4_1",
-                                              "relu5_1"};
-  std::map<std::string, Tensor> content_targets =
-      capture_features(backend, network, content, {"relu4_2"});
-  std::map<std::string, Tensor> style_targets =
-      capture_grams(backend, network, {&style}, {1.0f}, style_layers);
-  std::map<std::string, const Tensor*> content_ptr, style_ptr;
-  for (auto& [layer, t] : content_targets) content_ptr[layer] = &t;
-  for (auto& [layer, t] : style_targets) style_ptr[layer] = &t;
-  StyleObjective objective(backend, network, ObjectiveWeights{}, content_ptr, style_ptr);
-
-  const Shape shape = content.shape();
-  std::vector<float> start(shape.numel());
-  fill_normals(RandomStream{7, 0, 0, RandomPurpose::InitImage}, 0.001f, start.data(), start.size());
-  for (float& value : start) value = float(double(value) * (1.0 + relative_perturbation));
+                                                  double relative_perturbation = 0.0,
+                                                  std::vector<float>* final_point = nullptr) {
+  ExampleObjective example(backend, model);
+  const Shape shape = example.shape();
+  const std::vector<float> start = example.start_image(relative_perturbation);
   Tensor x = backend.from_host(shape, start.data());
   Tensor grad = backend.empty(shape);
   auto optimizer = make_optimizer(backend, settings, shape);
   std::vector<double> history;
   for (int k = 0; k < steps; ++k) {
-    objective.evaluate(x, grad);
-    history.push_back(objective.read_losses().total);
-    optimizer->step(x, grad, objective.total_slot());
+    example.objective().evaluate(x, grad);
+    history.push_back(example.objective().read_losses().total);
+    optimizer->step(x, grad, example.objective().total_slot());
   }
+  if (final_point != nullptr) *final_point = backend.to_host(x);
   return history;
 }
 
