@@ -43,6 +43,8 @@ runtime_packages=(
   libdnnl2 ocl-icd-libopencl1                   # oneDNN and the OpenCL loader it links
   libtomlplusplus3                              # toml++
   libssl3 libgomp1                              # OpenSSL (SHA-256), OpenMP
+  libwebpmux3 libwebp7                          # a [path]'s animated WebP
+  libcpp-httplib0.11                            # nsrg-engine explore's server
 )
 converter_packages=(
   libprotobuf-dev protobuf-compiler             # find_package(Protobuf) (convert_caffe)
