@@ -10,6 +10,7 @@
 
 #include "engine/config/config.h"
 #include "engine/core/error.h"
+#include "engine/output/output_plan.h"
 #include "engine/render/render_session.h"
 
 namespace nsrg::testing {
@@ -64,6 +65,21 @@ inline std::vector<RenderedImage> render(const std::filesystem::path& config_pat
   RenderSession session(load_config(config_path.string(), overrides), log);
   session.run();
   return session.images();
+}
+
+// The kept styles of `variants` scale_eigenvectors variants (a, b, ...) of write_config's
+// family at 32 px (relu2_1 and relu3_1, 4 Adam steps from the content image), written under
+// dir/v; their paths, in variant order.
+inline std::vector<std::string> keep_family_styles(const std::filesystem::path& dir, int variants) {
+  const std::filesystem::path family = write_config(
+      dir, 32, 4,
+      "[randomize]\nmode = \"scale_eigenvectors\"\nvariants = " + std::to_string(variants) + "\n");
+  std::vector<std::string> files;
+  for (const RenderedImage& image :
+       render(family, {"style.layers=[\"relu2_1\", \"relu3_1\"]", "output.path=\"v/x.png\"",
+                       "output.save_targets=true", "init.kind=\"image\""}))
+    files.push_back(style_targets_path(image.path));
+  return files;
 }
 
 // The UserError a render of `config_path` stops with ("" when it renders).

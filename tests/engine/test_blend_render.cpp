@@ -23,12 +23,7 @@ class BlendRender : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = make_scratch_dir("blend");
-    const auto family =
-        write_config(dir_, 32, 4, "[randomize]\nmode = \"scale_eigenvectors\"\nvariants = 3\n");
-    for (const RenderedImage& image :
-         render(family, {"style.layers=[\"relu2_1\", \"relu3_1\"]", "output.path=\"v/x.png\"",
-                         "output.save_targets=true", "init.kind=\"image\""}))
-      files_.push_back(style_targets_path(image.path));
+    files_ = keep_family_styles(dir_, 3);
     ASSERT_EQ(files_.size(), 3u);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

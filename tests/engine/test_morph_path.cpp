@@ -85,12 +85,7 @@ class MorphPathRender : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = make_scratch_dir("morph");
-    const auto family =
-        write_config(dir_, 32, 4, "[randomize]\nmode = \"scale_eigenvectors\"\nvariants = 2\n");
-    for (const RenderedImage& image :
-         render(family, {"style.layers=[\"relu2_1\", \"relu3_1\"]", "output.path=\"v/x.png\"",
-                         "output.save_targets=true", "init.kind=\"image\""}))
-      files_.push_back(style_targets_path(image.path));
+    files_ = keep_family_styles(dir_, 2);
     ASSERT_EQ(files_.size(), 2u);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
