@@ -121,6 +121,7 @@ std::string gallery_html(const GalleryPage& page) {
       field(out, "layer", image.layer);
       field(out, "variant", image.reference ? image.variant + " (un-randomized)" : image.variant);
       if (!image.frame.empty()) field(out, "frame", image.frame);
+      if (!image.distance.empty()) field(out, "distance", image.distance);
       field(out, "seed", std::to_string(image.seed));
       field(out, "mode", image.mode);
       field(out, "range", image.range);

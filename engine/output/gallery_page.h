@@ -1,7 +1,8 @@
 // The gallery page of a run (index.html beside the contact sheet): plain HTML and CSS, no
 // script and nothing fetched from the network; images are referenced by relative paths.
 // Every image is shown with its layer, variant, seed, mode, range, final losses and the
-// command line that renders it again alone; a morph path's animated WebP above its frames.
+// command line that renders it again alone (with randomize.min_distance also its distance to
+// the nearest sibling and the redraws it took); a morph path's animated WebP above its frames.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,9 @@ struct GalleryImage {
   bool reference = false;  // the row's un-randomized render
   std::string layer, variant, mode, range;
   std::string frame;  // a path frame: "003, t 0.375, segment 1 at 0.5"; empty otherwise
+  // randomize.min_distance's choice: "0.42 from the nearest sibling, 2 redraws" (", gave up:
+  // below the minimum" when it did); empty without min_distance or for a row's first variant.
+  std::string distance;
   uint64_t seed = 0;
   double total = 0, content = 0, style = 0, tv = 0;  // final losses
   std::string command;

@@ -37,6 +37,14 @@ void write_gallery(const RenderConfig& config, const RenderOutputs& outputs,
     g.tv = image.final_losses.tv;
     g.command = rerender_command(config, image.style_layers, image.seed, reference,
                                  with_stem_suffix(image.path, "_alone"), working_folder);
+    if (image.draw && image.draw->nearest_distance) {
+      char distance[128];
+      std::snprintf(distance, sizeof distance, "%.4g from the nearest sibling, %d redraw%s%s",
+                    *image.draw->nearest_distance, image.draw->redraws,
+                    image.draw->redraws == 1 ? "" : "s",
+                    image.draw->gave_up ? ", gave up: below the minimum" : "");
+      g.distance = distance;
+    }
     if (image.frame) {  // a frame needs the frames before it: the whole path again
       char place[96];
       std::snprintf(place, sizeof place, ", t %.3f, segment %d at %.3f", image.frame->t,

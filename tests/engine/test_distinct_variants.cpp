@@ -3,11 +3,13 @@
 // variant lies at least the minimum from its siblings (checked on the kept styles' Grams in
 // float64) or gave up with a note on the notes stream and in the summary; the choice is the
 // same in two runs; a redrawn variant renders again alone with its seed and replays from its
-// lineage bit for bit; without the key nothing changes.
+// lineage bit for bit; without the key nothing changes; the gallery page shows each
+// variant's distance and redraws.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -182,6 +184,27 @@ TEST_F(DistinctVariants, AnUnreachableMinimumGivesUpWithANoteAfterMaxRedraws) {
         << note;
     EXPECT_NE(far.notes.find(note + "\n"), std::string::npos) << far.notes;
   }
+}
+
+TEST_F(DistinctVariants, TheGalleryShowsEachVariantsDistanceAndRedraws) {
+  const FamilyRun far = family("gallery", {"randomize.min_distance=2", "randomize.max_redraws=2",
+                                           "output.contact_sheet=true"});
+  ASSERT_EQ(far.images.size(), 3u);
+  const std::string html =
+      bytes_of((fs::path(far.images[0].path).parent_path() / "index.html").string());
+  for (size_t v = 1; v < 3; ++v) {
+    char expected[160];
+    std::snprintf(expected, sizeof expected,
+                  "<dd class=\"distance\">%.4g from the nearest sibling, 2 redraws, gave up: below "
+                  "the minimum</dd>",
+                  *far.images[v].draw->nearest_distance);
+    EXPECT_NE(html.find(expected), std::string::npos) << expected << "\n" << html;
+  }
+  size_t fields = 0;
+  for (size_t at = html.find("class=\"distance\""); at != std::string::npos;
+       at = html.find("class=\"distance\"", at + 1))
+    ++fields;
+  EXPECT_EQ(fields, 2u);  // b and c; a (the first) and the un-randomized reference have none
 }
 
 }  // namespace
