@@ -1,6 +1,7 @@
 // write_contact_sheet: the run's images read back and laid out with their labels.
 #include "engine/output/contact_sheet.h"
 
+#include <algorithm>
 #include <memory>
 #include <ostream>
 
@@ -21,9 +22,18 @@ void write_contact_sheet(const RenderConfig& config, const Image& content,
   sheet.header_lines = run_description_lines(config);
   sheet.inputs.push_back(&content);
   sheet.input_captions.push_back("content");
-  for (size_t i = 0; i < styles.size(); ++i) {
-    sheet.inputs.push_back(&styles[i]);
-    sheet.input_captions.push_back(styles.size() == 1 ? "style" : msg("style ", i + 1));
+  // A style image shown once: a replayed blend of two members of one family lists its root
+  // image once per parent.
+  std::vector<const Image*> shown;
+  for (const Image& style : styles)
+    if (std::none_of(shown.begin(), shown.end(), [&](const Image* earlier) {
+          return earlier->width == style.width && earlier->height == style.height &&
+                 earlier->rgb == style.rgb;
+        }))
+      shown.push_back(&style);
+  for (size_t i = 0; i < shown.size(); ++i) {
+    sheet.inputs.push_back(shown[i]);
+    sheet.input_captions.push_back(shown.size() == 1 ? "style" : msg("style ", i + 1));
   }
   const std::vector<RenderedImage>& images = record.images;
   sheet.columns = int(columns) + (with_reference ? 1 : 0);

@@ -14,7 +14,8 @@
 
 namespace nsrg {
 
-// content and styles: the input images at the (last stage's) render size. Without the
+// content and styles: the input images at the (last stage's) render size; a style image
+// equal to an earlier one (a replayed blend's parents sharing a root) is shown once. Without the
 // label font the sheet is written unlabelled and a warning goes to `log`.
 void write_contact_sheet(const RenderConfig& config, const Image& content,
                          const std::vector<Image>& styles, const RunRecord& record,

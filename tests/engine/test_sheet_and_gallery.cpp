@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "engine/image/image.h"
+#include "engine/output/contact_sheet.h"
 #include "engine/output/labelled_sheet.h"
 #include "engine/output/output_plan.h"
 #include "engine/output/rerender_command.h"
@@ -98,6 +99,25 @@ TEST(ContactSheet, WithoutAFontTheSheetHasNoLabelsAndTheLogSaysWhy) {
   // The plain grid: inputs row + two rows, three columns, no margins for text.
   EXPECT_EQ(sheet.width, 3 * 160 + 4 * 4);
   EXPECT_EQ(sheet.height, 3 * 160 + 4 * 4);
+  std::filesystem::remove_all(run.dir);
+}
+
+TEST(ContactSheet, AStyleImageListedTwiceIsShownOnce) {
+  const SweepRun run = render_sweep("sheet_styles");
+  RunRecord record;
+  record.images = run.images;
+  record.references = run.references;
+  const RenderConfig config = load_config((run.dir / "config.toml").string(),
+                                          {"output.path=\"out/s-{layer}{variant}.png\""});
+  const Image content = read_image(run.images[0].path);
+  const Image a = read_image(run.images[1].path), b = read_image(run.images[2].path);
+  std::ostringstream log;
+  const std::string twice = (run.dir / "twice.png").string(),
+                    once = (run.dir / "once.png").string();
+  write_contact_sheet(config, content, {a, a, b}, record, twice, log);
+  write_contact_sheet(config, content, {a, b}, record, once, log);
+  EXPECT_EQ(read_image(twice).rgb, read_image(once).rgb);
+  EXPECT_EQ(read_image(twice).width, read_image(once).width);
   std::filesystem::remove_all(run.dir);
 }
 
