@@ -1,11 +1,15 @@
 // CpuBackend::lbfgs_two_loop: the L-BFGS two-loop recursion as 2k+1 passes over d (k pairs in
 // use) instead of the 4k+3 of the ring ops. Each pass does the elementwise steps that lie
 // between two dots of the recursion (an axpy of one history row, plus the initial -g or the
-// Hdiag scale) and then the next dot, block by block, so each history row is streamed once
-// per loop and d is read once per pass. Threads own fixed ranges of whole reduction blocks in
-// every pass (their share of d stays in their caches); the dots are cpu::parallel_sum's blocks
-// and order, and every element and scalar step is the rule the ring ops run, so d, the alphas
-// and the scratch slots get the values of lbfgs_two_loop_with_ring_ops, on any thread count.
+// Hdiag scale) and then the next dot, element by element in one sweep of each reduction block
+// (cpu_lbfgs_pass.h: AVX-512 where the CPU has it), so each history row is streamed once per
+// loop and d is read and written once per pass. Threads own fixed ranges of whole reduction
+// blocks in every pass (their share of d stays in their caches) and meet once per pass, at a
+// barrier that yields the CPU rather than spin (cpu_yielding_barrier.h); then every thread
+// adds up the block sums and takes the scalar steps itself. The dots are
+// cpu::parallel_sum's blocks and order, and every element and scalar step is the rule the
+// ring ops run, so d, the alphas and the scratch slots get the values of
+// lbfgs_two_loop_with_ring_ops, on any thread count.
 #include <omp.h>
 
 #include <algorithm>
@@ -17,8 +21,10 @@
 #include "engine/core/ring_values.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_conv_state.h"
+#include "engine/cpu/cpu_lbfgs_pass.h"
 #include "engine/cpu/cpu_parallel.h"
 #include "engine/cpu/cpu_ring_rows.h"
+#include "engine/cpu/cpu_yielding_barrier.h"
 
 namespace nsrg {
 
@@ -32,49 +38,24 @@ struct PairRows {
   const void* y;
 };
 
-// What one pass does to d, in this order, and the dot that ends it.
-struct PassPlan {
-  bool negate_gradient = false;    // d = -g (pass 0)
-  const void* axpy_row = nullptr;  // d += factor * row, factor from the previous dot
-  bool scale = false;              // d *= Hdiag (the end of the first loop)
-  const void* dot_row = nullptr;   // then row . d
-};
-
 // Pass p of the recursion over the pairs `pairs` (newest first, k of them): pass 0 negates g
 // and takes s_0 . q; passes 1..k-1 add -al y of the pair before and take s . q of the next;
 // pass k adds the last -al y, scales by Hdiag and takes y . r of the oldest pair; passes
-// k+1..2k add (al - be) s and take y . r of the next newer pair, pass 2k without a dot.
-PassPlan plan_of(int pass, const std::vector<PairRows>& pairs) {
+// k+1..2k add (al - be) s and take y . r of the next newer pair, pass 2k without a dot. The
+// axpy factor is filled in by the caller.
+cpu::LbfgsPass plan_of(int pass, const std::vector<PairRows>& pairs, const float* g, float hdiag,
+                       bool bf16) {
   const int k = int(pairs.size());
-  PassPlan plan;
-  plan.negate_gradient = pass == 0;
+  cpu::LbfgsPass plan;
+  plan.bf16 = bf16;
+  if (pass == 0) plan.negate = g;
   if (pass >= 1 && pass <= k) plan.axpy_row = pairs[size_t(pass - 1)].y;
   if (pass > k) plan.axpy_row = pairs[size_t(2 * k - pass)].s;
   plan.scale = pass == k;
+  plan.hdiag = hdiag;
   if (pass < k) plan.dot_row = pairs[size_t(pass)].s;
   if (pass >= k && pass < 2 * k) plan.dot_row = pairs[size_t(2 * k - 1 - pass)].y;
   return plan;
-}
-
-// One pass over the elements [begin, end) of one reduction block; returns its dot's block sum
-// (0 without a dot).
-template <bool Bf16>
-double pass_block(const PassPlan& plan, float axpy_factor, float hdiag, const float* g, float* d,
-                  std::ptrdiff_t begin, std::ptrdiff_t end) {
-  if (plan.negate_gradient)
-    for (std::ptrdiff_t i = begin; i < end; ++i) {
-      d[i] = g[i];
-      scale_element(-1.0f, d, size_t(i));
-    }
-  if (plan.axpy_row != nullptr)
-    for (std::ptrdiff_t i = begin; i < end; ++i)
-      ring_axpy_element(axpy_factor, plan.axpy_row, Bf16, d, size_t(i));
-  if (plan.scale)
-    for (std::ptrdiff_t i = begin; i < end; ++i) scale_element(hdiag, d, size_t(i));
-  if (plan.dot_row == nullptr) return 0.0;
-  const void* row = plan.dot_row;
-  return cpu::block_sum(begin, end,
-                        [=](std::ptrdiff_t i) { return ring_dot_term(row, Bf16, d, size_t(i)); });
 }
 
 }  // namespace
@@ -123,43 +104,54 @@ void CpuBackend::lbfgs_two_loop(const LbfgsTwoLoopArgs& args) {
   const int k = int(pairs.size());
   const std::ptrdiff_t blocks =
       (std::ptrdiff_t(n) + cpu::kReductionBlock - 1) / cpu::kReductionBlock;
-  std::vector<double> partial(size_t(blocks), 0.0);
+  // Block sums in two sets, pass p writing set p % 2: a thread may start pass p + 1 while
+  // another still adds up the sums of pass p, so one barrier per pass suffices.
+  std::vector<double> partial(2 * size_t(blocks), 0.0);
   const float* g = float_values(grad);
   conv_->forget_weights(d.data());  // as copy() does before writing d
   float* out = float_output(d);
-  float axpy_factor = 0.0f;  // written by one thread between passes
+  const cpu::LbfgsPassKernel kernel = cpu::best_lbfgs_pass_kernel();
+  cpu::YieldingBarrier barrier;
 #pragma omp parallel num_threads(threads_) if (blocks >= 2)
   {
     const std::ptrdiff_t team = omp_get_num_threads(), me = omp_get_thread_num();
     const std::ptrdiff_t first = blocks * me / team, last = blocks * (me + 1) / team;
+    // Every thread takes the scalar steps itself (the same values on all); thread 0 also
+    // stores them in the op's outputs.
+    std::vector<float> alpha(size_t(k), 0.0f);
+    float axpy_factor = 0.0f;
     for (int pass = 0; pass <= 2 * k; ++pass) {
-      const PassPlan plan = plan_of(pass, pairs);
+      cpu::LbfgsPass plan = plan_of(pass, pairs, g, hdiag_value, bf16);
+      plan.axpy_factor = axpy_factor;
+      double* sums = partial.data() + size_t(pass % 2) * size_t(blocks);
       for (std::ptrdiff_t b = first; b < last; ++b) {
         const std::ptrdiff_t begin = b * cpu::kReductionBlock;
         const std::ptrdiff_t end = std::min(begin + cpu::kReductionBlock, std::ptrdiff_t(n));
-        partial[size_t(b)] =
-            bf16 ? pass_block<true>(plan, axpy_factor, hdiag_value, g, out, begin, end)
-                 : pass_block<false>(plan, axpy_factor, hdiag_value, g, out, begin, end);
+        sums[b] = cpu::run_lbfgs_pass(kernel, plan, out, begin, end);
       }
-#pragma omp barrier
-#pragma omp single
-      if (plan.dot_row != nullptr) {
-        double sum = 0.0;
-        for (double value : partial) sum += value;
-        if (pass < k) {  // al = ro (s . q); the next pass adds -al y
-          const PairRows& pair = pairs[size_t(pass)];
-          alpha_values[pair.age] = float(scaled_ring_dot(sum, ro, int64_t(pair.index)));
-          axpy_factor = coefficient_value(-1.0f, alpha_values + pair.age);
-        } else {  // be = ro (y . r); the next pass adds (al - be) s
-          const PairRows& pair = pairs[size_t(2 * k - 1 - pass)];
-          *beta_value = float(scaled_ring_dot(sum, ro, int64_t(pair.index)));
-          *temp_value =
-              apply_scalar_op(ScalarOp::Subtract, coefficient_value(1.0f, alpha_values + pair.age),
-                              coefficient_value(1.0f, beta_value));
-          axpy_factor = coefficient_value(1.0f, temp_value);
+      if (plan.dot_row == nullptr) continue;  // the last pass
+      barrier.arrive_and_wait(int(team));
+      double sum = 0.0;
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) sum += sums[b];
+      if (pass < k) {  // al = ro (s . q); the next pass adds -al y
+        const PairRows& pair = pairs[size_t(pass)];
+        const float al = float(scaled_ring_dot(sum, ro, int64_t(pair.index)));
+        alpha[size_t(pass)] = al;
+        axpy_factor = coefficient_value(-1.0f, &al);
+        if (me == 0) alpha_values[pair.age] = al;
+      } else {  // be = ro (y . r); the next pass adds (al - be) s
+        const int index = 2 * k - 1 - pass;
+        const PairRows& pair = pairs[size_t(index)];
+        const float be = float(scaled_ring_dot(sum, ro, int64_t(pair.index)));
+        const float step =
+            apply_scalar_op(ScalarOp::Subtract, coefficient_value(1.0f, &alpha[size_t(index)]),
+                            coefficient_value(1.0f, &be));
+        axpy_factor = coefficient_value(1.0f, &step);
+        if (me == 0) {
+          *beta_value = be;
+          *temp_value = step;
         }
       }
-      // (the single's closing barrier publishes axpy_factor before the next pass)
     }
   }
 }
