@@ -112,13 +112,15 @@ void CpuBackend::lbfgs_two_loop(const LbfgsTwoLoopArgs& args) {
   float* out = float_output(d);
   const cpu::LbfgsPassKernel kernel = cpu::best_lbfgs_pass_kernel();
   cpu::YieldingBarrier barrier;
+  // Each thread's copy of the alphas (allocated here: nothing may throw in the region).
+  std::vector<float> thread_alphas(size_t(std::max(threads_, 1)) * size_t(k), 0.0f);
 #pragma omp parallel num_threads(threads_) if (blocks >= 2)
   {
     const std::ptrdiff_t team = omp_get_num_threads(), me = omp_get_thread_num();
     const std::ptrdiff_t first = blocks * me / team, last = blocks * (me + 1) / team;
     // Every thread takes the scalar steps itself (the same values on all); thread 0 also
     // stores them in the op's outputs.
-    std::vector<float> alpha(size_t(k), 0.0f);
+    float* alpha = thread_alphas.data() + size_t(me) * size_t(k);
     float axpy_factor = 0.0f;
     for (int pass = 0; pass <= 2 * k; ++pass) {
       cpu::LbfgsPass plan = plan_of(pass, pairs, g, hdiag_value, bf16);
