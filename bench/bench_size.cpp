@@ -2,12 +2,14 @@
 // render timed on random inputs, its FLOPs counted, printed and returned as JSON.
 #include "bench/bench_size.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "bench/bench_timing.h"
+#include "engine/core/lbfgs_two_loop.h"
 #include "engine/core/philox.h"
 #include "engine/core/random_fill.h"
 #include "engine/net/objective.h"
@@ -125,10 +127,12 @@ nlohmann::json bench_evaluation(Backend& backend, Network& network, const Tensor
           {"ratio_to_conv_sum", conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0}};
 }
 
-// One L-BFGS step with a full history (m = 100, all pairs in use).
-double bench_lbfgs_step(Backend& backend, const Shape& input_shape, const MeasureSettings& o) {
+// One L-BFGS step with a full history (m = 100, all pairs in use), its rows in `precision`.
+double bench_lbfgs_step(Backend& backend, const Shape& input_shape, const MeasureSettings& o,
+                        HistoryPrecision precision = HistoryPrecision::Fp32) {
   Tensor x = random_tensor(backend, input_shape, 6, 1.0f);
   OptimizerSettings settings;
+  settings.history_precision = precision;
   auto optimizer = make_optimizer(backend, settings, input_shape);
   Tensor loss = backend.zeros({1, 1, 1, 1});
   for (int k = 0; k < 101; ++k) {
@@ -138,9 +142,76 @@ double bench_lbfgs_step(Backend& backend, const Shape& input_shape, const Measur
   }
   Tensor g = random_tensor(backend, input_shape, 99, 1.0f);
   const Timing step = time_median(backend, 0, o.runs, [&] { optimizer->step(x, g, {&loss, 0}); });
-  std::printf("L-BFGS step (history 100, %zu values): %.2f ms\n", input_shape.numel(),
-              step.median_ms);
+  std::printf("L-BFGS step (history 100, %s rows, %zu values): %.2f ms\n",
+              name_in(kHistoryPrecisionNames, precision), input_shape.numel(), step.median_ms);
   return step.median_ms;
+}
+
+// A ring of `rows` rows of random values shaped like `row_shape`, stored by ring_store (bf16
+// rows rounded as the optimizer stores them).
+Tensor random_ring(Backend& backend, const Shape& row_shape, int rows, uint32_t seed, bool bf16) {
+  const size_t numel = row_shape.numel();
+  Tensor ring = backend.empty(Shape{rows, 1, 1, int(bf16 ? (numel + 1) / 2 : numel)});
+  const Tensor counter = backend.zeros(Shape{1, 1, 1, 1});
+  for (int r = 0; r < rows; ++r) {
+    const Tensor row = random_tensor(backend, row_shape, seed + uint32_t(r), 1.0f);
+    backend.ring_store(row, ring, RingRow{&counter, 0, r, bf16});
+  }
+  return ring;
+}
+
+// The two-loop recursion alone over a full history of 100 random pairs, rows in float32 or
+// bf16: the backend's fused op (when it has one) and the ring ops, timed alternately in the
+// same run; with the bytes of history they read (every s and y row twice) and their rate.
+nlohmann::json bench_two_loop(Backend& backend, const Shape& input_shape, const MeasureSettings& o,
+                              bool bf16) {
+  const int history = 100;
+  const Tensor s_ring = random_ring(backend, input_shape, history + 1, 1000, bf16);
+  const Tensor y_ring = random_ring(backend, input_shape, history + 1, 2000, bf16);
+  Tensor ro_ring = backend.empty(Shape{history + 1, 1, 1, 1});
+  backend.fill(ro_ring, 1e-6f);
+  const Tensor grad = random_tensor(backend, input_shape, 203, 1.0f);
+  Tensor scalars = backend.zeros(Shape{1, 1, 1, 4});
+  backend.fill(scalars, 150.0f);  // 150 pairs accepted: a full, wrapped history
+  Tensor alphas = backend.zeros(Shape{1, 1, 1, history});
+  Tensor d = backend.empty(input_shape);
+  LbfgsTwoLoopArgs args;
+  args.history = {&s_ring, &y_ring, &ro_ring, RingRow{&scalars, 0, -1, bf16}, history};
+  args.hdiag = Coef(1e-3f);
+  args.grad = &grad;
+  args.alphas = &alphas;
+  args.beta = ScalarSlot{&scalars, 1};
+  args.temp = ScalarSlot{&scalars, 2};
+  args.d = &d;
+  auto* fused = dynamic_cast<LbfgsTwoLoop*>(&backend);
+  std::vector<double> fused_ms, ring_ms;
+  for (int run = 0; run < o.warmup + o.runs; ++run) {
+    const double ring = backend.time_ms([&] { lbfgs_two_loop_with_ring_ops(backend, args); });
+    const double one =
+        fused != nullptr ? backend.time_ms([&] { fused->lbfgs_two_loop(args); }) : 0.0;
+    if (run < o.warmup) continue;
+    ring_ms.push_back(ring);
+    fused_ms.push_back(one);
+  }
+  std::sort(ring_ms.begin(), ring_ms.end());
+  std::sort(fused_ms.begin(), fused_ms.end());
+  const double value_bytes = bf16 ? 2.0 : 4.0;
+  const double history_bytes = 2.0 * 2.0 * history * double(input_shape.numel()) * value_bytes;
+  const double fused_median = fused_ms[fused_ms.size() / 2],
+               ring_median = ring_ms[ring_ms.size() / 2];
+  const double fused_gbs = fused_median > 0 ? history_bytes / fused_median / 1e6 : 0.0;
+  const double ring_gbs = history_bytes / ring_median / 1e6;
+  std::printf(
+      "L-BFGS two-loop (history 100, %s rows, %zu values, %.3f GB of history read): fused "
+      "%.2f ms (%.1f GB/s), ring ops %.2f ms (%.1f GB/s), alternating, median of %d\n",
+      bf16 ? "bf16" : "fp32", input_shape.numel(), history_bytes / 1e9, fused_median, fused_gbs,
+      ring_median, ring_gbs, o.runs);
+  return {{"history_rows", bf16 ? "bf16" : "fp32"},
+          {"history_bytes", history_bytes},
+          {"fused_ms", fused != nullptr ? nlohmann::json(fused_median) : nlohmann::json()},
+          {"fused_gbs", fused != nullptr ? nlohmann::json(fused_gbs) : nlohmann::json()},
+          {"ring_ops_ms", ring_median},
+          {"ring_ops_gbs", ring_gbs}};
 }
 
 }  // namespace
@@ -150,6 +221,15 @@ nlohmann::json bench_size(Backend& backend, Network& network, int size,
   nlohmann::json result;
   result["image_size"] = size;
   const Shape input_shape{1, 3, size, size};
+  if (settings.lbfgs_only) {
+    for (bool bf16 : {false, true}) {
+      const HistoryPrecision precision = bf16 ? HistoryPrecision::Bf16 : HistoryPrecision::Fp32;
+      const char* rows = name_in(kHistoryPrecisionNames, precision);
+      result["lbfgs_two_loop"][rows] = bench_two_loop(backend, input_shape, settings, bf16);
+      result["lbfgs_step_ms"][rows] = bench_lbfgs_step(backend, input_shape, settings, precision);
+    }
+    return result;
+  }
   const int last = network.index_of("relu5_1");
   // Plans the network's buffers at this size before anything is timed.
   Tensor image = random_tensor(backend, input_shape, 0, 50.0f);

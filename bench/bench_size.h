@@ -14,6 +14,7 @@ namespace nsrg {
 struct MeasureSettings {
   int warmup = 1, runs = 5;
   bool skip_layers = false;  // no per-layer table
+  bool lbfgs_only = false;   // the L-BFGS two-loop (fused and ring ops) and step alone
 };
 
 // Every measurement at a square `size` x `size` image; the network runs to relu5_1.

@@ -1,7 +1,8 @@
 // nsrg-bench: what each part of a render costs on a backend. Per conv layer of VGG-19 up to
 // relu5_1: forward and backward-data time, FLOPs and GFLOP/s; Gram (SYRK) per style layer;
 // the symmetric eigendecomposition of each style Gram; one L-BFGS step; one full evaluation
-// (forward to relu5_1, content relu4_2 + five style layers, backward to the image). Medians
+// (forward to relu5_1, content relu4_2 + five style layers, backward to the image); with
+// --stream, the memory bandwidth first (STREAM-like loops). Medians
 // of repeated runs after warm-up; results as a table and optionally JSON.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "bench/bench_size.h"
+#include "bench/memory_bandwidth.h"
 #include "engine/backends/backend_factory.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/command_main.h"
@@ -59,6 +61,7 @@ struct BenchOptions {
   MeasureSettings measure;
   std::string json_path;
   std::string export_weights;
+  size_t stream_mib = 0;  // > 0: measure the memory bandwidth on arrays of this size
 };
 
 // Writes the model (e.g. the built-in one) as a weights file, so that other programs (the
@@ -91,6 +94,10 @@ int run(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--json", o.json_path, "write the results as JSON here");
   app.add_flag("--skip-layers", o.measure.skip_layers, "skip the per-layer table");
+  app.add_flag("--lbfgs-only", o.measure.lbfgs_only, "measure the L-BFGS step alone");
+  app.add_option("--stream", o.stream_mib,
+                 "measure the memory bandwidth (STREAM-like read and triad) on arrays of this "
+                 "many MiB first");
   app.add_option("--export-weights", o.export_weights,
                  "write the model (to relu5_1) as a .safetensors weights file and exit");
   CLI11_PARSE(app, argc, argv);
@@ -117,6 +124,10 @@ int run(int argc, char** argv) {
   results["backend"] = backend->description();
   results["host"] = host_description();
   results["precision"] = o.precision;
+  if (o.stream_mib > 0)
+    results["memory_bandwidth"] = measure_memory_bandwidth(
+        o.threads > 0 ? o.threads : int(std::thread::hardware_concurrency()), o.stream_mib,
+        o.measure.runs);
   // Written after each size, so a run stopped by a timeout keeps the sizes it finished.
   results["sizes"] = nlohmann::json::array();
   for (int size : o.sizes) {

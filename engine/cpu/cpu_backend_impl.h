@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "engine/core/backend.h"
+#include "engine/core/lbfgs_two_loop.h"
 #include "engine/cpu/cpu_bf16_layout.h"
 
 namespace nsrg {
@@ -29,7 +30,7 @@ namespace nsrg {
 // The oneDNN engine, stream and primitive/weight caches of the convolutions (cpu_conv.cpp).
 struct CpuConvState;
 
-class CpuBackend final : public Backend {
+class CpuBackend final : public Backend, public LbfgsTwoLoop {
  public:
   explicit CpuBackend(const BackendOptions& options);
   ~CpuBackend() override;
@@ -142,6 +143,8 @@ class CpuBackend final : public Backend {
   void ring_dot(const Tensor& ring, RingRow row, const Tensor& x, const Tensor* row_scales,
                 ScalarSlot out) override;
   void ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) override;
+  // ---- the fused L-BFGS two-loop recursion (engine/cpu/cpu_lbfgs_two_loop.cpp) ----
+  void lbfgs_two_loop(const LbfgsTwoLoopArgs& args) override;
   // ---- randomization ops (engine/cpu/cpu_randomize_ops.cpp) ----
   void symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) override;
   void randomize_gram(const Tensor& gram, const Tensor& eigenvalues, const Tensor& eigenvectors,

@@ -9,32 +9,9 @@
 #include "engine/core/shape_checks.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_parallel.h"
+#include "engine/cpu/cpu_ring_rows.h"
 
 namespace nsrg {
-
-namespace {
-
-// The row index a RingRow names in `ring`, or -1 when that row does not exist yet.
-std::ptrdiff_t resolve_row(const Tensor& ring, const RingRow& row) {
-  NSRG_CHECK(row.counter != nullptr, "ring row without a counter");
-  NSRG_CHECK(row.slot >= 0 && size_t(row.slot) < row.counter->numel(), "ring counter slot ",
-             row.slot, " of ", row.counter->shape().str());
-  const float count = row.counter->data()[row.slot];
-  NSRG_CHECK(is_ring_counter(count), "ring counter is not a whole number: ", count);
-  return std::ptrdiff_t(ring_row_index(count, row.offset, ring.shape().n));
-}
-
-// Start of row `index` of ring, whose rows must hold row_numel values (float32, or bf16
-// packed two per float: RingRow::bf16).
-void* row_start(const Tensor& ring, std::ptrdiff_t index, size_t row_numel, bool bf16) {
-  const size_t rows = size_t(ring.shape().n);
-  const size_t row_floats = bf16 ? (row_numel + 1) / 2 : row_numel;
-  NSRG_CHECK(rows * row_floats == ring.numel(), "ring ", ring.shape().str(), " has no rows of ",
-             row_numel, bf16 ? " bf16 values" : " floats");
-  return const_cast<float*>(ring.data()) + size_t(index) * row_floats;
-}
-
-}  // namespace
 
 void CpuBackend::scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) {
   store_scalar(out, apply_scalar_op(op, coef_value(a), coef_value(b)));
@@ -77,9 +54,9 @@ void CpuBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
 
 void CpuBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
   NSRG_CHECK(!x.empty() && !ring.empty(), "ring_store: empty tensor");
-  const std::ptrdiff_t index = resolve_row(ring, row);
+  const std::ptrdiff_t index = cpu::resolve_row(ring, row);
   if (index < 0) return;
-  void* out = row_start(ring, index, x.numel(), row.bf16);
+  void* out = cpu::row_start(ring, index, x.numel(), row.bf16);
   const float* in = float_values(x);
   const bool bf16 = row.bf16;
   cpu::parallel_for(threads_, std::ptrdiff_t(x.numel()),
@@ -92,9 +69,9 @@ void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
   if (row_scales != nullptr)
     NSRG_CHECK(row_scales->numel() == size_t(ring.shape().n), "ring_dot: row scales ",
                row_scales->shape().str(), " for ring ", ring.shape().str());
-  const std::ptrdiff_t index = resolve_row(ring, row);
+  const std::ptrdiff_t index = cpu::resolve_row(ring, row);
   if (index < 0) return;
-  const void* a = row_start(ring, index, x.numel(), row.bf16);
+  const void* a = cpu::row_start(ring, index, x.numel(), row.bf16);
   const float* b = float_values(x);
   const bool bf16 = row.bf16;
   const double sum = cpu::parallel_sum(threads_, std::ptrdiff_t(x.numel()), [&](std::ptrdiff_t i) {
@@ -107,10 +84,10 @@ void CpuBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
 
 void CpuBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) {
   NSRG_CHECK(!y.empty() && !ring.empty(), "ring_axpy: empty tensor");
-  const std::ptrdiff_t index = resolve_row(ring, row);
+  const std::ptrdiff_t index = cpu::resolve_row(ring, row);
   if (index < 0) return;
   const float factor = coef_value(alpha);
-  const void* in = row_start(ring, index, y.numel(), row.bf16);
+  const void* in = cpu::row_start(ring, index, y.numel(), row.bf16);
   float* out = float_inout(y);
   const bool bf16 = row.bf16;
   cpu::parallel_for(threads_, std::ptrdiff_t(y.numel()),

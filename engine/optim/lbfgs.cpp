@@ -8,10 +8,12 @@
 // y.s > 1e-10: accepting a pair thereby also evicts the oldest one once m are held. The
 // two-loop runs over all m ages and the ring ops skip the ages that do not exist yet. Once
 // stopped, x is left alone: its update is a ring_axpy from d viewed as a one-row ring whose
-// row exists only while a device flag says "moving".
+// row exists only while a device flag says "moving". The two-loop recursion is
+// engine/core/lbfgs_two_loop.h's: the backend's fused op when it has one, else the ring ops.
 #include "engine/optim/lbfgs.h"
 
 #include "engine/core/error.h"
+#include "engine/core/lbfgs_two_loop.h"
 
 namespace nsrg {
 
@@ -144,23 +146,19 @@ void LbfgsOptimizer::update_history(const Tensor& grad) {
 }
 
 void LbfgsOptimizer::two_loop_direction(const Tensor& grad) {
-  Backend& b = backend_;
-  b.copy(grad, d_);  // q = -g, then r, then d, all in d_
-  b.scale(-1.0f, d_);
-  // Newest to oldest: al_i = ro_i (s_i . q); q -= al_i y_i.
-  for (int age = 0; age < history_; ++age) {
-    const RingRow row = history_row(-1 - age);
-    b.ring_dot(s_ring_, row, d_, &ro_ring_, ScalarSlot{&alpha_, age});
-    b.ring_axpy(Coef(-1.0f, alpha_, age), y_ring_, row, d_);
-  }
-  b.scale(slot(kHdiag), d_);  // r = Hdiag q
-  // Oldest to newest: be_i = ro_i (y_i . r); r += (al_i - be_i) s_i.
-  for (int age = history_ - 1; age >= 0; --age) {
-    const RingRow row = history_row(-1 - age);
-    b.ring_dot(y_ring_, row, d_, &ro_ring_, out(kBeta));
-    b.scalar_op(ScalarOp::Subtract, Coef(1.0f, alpha_, age), slot(kBeta), out(kTemp));
-    b.ring_axpy(slot(kTemp), s_ring_, row, d_);
-  }
+  LbfgsTwoLoopArgs args;
+  args.history.s_ring = &s_ring_;
+  args.history.y_ring = &y_ring_;
+  args.history.ro_ring = &ro_ring_;
+  args.history.newest = history_row(-1);
+  args.history.history = history_;
+  args.hdiag = slot(kHdiag);
+  args.grad = &grad;
+  args.alphas = &alpha_;
+  args.beta = out(kBeta);
+  args.temp = out(kTemp);
+  args.d = &d_;
+  run_lbfgs_two_loop(backend_, args);
 }
 
 bool LbfgsOptimizer::stopped() {
