@@ -50,6 +50,7 @@ struct ExploreSettings {
   int children = 4;             // children per "more like this"
   int promote_size = 512;       // a promoted style's default size
   int queue_limit = 64;         // renders waiting at most; more are refused (HTTP 429)
+  int cache_mib = 512;          // the networks and captured targets the tiles share, at most
 };
 
 // [path]: a morph through kept styles, rendered as a sequence of frames (it takes the place

@@ -198,6 +198,7 @@ void visit_config(V& v, RenderConfig& c) {
     explore.integer("children", e.children, 1, 16);
     explore.integer("promote_size", e.promote_size, 16, kMaxImageSize);
     explore.integer("queue_limit", e.queue_limit, 1, 1024);
+    explore.integer("cache_mib", e.cache_mib, 0, 1 << 20);
   });
 }
 

@@ -30,21 +30,36 @@ RandomDistribution parse_random_distribution(const std::string& name) {
                       joined_names(kRandomDistributionNames), ")"));
 }
 
+bool mode_uses_eigen(RandomizeMode mode) {
+  return mode != RandomizeMode::None && mode != RandomizeMode::RandomGram;
+}
+
+GramEigen decompose_gram(Backend& backend, const Tensor& gram) {
+  const int channels = gram.shape().h;
+  GramEigen eigen{backend.empty(Shape{1, 1, 1, channels}),
+                  backend.empty(Shape{1, 1, channels, channels})};
+  backend.symmetric_eigen(gram, eigen.values, eigen.vectors);
+  return eigen;
+}
+
 void randomize_target(Backend& backend, const Tensor& gram, const GramRandomization& params,
-                      Tensor& target) {
+                      Tensor& target, const GramEigen* eigen) {
   const Shape& shape = gram.shape();
   NSRG_CHECK(shape.n == 1 && shape.c == 1 && shape.h == shape.w && shape.h > 0,
              "randomize_target: gram must be [1,1,C,C], got ", shape.str());
-  const int channels = shape.h;
-  if (params.mode == RandomizeMode::None || params.mode == RandomizeMode::RandomGram) {
+  if (!mode_uses_eigen(params.mode)) {
     const Tensor unused_eigenvalues, unused_eigenvectors;
     backend.randomize_gram(gram, unused_eigenvalues, unused_eigenvectors, params, target);
     return;
   }
-  Tensor eigenvalues = backend.empty(Shape{1, 1, 1, channels});
-  Tensor eigenvectors = backend.empty(Shape{1, 1, channels, channels});
-  backend.symmetric_eigen(gram, eigenvalues, eigenvectors);
-  backend.randomize_gram(gram, eigenvalues, eigenvectors, params, target);
+  if (eigen != nullptr) {
+    NSRG_CHECK(eigen->vectors.shape() == shape, "randomize_target: an eigendecomposition of ",
+               eigen->vectors.shape().str(), " for a Gram of ", shape.str());
+    backend.randomize_gram(gram, eigen->values, eigen->vectors, params, target);
+    return;
+  }
+  const GramEigen made = decompose_gram(backend, gram);
+  backend.randomize_gram(gram, made.values, made.vectors, params, target);
 }
 
 }  // namespace nsrg

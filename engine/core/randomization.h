@@ -132,10 +132,24 @@ NSRG_HOST_DEVICE float eigenvalue_scale_draw(const GramRandomization& params, in
 
 class Backend;
 
+// A Gram's eigendecomposition as Backend::symmetric_eigen makes it: eigenvalues [1,1,1,C]
+// ascending, eigenvectors [1,1,C,C].
+struct GramEigen {
+  Tensor values, vectors;
+};
+
+// Whether randomize_gram reads the eigendecomposition in `mode` (all but none and
+// random_gram).
+bool mode_uses_eigen(RandomizeMode mode);
+
+// The eigendecomposition of the symmetric Gram `gram` ([1,1,C,C]) on `backend`.
+GramEigen decompose_gram(Backend& backend, const Tensor& gram);
+
 // target ([1,1,C,C], overwritten) = the randomized target of the symmetric Gram `gram`
-// ([1,1,C,C]) per `params`: eigendecomposes on `backend` when the mode needs it (not for
-// none and random_gram), then calls Backend::randomize_gram.
+// ([1,1,C,C]) per `params`: eigendecomposes on `backend` when the mode needs it
+// (mode_uses_eigen) unless `eigen` is given (then it must be decompose_gram(gram)'s, made
+// earlier), then calls Backend::randomize_gram.
 void randomize_target(Backend& backend, const Tensor& gram, const GramRandomization& params,
-                      Tensor& target);
+                      Tensor& target, const GramEigen* eigen = nullptr);
 
 }  // namespace nsrg

@@ -71,12 +71,34 @@ class ExploreSession::Observer : public RenderObserver {
   int stage_ = 0, offset_ = 0, stage_iterations_ = 0;
 };
 
+// Copies the shared resources' counts for resource_counts() when a tile's render ends, however
+// it ends (the worker thread's), and says in the session's log what was shared so far.
+class ExploreSession::CountResources {
+ public:
+  CountResources(ExploreSession& session, std::string id) : session_(session), id_(std::move(id)) {}
+  ~CountResources() {
+    const ResourceCounts c = session_.resources_.counts();
+    session_.log_ << "explore: " << id_ << " ended; shared so far: " << c.backends_made
+                  << " backend(s) made, " << c.networks_loaded << " network(s) loaded ("
+                  << c.network_hits << " reused), " << c.captures << " capture(s) ("
+                  << c.capture_hits << " reused), " << (c.bytes_held >> 20) << " MiB held"
+                  << std::endl;
+    std::lock_guard<std::mutex> lock(session_.mutex_);
+    session_.resource_counts_ = c;
+  }
+
+ private:
+  ExploreSession& session_;
+  std::string id_;
+};
+
 ExploreSession::ExploreSession(ExploreOptions options, std::ostream& log)
     : options_(std::move(options)),
       log_(log),
       config_(load_config(options_.config_path, options_.overrides)),
       files_(session_dir(config_)),
-      queue_(size_t(config_.explore.queue_limit)) {
+      queue_(size_t(config_.explore.queue_limit)),
+      resources_(size_t(config_.explore.cache_mib) << 20) {
   std::error_code error;
   fs::create_directories(fs::path(files_.dir()) / "tiles", error);
   fs::create_directories(fs::path(files_.dir()) / "kept", error);
@@ -367,14 +389,18 @@ void ExploreSession::render_tile(const std::string& id) {
   }
   log_ << "explore: rendering " << id << " (" << tile_kind_name(recipe.kind) << ")" << std::endl;
   try {
-    std::vector<std::string> overrides = options_.overrides;
-    for (std::string& set : tile_overrides(recipe, files_, parent_is_blend))
-      overrides.push_back(std::move(set));
-    std::ofstream render_log(files_.tile_log(id));
-    RenderSession session(load_config(options_.config_path, overrides), render_log);
-    Observer observer(*this, id);
-    session.set_observer(&observer);
-    session.run();
+    {
+      std::vector<std::string> overrides = options_.overrides;
+      for (std::string& set : tile_overrides(recipe, files_, parent_is_blend))
+        overrides.push_back(std::move(set));
+      std::ofstream render_log(files_.tile_log(id));
+      const CountResources count_after(*this, id);  // once the session has let go of them
+      RenderSession session(load_config(options_.config_path, overrides), render_log);
+      Observer observer(*this, id);
+      session.set_observer(&observer);
+      session.set_resources(&resources_);
+      session.run();
+    }
     finish_tile(id, TileState::Done, "");
   } catch (const Interrupted&) {
     if (cancel_running_) {
@@ -396,6 +422,11 @@ void ExploreSession::render_tile(const std::string& id) {
 TileStatus ExploreSession::status(const std::string& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return tile_or_fail(id).status;
+}
+
+ResourceCounts ExploreSession::resource_counts() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return resource_counts_;
 }
 
 size_t ExploreSession::tile_count() const {

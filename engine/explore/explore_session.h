@@ -3,8 +3,9 @@
 // journal (a new folder gets the first siblings) and queues every unfinished tile again.
 // One worker thread renders the queue, newest first, one tile at a time; each tile is a
 // render of the config with the tile's --set assignments (tile_overrides.h), watched for
-// intermediate images and cancellation. Every action the page can take is a method here;
-// the HTTP routes (explore_routes.cpp) only parse and call them.
+// intermediate images and cancellation, sharing the session's backend, networks and
+// captured targets (render_resources.h) with the tiles before it. Every action the page can take is
+// a method here; the HTTP routes (explore_routes.cpp) only parse and call them.
 #pragma once
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "engine/explore/session_journal.h"
 #include "engine/explore/tile.h"
 #include "engine/explore/work_queue.h"
+#include "engine/render/render_resources.h"
 
 namespace nsrg {
 
@@ -82,6 +84,8 @@ class ExploreSession {
   // For tests and the worker: the status of one tile (UserError for an unknown id).
   TileStatus status(const std::string& tile) const;
   size_t tile_count() const;
+  // What the tiles' renders shared so far (engine/render/render_resources.h).
+  ResourceCounts resource_counts() const;
 
  private:
   struct Tile {
@@ -89,6 +93,7 @@ class ExploreSession {
     TileStatus status;
   };
   class Observer;
+  class CountResources;
 
   void replay_journal();
   // A tile at the preview size and iterations, of the first parent's layer, un-randomized
@@ -115,6 +120,9 @@ class ExploreSession {
   SessionFiles files_;
   std::unique_ptr<SessionJournal> journal_;
   WorkQueue queue_;
+  // The backend, networks and captured targets every tile's render shares (used by the
+  // worker thread only; resource_counts_ is its copy of their counts after each render).
+  RenderResources resources_;
 
   mutable std::mutex mutex_;
   std::map<std::string, Tile> tiles_;
@@ -122,6 +130,7 @@ class ExploreSession {
   int serial_ = 0;
   uint64_t seed_serial_ = 0;
   std::string running_;
+  ResourceCounts resource_counts_;
   std::atomic<bool> cancel_running_{false};
   std::atomic<int64_t> last_seen_ms_{0};
   std::atomic<bool> stopping_{false};

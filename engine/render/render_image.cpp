@@ -111,6 +111,7 @@ void RenderSession::prepare_frame(const RenderedImage& result) {
   if (frame.index == 0) return;  // captured with the render's other targets
   StageInputs& inputs = s.inputs.front();
   inputs.base_grams.clear();  // before the blend, so the two frames' Grams never coexist
+  inputs.base_eigens.clear();
   inputs.notes.clear();
   inputs.base_grams =
       frame_grams(*s.backend, *s.network, path, frame, result.style_layers, inputs.notes);
@@ -174,8 +175,8 @@ void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x,
   const size_t stage_count = s.stages.size();
 
   const ImageStyleTargets style =
-      make_style_targets(backend, *s.network, config_, inputs.base_grams, result.style_layers,
-                         result.seed, !reference);
+      make_style_targets(backend, *s.network, config_, inputs.base_grams, inputs.base_eigens,
+                         result.style_layers, result.seed, !reference);
   std::map<std::string, const Tensor*> content_targets;
   for (const auto& [layer, target] : inputs.content_targets) content_targets[layer] = &target;
   StyleObjective objective(backend, *s.network, objective_weights(config_, settings),

@@ -20,6 +20,7 @@
 #include "engine/output/run_description.h"
 #include "engine/render/interrupt.h"
 #include "engine/render/render_clock.h"
+#include "engine/render/render_resources.h"
 #include "engine/render/render_session_state.h"
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/memory_check.h"
@@ -45,7 +46,9 @@ void RenderSession::prepare() {
   BackendOptions options;
   options.precision = config_.precision;
   options.threads = config_.threads;
-  s.backend = create_backend(config_.backend, options);
+  const auto make_backend = [&] { return create_backend(config_.backend, options); };
+  s.backend = resources_ != nullptr ? resources_->backend(backend_key(config_), make_backend)
+                                    : std::shared_ptr<Backend>(make_backend());
   log_ << "backend: " << s.backend->description() << "\n";
 
   // Layer names are checked against the whole architecture before anything is rendered.
@@ -63,38 +66,68 @@ void RenderSession::prepare() {
   for (const LayerSpec& layer : architecture)
     if (needed.count(layer.name)) last_layer = layer.name;
 
-  const Model model = load_model(config_.model, last_layer);
-  s.preprocess = model.preprocess;
-  s.model_source = model.source;
-  s.network = std::make_unique<Network>(*s.backend, model, config_.pooling);
+  const std::string network_name = network_key(config_, last_layer);
+  const LoadedNetwork loaded =
+      resources_ != nullptr
+          ? resources_->network(network_name, [&] { return load_network(last_layer); })
+          : load_network(last_layer);
+  s.preprocess = loaded.preprocess;
+  s.model_source = loaded.source;
+  s.network = loaded.network;
 
   if (config_.path.given) s.frames = path_frames(config_.path);
   s.stages = config_.stages;
   for (const Stage& stage : s.stages) s.inputs.push_back(load_stage_images(config_, stage));
   s.load_seconds = seconds_since(start);
-  check_memory(model.layers);
+  check_memory(loaded.layers);
 
   const auto capture_start = Clock::now();
   // Every style layer of every set, captured once per stage (a sweep renders them one at a
   // time).
   std::set<std::string> style_layers;
   for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
-  for (StageInputs& inputs : s.inputs) {
+  const auto capture = [&](StageInputs& inputs) {
     capture_stage_targets(*s.backend, *s.network, s.preprocess, config_,
                           {style_layers.begin(), style_layers.end()}, inputs);
+  };
+  std::vector<std::string> decompose;  // the layers randomized from their eigendecomposition
+  for (const std::string& layer : style_layers)
+    if (mode_uses_eigen(config_.randomization_for(layer).mode)) decompose.push_back(layer);
+  for (size_t i = 0; i < s.inputs.size(); ++i) {
+    StageInputs& inputs = s.inputs[i];
+    if (resources_ != nullptr)
+      resources_->capture(capture_key(config_, s.stages[i], network_name), inputs, capture,
+                          decompose);
+    else
+      capture(inputs);
     for (const std::string& note : inputs.notes) log_ << note << "\n";
   }
   if (config_.min_distance > 0.0f)
     for (const auto& set : s.layer_sets)
       s.draws.push_back(
           choose_variant_draws(*s.backend, *s.network, config_, s.inputs.back().base_grams, set));
-  if (config_.save_targets) s.targets_writer = std::make_unique<StyleTargetsWriter>(config_);
+  if (config_.save_targets) {
+    const auto memo = [this](const std::string& path) { return resources_->file_sha256(path); };
+    s.targets_writer = resources_ != nullptr ? std::make_unique<StyleTargetsWriter>(config_, memo)
+                                             : std::make_unique<StyleTargetsWriter>(config_);
+  }
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);
   const Image& content = s.inputs.back().content_image;
   log_ << "content " << content.width << "x" << content.height << ", "
        << s.inputs.back().style_images.size()
        << " style image(s), model: " << model_caption(config_) << "\n";
+}
+
+LoadedNetwork RenderSession::load_network(const std::string& last_layer) const {
+  const Model model = load_model(config_.model, last_layer);
+  LoadedNetwork loaded;
+  loaded.network = std::make_shared<Network>(*state_->backend, model, config_.pooling);
+  loaded.layers = model.layers;
+  loaded.preprocess = model.preprocess;
+  loaded.source = model.source;
+  for (const auto& named : model.tensors) loaded.weight_bytes += named.second.data.size() * 4;
+  return loaded;
 }
 
 void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {

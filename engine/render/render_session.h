@@ -29,6 +29,8 @@
 namespace nsrg {
 
 class Optimizer;
+class RenderResources;
+struct LoadedNetwork;
 struct OutputLook;
 
 class RenderSession {
@@ -47,6 +49,10 @@ class RenderSession {
   // Watches every evaluation (engine/render/render_observer.h); null (the default): none.
   // The observer must outlive run().
   void set_observer(RenderObserver* observer) { observer_ = observer; }
+  // Takes the backend, the network and each stage's captured targets from `resources`
+  // (engine/render/render_resources.h), loading into it what it lacks; null (the default):
+  // loads them itself. The resources must outlive the session.
+  void set_resources(RenderResources* resources) { resources_ = resources; }
 
   const std::vector<RenderedImage>& images() const { return record_.images; }
   // The un-randomized render of each contact sheet row (mode none), when the sheet has them.
@@ -58,6 +64,8 @@ class RenderSession {
  private:
   struct State;
   void prepare();
+  // The model truncated after `last_layer`, built into a network on the session's backend.
+  LoadedNetwork load_network(const std::string& last_layer) const;
   // Plans the memory before the first iteration (engine/stages/memory_check.h).
   void check_memory(const std::vector<LayerSpec>& layers);
   // One image of the run and its steps (render_image.cpp); a reference cell is the
@@ -92,6 +100,7 @@ class RenderSession {
   std::optional<Shard> shard_;
   std::unique_ptr<State> state_;
   RenderObserver* observer_ = nullptr;
+  RenderResources* resources_ = nullptr;
   RunRecord record_;
   RenderOutputs outputs_;
   std::vector<GridCell> grid_;

@@ -20,8 +20,9 @@
 namespace nsrg {
 
 struct RenderSession::State {
-  std::unique_ptr<Backend> backend;
-  std::unique_ptr<Network> network;
+  // Shared with a RenderResources when the session was given one (else owned alone).
+  std::shared_ptr<Backend> backend;
+  std::shared_ptr<Network> network;
   Preprocess preprocess;
   std::string model_source;
   // config.stages as rendered: the memory check may cap their L-BFGS history (the config, and
@@ -33,8 +34,8 @@ struct RenderSession::State {
   // With randomize.min_distance: each layer set's variant draws (as layer_sets), chosen on
   // the last stage's base Grams; empty without it.
   std::vector<std::vector<VariantDraw>> draws;
-  std::vector<PathFrame> frames;                       // a [path]'s frames (empty without one)
-  Tensor previous_frame;  // the last path frame's result, where the next one starts
+  std::vector<PathFrame> frames;  // a [path]'s frames (empty without one)
+  Tensor previous_frame;          // the last path frame's result, where the next one starts
   double load_seconds = 0, capture_seconds = 0;
 };
 

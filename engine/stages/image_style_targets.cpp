@@ -26,19 +26,21 @@ std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& net
 }
 
 Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& base,
-                       const RandomizeSettings& settings, uint64_t seed, const std::string& layer) {
+                       const RandomizeSettings& settings, uint64_t seed, const std::string& layer,
+                       const GramEigen* eigen) {
   // The seed alone names a variant (variant 0): seed S+v renders variant v anywhere.
   const int index = network.index_of(layer);
   NSRG_CHECK(index >= 0, "layer ", layer, " not in the network");
   const GramRandomization params = gram_randomization(settings, seed, 0, uint32_t(index));
   Tensor target = backend.empty(base.shape());
-  randomize_target(backend, base, params, target);
+  randomize_target(backend, base, params, target, eigen);
   return target;
 }
 
 ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const RenderConfig& config,
                                      const std::map<std::string, Tensor>& base_grams,
+                                     const BaseEigens& base_eigens,
                                      const std::vector<std::string>& layers, uint64_t seed,
                                      bool randomize) {
   ImageStyleTargets targets;
@@ -50,7 +52,10 @@ ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
       targets.by_layer[layer] = &base;
       continue;
     }
-    targets.randomized.push_back(randomized_gram(backend, network, base, settings, seed, layer));
+    const auto kept = base_eigens.find(layer);
+    const GramEigen* eigen = kept == base_eigens.end() ? nullptr : kept->second.get();
+    targets.randomized.push_back(
+        randomized_gram(backend, network, base, settings, seed, layer, eigen));
     targets.by_layer[layer] = &targets.randomized.back();
   }
   return targets;
@@ -81,9 +86,10 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
   return grams;
 }
 
-StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(config) {
+StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config, const FileHasher& file_sha256)
+    : config_(config) {
   common_.model = config.model;
-  if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = sha256_file_hex(config.model);
+  if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = file_sha256(config.model);
   common_.levels = name_in(kLevelsModeNames, config.levels);
   if (!config.style_targets.empty()) {
     // Targets of targets: the sources are those of the files rendered from, each weighed by
@@ -102,7 +108,7 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(con
     if (parents.size() == 1) {
       // One kept style: its lineage goes on, and a step made here names the file.
       common_.lineage = parents.front().lineage;
-      parent_sha256_ = sha256_file_hex(config.style_targets.front());
+      parent_sha256_ = file_sha256(config.style_targets.front());
     } else {
       // A blend starts a lineage of its own: the blend step with every parent's lineage; a
       // randomization on top of it is applied to the blend itself (no parent file).
@@ -111,12 +117,12 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(con
       blend.weights = config.style_blend_weights;
       for (size_t i = 0; i < parents.size(); ++i)
         blend.parents.push_back(
-            {sha256_file_hex(config.style_targets[i]), std::move(parents[i].lineage)});
+            {file_sha256(config.style_targets[i]), std::move(parents[i].lineage)});
       common_.lineage = blended_lineage(std::move(blend));
     }
   } else {
     for (size_t i = 0; i < config.style_images.size(); ++i)
-      common_.sources.push_back({config.style_images[i], sha256_file_hex(config.style_images[i]),
+      common_.sources.push_back({config.style_images[i], file_sha256(config.style_images[i]),
                                  config.style_blend_weights[i]});
     LineageRoot root;
     root.kind = LineageRootKind::Images;
@@ -126,7 +132,7 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config) : config_(con
     root.color = config.style_color;
     root.color_match = config.style_color_match;
     if (uses_color_source(root))
-      root.color_source = {config.content_image, sha256_file_hex(config.content_image), 1.0f};
+      root.color_source = {config.content_image, file_sha256(config.content_image), 1.0f};
     common_.lineage = captured_lineage(root);  // style_scale: the stage's, set by write
   }
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "engine/core/preprocess.h"
 #include "engine/image/image.h"
 #include "engine/net/network.h"
+#include "weights/sha256.h"
 #include "weights/style_targets_file.h"
 
 namespace nsrg {
@@ -30,17 +32,24 @@ std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& net
                                                   const std::vector<float>& blend_weights,
                                                   const std::vector<std::string>& layers);
 
+// Eigendecompositions of base Grams by layer, where someone kept them (the explore session's
+// shared resources); a layer without one is decomposed again for each image.
+using BaseEigens = std::map<std::string, std::shared_ptr<const GramEigen>>;
+
 // The randomization of `layer`'s Gram `base` for the render seed `seed` (the seed alone
-// names a variant: Philox variant 0).
+// names a variant: Philox variant 0); `eigen`, when given, is base's eigendecomposition.
 Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& base,
-                       const RandomizeSettings& settings, uint64_t seed, const std::string& layer);
+                       const RandomizeSettings& settings, uint64_t seed, const std::string& layer,
+                       const GramEigen* eigen = nullptr);
 
 // The targets of `layers` for the render seed `seed`: the base Gram where the layer's mode is
 // none or `randomize` is false (the un-randomized reference of a contact sheet row), else
-// its randomization. `base_grams` must outlive the result.
+// its randomization (from the layer's kept eigendecomposition in `base_eigens` when there
+// is one). `base_grams` must outlive the result.
 ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const RenderConfig& config,
                                      const std::map<std::string, Tensor>& base_grams,
+                                     const BaseEigens& base_eigens,
                                      const std::vector<std::string>& layers, uint64_t seed,
                                      bool randomize);
 
@@ -58,7 +67,10 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
 // appended when this image randomized any layer (naming the kept style by its SHA-256).
 class StyleTargetsWriter {
  public:
-  explicit StyleTargetsWriter(const RenderConfig& config);
+  // A file's SHA-256 in hex (sha256_file_hex, or a caller's memo of it).
+  using FileHasher = std::function<std::string(const std::string& path)>;
+  explicit StyleTargetsWriter(const RenderConfig& config,
+                              const FileHasher& file_sha256 = sha256_file_hex);
   void write(Backend& backend, const ImageStyleTargets& targets, const Stage& stage,
              const std::vector<std::string>& layers, uint64_t seed, const std::string& variant,
              bool randomized, const std::string& path) const;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,10 @@ struct StageInputs {
   Tensor content_tensor;            // preprocessed content image
   std::map<std::string, Tensor> content_targets;
   std::map<std::string, Tensor> base_grams;  // blended, un-randomized, every style layer used
-  std::vector<std::string> notes;            // what the capture has to say (for the run's log)
+  // Eigendecompositions of base_grams kept by the explore session's shared resources
+  // (engine/render/render_resources.h); empty for a render of its own.
+  std::map<std::string, std::shared_ptr<const GramEigen>> base_eigens;
+  std::vector<std::string> notes;  // what the capture has to say (for the run's log)
 };
 
 // The longest side of the style images for a render of `image_size`:

@@ -21,6 +21,7 @@ TEST(ExploreKeys, DefaultsWhenAbsent) {
   EXPECT_EQ(e.children, 4);
   EXPECT_EQ(e.promote_size, 512);
   EXPECT_EQ(e.queue_limit, 64);
+  EXPECT_EQ(e.cache_mib, 512);
 }
 
 TEST(ExploreKeys, EveryKeyIsReadAndTheFolderResolvedAgainstTheConfig) {
@@ -29,7 +30,7 @@ TEST(ExploreKeys, EveryKeyIsReadAndTheFolderResolvedAgainstTheConfig) {
       load_config(folder.write_config("[explore]\ndir = \"sessions/a\"\npreview_size = 96\n"
                                       "preview_iterations = 12\npreview_every = 3\n"
                                       "siblings = 9\nchildren = 2\npromote_size = 1024\n"
-                                      "queue_limit = 10\n"))
+                                      "queue_limit = 10\ncache_mib = 0\n"))
           .explore;
   EXPECT_EQ(e.dir, folder.path("sessions/a"));
   EXPECT_EQ(e.preview_size, 96);
@@ -39,6 +40,7 @@ TEST(ExploreKeys, EveryKeyIsReadAndTheFolderResolvedAgainstTheConfig) {
   EXPECT_EQ(e.children, 2);
   EXPECT_EQ(e.promote_size, 1024);
   EXPECT_EQ(e.queue_limit, 10);
+  EXPECT_EQ(e.cache_mib, 0);
   const RenderConfig set = load_config(folder.write_config(""), {"explore.dir=\"elsewhere\""});
   EXPECT_EQ(set.explore.dir, folder.path("elsewhere"));
 }

@@ -55,6 +55,14 @@ TEST(ExploreSession, BreedKeepCrossMorphPromoteAndRestart) {
     const std::vector<std::string> children = ids_of(body);
     ASSERT_EQ(children, (std::vector<std::string>{"t3", "t4"}));
     state = client.wait_done(children);
+    // The four tiles shared one backend and one network; the siblings one capture of the
+    // style images, the children one of t1's style file.
+    const ResourceCounts shared = server.session().resource_counts();
+    EXPECT_EQ(shared.backends_made, 1);
+    EXPECT_EQ(shared.networks_loaded, 1);
+    EXPECT_EQ(shared.network_hits, 3);
+    EXPECT_EQ(shared.captures, 2);
+    EXPECT_EQ(shared.capture_hits, 2);
     EXPECT_EQ(tile_in(state, "t3")["parents"], nlohmann::json::array({"t1"}));
     EXPECT_EQ(tile_in(state, "t3")["kind"], "child");
     EXPECT_FLOAT_EQ(tile_in(state, "t3")["range"][0].get<float>(), 0.7f);
@@ -177,6 +185,17 @@ TEST(ExploreSession, DiscardingTheRunningTileCancelsIt) {
   EXPECT_TRUE(wait_until([&] { return tile_in(client.state(), "t1")["iteration"] >= 2; }));
   ASSERT_EQ(client.post("/api/discard", {{"tile", "t1"}}).first, 200);
   EXPECT_TRUE(wait_until([&] { return tile_in(client.state(), "t1")["state"] == "cancelled"; }));
+  // The next tile starts from what the cancelled render loaded and captured.
+  auto [status, body] = client.post("/api/siblings", {{"count", 1}});
+  ASSERT_EQ(status, 200) << body;
+  EXPECT_TRUE(wait_until([&] { return tile_in(client.state(), "t2")["iteration"] >= 2; }));
+  ASSERT_EQ(client.post("/api/discard", {{"tile", "t2"}}).first, 200);
+  EXPECT_TRUE(wait_until([&] { return tile_in(client.state(), "t2")["state"] == "cancelled"; }));
+  const ResourceCounts shared = server.session().resource_counts();
+  EXPECT_EQ(shared.networks_loaded, 1);
+  EXPECT_EQ(shared.network_hits, 1);
+  EXPECT_EQ(shared.captures, 1);
+  EXPECT_EQ(shared.capture_hits, 1);
   server.stop();
   // The journal says so: a restart keeps it cancelled and renders nothing.
   ExploreSession again(options, std::cerr);

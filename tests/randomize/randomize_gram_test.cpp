@@ -282,6 +282,27 @@ TEST_F(RandomizeGram, RandomizeTargetMatchesTheExplicitSteps) {
   }
 }
 
+TEST_F(RandomizeGram, AKeptEigendecompositionGivesTheSameTargetAsDecomposingAgain) {
+  const Shape square{1, 1, kChannels, kChannels};
+  Tensor matrix = backend->from_host(square, gram.data());
+  const GramEigen kept = decompose_gram(*backend, matrix);
+  for (RandomizeMode mode : kRandomModes) {
+    const GramRandomization params = params_for(mode, 0.6f);
+    Tensor target = backend->empty(square);
+    randomize_target(*backend, matrix, params, target, &kept);
+    EXPECT_EQ(backend->to_host(target), run(params)) << randomize_mode_name(mode);
+    EXPECT_EQ(mode_uses_eigen(mode),
+              mode != RandomizeMode::None && mode != RandomizeMode::RandomGram);
+  }
+  // An eigendecomposition of another size is refused.
+  Tensor small = backend->from_host(Shape{1, 1, 2, 2}, std::vector<float>{2, 1, 1, 2}.data());
+  const GramEigen wrong = decompose_gram(*backend, small);
+  Tensor target = backend->empty(square);
+  EXPECT_THROW(randomize_target(*backend, matrix, params_for(RandomizeMode::ScaleEigenvectors),
+                                target, &wrong),
+               InternalError);
+}
+
 TEST_F(RandomizeGram, RejectsMissingEigenTensorsAndWrongShapes) {
   const Shape square{1, 1, kChannels, kChannels};
   Tensor matrix = backend->from_host(square, gram.data());
