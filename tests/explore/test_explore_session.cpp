@@ -167,10 +167,14 @@ TEST(ExploreSession, ARunningRenderNobodyWatchesGoesBackToTheQueue) {
     session.state();
     return session.status("t1").iteration >= 2;
   }));
-  // ... and, with no page asking, stops and waits in the queue, unfinished.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // ... and, with no page asking, stops after its current evaluation and waits in the
+  // queue, unfinished (waited for, not timed: an evaluation takes seconds on a loaded machine).
+  EXPECT_TRUE(wait_until([&] {
+    const auto status = session.status("t1");
+    return status.state == TileState::Queued && status.iteration == 0;
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // and stays there
   EXPECT_EQ(session.status("t1").state, TileState::Queued);
-  EXPECT_EQ(session.status("t1").iteration, 0);
   server.stop();
   fs::remove_all(dir);
 }
