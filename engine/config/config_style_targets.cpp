@@ -66,6 +66,10 @@ void check_lineage_replayable(const SectionReader& style, const std::string& fil
                 blend->parents[p].file_sha256.substr(0, 12), "...)"));
       continue;
     }
+    if (std::holds_alternative<LayerSourcesStep>(lineage.steps[i]))
+      fail_replay(style, msg(file, where, ": lineage step ", i + 1,
+                             " takes some layers from their own sources (style.layer_sources), "
+                             "which style.replay does not rebuild in this build"));
     const RandomizeStep& step = std::get<RandomizeStep>(lineage.steps[i]);
     for (const std::string& layer : needed)
       if (std::none_of(step.layers.begin(), step.layers.end(),
