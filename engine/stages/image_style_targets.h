@@ -18,6 +18,8 @@
 
 namespace nsrg {
 
+class LayerSourcesLineage;
+
 struct ImageStyleTargets {
   std::vector<Tensor> randomized;                 // targets made for this image
   std::map<std::string, const Tensor*> by_layer;  // into `randomized` or the base Grams
@@ -55,10 +57,13 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
 // file records the size the Grams were measured at: `stage`'s when they were captured at
 // it (from style images, or replayed), else the kept style's own. Its lineage is the root
 // captured from the style images, or the kept style's lineage, with a randomize step
-// appended when this image randomized any layer (naming the kept style by its SHA-256).
+// appended when this image randomized any layer (naming the kept style by its SHA-256). With
+// style.layer_sources a layer sources step comes before it (each of the file's layers with a
+// source of its own: that source's lineage), and the randomize step names no parent file.
 class StyleTargetsWriter {
  public:
   explicit StyleTargetsWriter(const RenderConfig& config);
+  ~StyleTargetsWriter();
   void write(Backend& backend, const ImageStyleTargets& targets, const Stage& stage,
              const std::vector<std::string>& layers, uint64_t seed, const std::string& variant,
              bool randomized, const std::string& path) const;
@@ -68,6 +73,7 @@ class StyleTargetsWriter {
   StyleTargetsInfo common_;
   std::string parent_sha256_;  // of style.targets; empty without one
   bool measured_here_ = true;  // the Grams are measured at each stage's size
+  std::unique_ptr<LayerSourcesLineage> layer_sources_;  // null without style.layer_sources
 };
 
 }  // namespace nsrg
