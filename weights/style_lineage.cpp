@@ -12,6 +12,7 @@ using json = nlohmann::json;
 constexpr char kLineageEntry[] = "nsrg.lineage";
 constexpr char kRandomizeType[] = "randomize";
 constexpr char kBlendType[] = "blend";
+constexpr char kLayerSourcesType[] = "layer_sources";
 
 // ---- writing ------------------------------------------------------------------------------
 
@@ -73,6 +74,15 @@ json step_json(const BlendStep& step) {
           {"space", name_in(kBlendSpaceNames, step.space)},
           {"weights", step.weights},
           {"parents", parents}};
+}
+
+json step_json(const LayerSourcesStep& step) {
+  json sources = json::array();
+  for (const LayerSourceLineage& source : step.sources)
+    sources.push_back({{"layer", source.layer},
+                       {"file_sha256", source.file_sha256},
+                       {"lineage", lineage_json(source.lineage)}});
+  return {{"type", kLayerSourcesType}, {"sources", sources}};
 }
 
 json lineage_json(const Lineage& lineage) {
@@ -149,7 +159,7 @@ class LineageReader {
  public:
   Lineage read(const MetadataSpot& spot, const json& value, int depth) {
     if (depth > kMaxLineageDepth)
-      spot.fail(msg("blends are nested more than ", kMaxLineageDepth, " deep"));
+      spot.fail(msg("blends or layer sources are nested more than ", kMaxLineageDepth, " deep"));
     if (!value.is_object()) spot.fail("is not a JSON object");
     Lineage lineage;
     lineage.root = read_root(spot.member("root"), value);
@@ -166,8 +176,11 @@ class LineageReader {
         if (i != 0 || lineage.root.kind != LineageRootKind::Blend)
           here.fail("a blend step comes only first, after the root \"blend\"");
         lineage.steps.emplace_back(read_blend(here, steps[i], depth));
+      } else if (type == kLayerSourcesType) {
+        lineage.steps.emplace_back(read_layer_sources(here, steps[i], depth));
       } else {
-        here.fail(msg("field \"type\" is \"", short_quote(type), "\", not randomize or blend"));
+        here.fail(msg("field \"type\" is \"", short_quote(type),
+                      "\", not randomize, blend or layer_sources"));
       }
     }
     if (lineage.root.kind == LineageRootKind::Blend &&
@@ -251,6 +264,28 @@ class LineageReader {
     return step;
   }
 
+  LayerSourcesStep read_layer_sources(const MetadataSpot& spot, const json& value, int depth) {
+    LayerSourcesStep step;
+    const json& sources = spot.array_field(value, "sources", kMaxLineageListSize);
+    if (sources.empty()) spot.fail("field \"sources\" is empty");
+    for (size_t i = 0; i < sources.size(); ++i) {
+      const MetadataSpot here = spot.member("sources").element(i);
+      if (!sources[i].is_object()) here.fail("is not a JSON object");
+      LayerSourceLineage source;
+      source.layer = here.string_field(sources[i], "layer", kMaxLineageText);
+      if (source.layer.empty()) here.fail("field \"layer\" is empty");
+      for (const LayerSourceLineage& earlier : step.sources)
+        if (earlier.layer == source.layer)
+          here.fail(msg("layer \"", short_quote(source.layer), "\" has two sources"));
+      source.file_sha256 = here.sha256_field(sources[i], "file_sha256", true);
+      const auto inner = sources[i].find("lineage");
+      if (inner == sources[i].end()) here.fail("field \"lineage\" is missing");
+      source.lineage = read(here.member("lineage"), *inner, depth + 1);
+      step.sources.push_back(std::move(source));
+    }
+    return step;
+  }
+
   size_t steps_read_ = 0;
 };
 
@@ -288,6 +323,21 @@ void append_randomize_step(Lineage& lineage, RandomizeStep step) {
   NSRG_CHECK(!step.layers.empty() && !step.variant.empty(),
              "a randomize step needs its layers and variant");
   lineage.steps.emplace_back(std::move(step));
+}
+
+void append_layer_sources_step(Lineage& lineage, LayerSourcesStep step) {
+  NSRG_CHECK(!step.sources.empty(), "a layer sources step needs at least one source");
+  lineage.steps.emplace_back(std::move(step));
+}
+
+bool has_layer_sources(const Lineage& lineage) {
+  for (const LineageStep& step : lineage.steps) {
+    if (std::holds_alternative<LayerSourcesStep>(step)) return true;
+    if (const BlendStep* blend = std::get_if<BlendStep>(&step))
+      for (const BlendParent& parent : blend->parents)
+        if (has_layer_sources(parent.lineage)) return true;
+  }
+  return false;
 }
 
 std::vector<const LineageRoot*> image_roots(const Lineage& lineage) {

@@ -1,9 +1,10 @@
 // The lineage of a kept style (the nsrg.lineage metadata of a style targets file): how to
 // make its Gram matrices again. A root (the model and the style images they were captured
 // from, with style.scale) and the ordered steps applied to the root's Grams: randomizations
-// (each with its seed, variant and per-layer settings) and blends of other kept styles (each
-// parent with its file's SHA-256 and its own full lineage). Values, JSON text both ways, and
-// the functions that start a lineage or append a step. Format: docs/style_targets.md.
+// (each with its seed, variant and per-layer settings), blends of other kept styles (each
+// parent with its file's SHA-256 and its own full lineage) and layer sources (some layers'
+// Grams replaced by those of their own sources, each with its own lineage). Values, JSON text both
+// ways, and the functions that start a lineage or append a step. Format: docs/style_targets.md.
 #pragma once
 
 #include <cstdint>
@@ -68,7 +69,6 @@ inline bool uses_color_source(const LineageRoot& root) {
   return root.color != StyleColor::Full || root.color_match != ColorMatch::None;
 }
 
-
 // A randomization of the Grams made so far, as the render that kept the file applied it:
 // the render seed and its variant letter ("a", "b", ...), every kept layer's settings, and
 // the SHA-256 of the kept style it was applied to (empty when applied to the root capture).
@@ -89,7 +89,15 @@ struct BlendStep {
   std::vector<BlendParent> parents;
 };
 
-using LineageStep = std::variant<RandomizeStep, BlendStep>;
+struct LayerSourceLineage;
+
+// Scale control (style.layer_sources): the Grams of some layers replaced by those of their
+// own sources, each source once per layer.
+struct LayerSourcesStep {
+  std::vector<LayerSourceLineage> sources;
+};
+
+using LineageStep = std::variant<RandomizeStep, BlendStep, LayerSourcesStep>;
 
 struct Lineage {
   LineageRoot root;
@@ -100,6 +108,18 @@ struct BlendParent {
   std::string file_sha256;  // of the parent kept style file
   Lineage lineage;          // the parent's whole lineage
 };
+
+// One layer's source: style images (file_sha256 empty; the lineage is their capture) or a
+// kept style file (its SHA-256 and its whole lineage).
+struct LayerSourceLineage {
+  std::string layer;
+  std::string file_sha256;
+  Lineage lineage;
+};
+
+// Whether the lineage or any lineage inside it (blend parents, layer sources) has a
+// layer sources step.
+bool has_layer_sources(const Lineage& lineage);
 
 // The colour mode of the Grams a lineage ends in: its root's, or for a blend its first
 // parent's (the config requires blended styles to agree); Full for an unknown root.
@@ -113,6 +133,8 @@ Lineage blended_lineage(BlendStep blend);
 
 // Appends a randomization (breeding: the step names its parent file by SHA-256).
 void append_randomize_step(Lineage& lineage, RandomizeStep step);
+// Appends a layer sources step (at least one source, each layer once).
+void append_layer_sources_step(Lineage& lineage, LayerSourcesStep step);
 
 // The roots with style images a replay captures, depth first: the lineage's own root, or
 // for a blend every parent's roots in order. Empty when any root is unknown.
@@ -122,8 +144,9 @@ std::vector<const LineageRoot*> image_roots(const Lineage& lineage);
 std::string lineage_json_text(const Lineage& lineage);
 
 // Reads nsrg.lineage text of `file`. Checks types, sizes, names, SHA-256s, the nesting
-// depth and step count above, and the structure (a Blend root iff the first step is a
-// blend; blends only first); UserError "<file>: metadata entry nsrg.lineage at <place>:
+// depth and step count above (layer sources nest as blends do), and the structure (a Blend
+// root iff the first step is a blend; blends only first; a layer sources step names each
+// layer once); UserError "<file>: metadata entry nsrg.lineage at <place>:
 // ..." otherwise.
 Lineage parse_lineage(const std::string& file, const std::string& text);
 

@@ -68,6 +68,14 @@ struct MorphPath {
   int frame_ms = 100;    // each frame's duration in the animated WebP
 };
 
+// [style.layer_sources] (scale control): one style layer's own source of its Gram, in place
+// of [style]'s: style images (blended with equal weights, sized and colour-controlled as
+// [style]'s images are) or one kept style file. Exactly one of the two is given.
+struct LayerSource {
+  std::vector<std::string> images;  // resolved paths
+  std::string targets;              // a resolved kept style file; empty with images
+};
+
 struct RenderConfig {
   std::string config_path;  // the file loaded (absolute)
   BackendChoice backend = BackendChoice::Auto;
@@ -94,6 +102,9 @@ struct RenderConfig {
   // images recoloured to the content's colours before their Grams are taken.
   StyleColor style_color = StyleColor::Full;
   ColorMatch style_color_match = ColorMatch::None;
+  // [style.layer_sources]: the style layers whose Grams come from their own source (the
+  // others keep [style]'s), by layer name.
+  std::map<std::string, LayerSource> style_layer_sources;
   // [path]
   MorphPath path;
   // [loss]

@@ -32,6 +32,8 @@
 //   optional_section(key, present&, fn)  a table that may be absent (`present` says whether
 //                                        it is there); written to JSON only when present
 //   named_tables(key, map&, base, fn)    a table of tables, each starting from `base`
+//   optional_named_tables(key, map&, base, fn)   the same, written to JSON only when it has
+//                                        tables (so configs without it keep their hash)
 //   stages(key, stages&, from_tables, top_level, fn)   the [[stages]] array of tables
 #pragma once
 
@@ -150,6 +152,11 @@ void visit_config(V& v, RenderConfig& c) {
     style.kept_style_flag("replay", c.style_replay, kept_style);
     style.choice("color", c.style_color, kStyleColorNames);
     style.choice("color_match", c.style_color_match, kColorMatchNames);
+    style.optional_named_tables("layer_sources", c.style_layer_sources, LayerSource{},
+                                [](auto& source, LayerSource& s) {
+                                  source.input_files("images", s.images, FileList::Optional);
+                                  source.input_file("targets", s.targets, nullptr);
+                                });
   });
   v.section("loss", [&](auto& loss) {
     loss.number("tv_weight", c.top_level.tv_weight, inclusive(0), unbounded());

@@ -108,6 +108,12 @@ class JsonVisitor {
     }
     out_[key] = all;
   }
+  // Written only when there are tables.
+  template <typename Settings, typename Visit>
+  void optional_named_tables(const std::string& key, std::map<std::string, Settings>& tables,
+                             const Settings& base, Visit visit) {
+    if (!tables.empty()) named_tables(key, tables, base, visit);
+  }
   // Written only when the file had [[stages]] tables.
   template <typename Visit>
   void stages(const std::string& key, std::vector<Stage>& stages, bool from_tables, const Stage&,

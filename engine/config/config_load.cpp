@@ -10,6 +10,7 @@
 #include "engine/config/config.h"
 #include "engine/config/config_errors.h"
 #include "engine/config/config_fields.h"
+#include "engine/config/config_layer_sources.h"
 #include "engine/config/config_limits.h"
 #include "engine/config/config_morph_path.h"
 #include "engine/config/config_overrides.h"
@@ -263,6 +264,12 @@ class TomlVisitor {
     }
   }
 
+  template <typename Settings, typename Visit>
+  void optional_named_tables(const std::string& key, std::map<std::string, Settings>& out,
+                             const Settings& base, Visit visit) {
+    named_tables(key, out, base, visit);
+  }
+
   template <typename Visit>
   void stages(const std::string& key, std::vector<Stage>& out, bool& from_tables,
               const Stage& top_level, Visit visit) {
@@ -331,6 +338,10 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     top.section("style").fail("color_match",
                               "cannot be used with style.color = \"luminance\" (which matches the "
                               "style's luminance to the content's already): choose one");
+  if (config.path.given && !config.style_layer_sources.empty())
+    top.section("style").fail("layer_sources",
+                              "cannot be used with [path] (each frame's Grams are a blend of two "
+                              "of path.styles)");
   if (config.path.given)
     config_detail::check_morph_path(top, levels_given, config);
   else if (!config.style_targets.empty())
@@ -339,6 +350,7 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     top.section("style").fail("blend_space",
                               "blends kept styles (style.targets); style images are blended "
                               "linearly, as neural-style does");
+  config_detail::check_layer_sources(top.section("style"), config);
   config.overrides = overrides;
   return config;
 }

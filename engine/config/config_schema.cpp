@@ -114,6 +114,11 @@ class KeyCollector {
     Settings settings = base;
     visit(entry, settings);
   }
+  template <typename Settings, typename Visit>
+  void optional_named_tables(const std::string& key, std::map<std::string, Settings>& tables,
+                             const Settings& base, Visit visit) {
+    named_tables(key, tables, base, visit);
+  }
   template <typename Visit>
   void stages(const std::string& key, std::vector<Stage>&, bool, const Stage& top_level,
               Visit visit) {

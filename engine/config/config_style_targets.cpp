@@ -66,6 +66,10 @@ void check_lineage_replayable(const SectionReader& style, const std::string& fil
                 blend->parents[p].file_sha256.substr(0, 12), "...)"));
       continue;
     }
+    if (std::holds_alternative<LayerSourcesStep>(lineage.steps[i]))
+      fail_replay(style, msg(file, where, ": lineage step ", i + 1,
+                             " takes some layers from their own sources (style.layer_sources), "
+                             "which style.replay does not rebuild in this build"));
     const RandomizeStep& step = std::get<RandomizeStep>(lineage.steps[i]);
     for (const std::string& layer : needed)
       if (std::none_of(step.layers.begin(), step.layers.end(),
@@ -78,8 +82,11 @@ void check_lineage_replayable(const SectionReader& style, const std::string& fil
 // style.replay: everything the replay reads is there and is what the lineage recorded.
 void check_replayable(const SectionReader& style, const RenderConfig& config,
                       const StyleTargetsInfo& info) {
-  std::vector<std::string> needed = config.style_layers;
-  needed.insert(needed.end(), config.sweep_style_layers.begin(), config.sweep_style_layers.end());
+  // The layers with a source of their own (style.layer_sources) are not replayed.
+  std::vector<std::string> needed;
+  for (const auto* layers : {&config.style_layers, &config.sweep_style_layers})
+    for (const std::string& layer : *layers)
+      if (!config.style_layer_sources.count(layer)) needed.push_back(layer);
   check_lineage_replayable(style, config.style_targets.front(), info, info.lineage, needed, "");
 }
 
@@ -114,24 +121,33 @@ void check_kept_style_colors(const SectionReader& style, RenderConfig& config,
 void check_one_file(const ConfigErrors& errors, const RenderConfig& config,
                     const std::string& files_key, const std::string& file,
                     const StyleTargetsInfo& info, const std::string& config_model_sha256) {
+  // A layer with its own source (style.layer_sources) needs no target in [style]'s files.
   const auto check_layers = [&](const std::string& key, const std::vector<std::string>& layers) {
     for (const std::string& layer : layers)
-      if (std::find(info.layers.begin(), info.layers.end(), layer) == info.layers.end())
+      if (!config.style_layer_sources.count(layer) &&
+          std::find(info.layers.begin(), info.layers.end(), layer) == info.layers.end())
         errors.fail(key, msg("layer \"", layer, "\" has no target in ", file, " (it holds ",
                              "[" + joined(info.layers) + "]", ")"));
   };
   check_layers("style.layers", config.style_layers);
   check_layers("sweep.style_layers", config.sweep_style_layers);
 
-  const bool same_model = is_builtin(info.model) || is_builtin(config.model)
-                              ? info.model == config.model
-                              : info.model_sha256 == config_model_sha256;
-  if (!same_model)
+  if (!kept_style_model_matches(info, config.model, config_model_sha256))
     errors.fail("model", msg("is ", config.model, " but ", files_key, " ", file, " was made with ",
                              info.model, is_builtin(info.model) ? "" : " (another weights file)"));
 }
 
 }  // namespace
+
+std::string model_sha256_of(const std::string& model) {
+  return is_builtin(model) ? "" : sha256_file_hex(model);
+}
+
+bool kept_style_model_matches(const StyleTargetsInfo& info, const std::string& model,
+                              const std::string& model_sha256) {
+  return is_builtin(info.model) || is_builtin(model) ? info.model == model
+                                                     : info.model_sha256 == model_sha256;
+}
 
 std::vector<StyleTargetsInfo> check_kept_styles_match(const SectionReader& style,
                                                       const std::vector<std::string>& files,
@@ -150,7 +166,7 @@ std::vector<StyleTargetsInfo> check_kept_styles_match(const SectionReader& style
                                 "; name the layers to blend in style.layers"));
     config.style_layers = first.layers;
   }
-  const std::string model_sha256 = is_builtin(config.model) ? "" : sha256_file_hex(config.model);
+  const std::string model_sha256 = model_sha256_of(config.model);
   for (size_t i = 0; i < infos.size(); ++i)
     check_one_file(style.errors(), config, files_key, files[i], infos[i], model_sha256);
 

@@ -22,6 +22,14 @@ namespace nsrg::config_detail {
 // the parent by its place and SHA-256).
 void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
 
+// The SHA-256 of a weights file `model`; "" for a built-in model.
+std::string model_sha256_of(const std::string& model);
+
+// Whether a kept style was made with the config's model: the same built-in name, or a
+// weights file of the same SHA-256 (`model_sha256`, from model_sha256_of).
+bool kept_style_model_matches(const StyleTargetsInfo& info, const std::string& model,
+                              const std::string& model_sha256);
+
 // The part of check_style_targets_match that any list of kept styles needs (style.targets,
 // path.styles): each file's metadata, model and layers, the layers they share and the levels.
 // `files_key` names the list in the messages. Returns each file's metadata.

@@ -9,6 +9,7 @@
 #include "engine/image/image.h"
 #include "engine/image/image_output.h"
 #include "engine/net/targets.h"
+#include "engine/stages/layer_sources.h"
 #include "weights/sha256.h"
 
 namespace nsrg {
@@ -121,21 +122,21 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config, const FileHas
       common_.lineage = blended_lineage(std::move(blend));
     }
   } else {
-    for (size_t i = 0; i < config.style_images.size(); ++i)
-      common_.sources.push_back({config.style_images[i], file_sha256(config.style_images[i]),
-                                 config.style_blend_weights[i]});
-    LineageRoot root;
-    root.kind = LineageRootKind::Images;
-    root.model = common_.model;
-    root.model_sha256 = common_.model_sha256;
-    root.style_images = common_.sources;
-    root.color = config.style_color;
-    root.color_match = config.style_color_match;
-    if (uses_color_source(root))
-      root.color_source = {config.content_image, file_sha256(config.content_image), 1.0f};
+    LineageRoot root =
+        captured_images_root(config, common_.model, common_.model_sha256, config.style_images,
+                             config.style_blend_weights, file_sha256);
+    common_.sources = root.style_images;
     common_.lineage = captured_lineage(root);  // style_scale: the stage's, set by write
   }
+  if (!config.style_layer_sources.empty()) {
+    layer_sources_ =
+        std::make_unique<LayerSourcesLineage>(config, common_.model, common_.model_sha256);
+    // A randomization after the layer sources is applied to Grams no one file holds.
+    parent_sha256_.clear();
+  }
 }
+
+StyleTargetsWriter::~StyleTargetsWriter() = default;
 
 void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& targets,
                                const Stage& stage, const std::vector<std::string>& layers,
@@ -152,6 +153,10 @@ void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& target
                                                                       : roots.front()->style_scale;
   }
   if (config_.style_targets.empty()) info.lineage.root.style_scale = stage.style_scale;
+  if (layer_sources_) {
+    LayerSourcesStep sources = layer_sources_->for_layers(layers, stage.style_scale);
+    if (!sources.sources.empty()) append_layer_sources_step(info.lineage, std::move(sources));
+  }
   info.layers = layers;
   info.seed = seed;
   info.variant = variant;

@@ -20,6 +20,8 @@
 
 namespace nsrg {
 
+class LayerSourcesLineage;
+
 struct ImageStyleTargets {
   std::vector<Tensor> randomized;                 // targets made for this image
   std::map<std::string, const Tensor*> by_layer;  // into `randomized` or the base Grams
@@ -64,13 +66,16 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
 // file records the size the Grams were measured at: `stage`'s when they were captured at
 // it (from style images, or replayed), else the kept style's own. Its lineage is the root
 // captured from the style images, or the kept style's lineage, with a randomize step
-// appended when this image randomized any layer (naming the kept style by its SHA-256).
+// appended when this image randomized any layer (naming the kept style by its SHA-256). With
+// style.layer_sources a layer sources step comes before it (each of the file's layers with a
+// source of its own: that source's lineage), and the randomize step names no parent file.
 class StyleTargetsWriter {
  public:
   // A file's SHA-256 in hex (sha256_file_hex, or a caller's memo of it).
   using FileHasher = std::function<std::string(const std::string& path)>;
   explicit StyleTargetsWriter(const RenderConfig& config,
                               const FileHasher& file_sha256 = sha256_file_hex);
+  ~StyleTargetsWriter();
   void write(Backend& backend, const ImageStyleTargets& targets, const Stage& stage,
              const std::vector<std::string>& layers, uint64_t seed, const std::string& variant,
              bool randomized, const std::string& path) const;
@@ -80,6 +85,7 @@ class StyleTargetsWriter {
   StyleTargetsInfo common_;
   std::string parent_sha256_;  // of style.targets; empty without one
   bool measured_here_ = true;  // the Grams are measured at each stage's size
+  std::unique_ptr<LayerSourcesLineage> layer_sources_;  // null without style.layer_sources
 };
 
 }  // namespace nsrg

@@ -78,7 +78,9 @@ std::map<std::string, Tensor> replay_lineage(Replay& replay, const Lineage& line
   }
   for (size_t i = first_step; i < lineage.steps.size(); ++i) {
     const RandomizeStep* step = std::get_if<RandomizeStep>(&lineage.steps[i]);
-    NSRG_CHECK(step != nullptr, "a blend step after the first (refused when read)");
+    NSRG_CHECK(step != nullptr,
+               "a blend step after the first (refused when read) or layer sources (refused when "
+               "the config was loaded)");
     apply_randomize_step(replay, *step, grams);
   }
   return grams;

@@ -7,6 +7,7 @@
 #include "engine/image/image_output.h"
 #include "engine/net/targets.h"
 #include "engine/stages/image_style_targets.h"
+#include "engine/stages/layer_sources.h"
 #include "engine/stages/lineage_replay.h"
 #include "engine/stages/morph_path.h"
 #include "engine/stages/style_blend.h"
@@ -31,6 +32,7 @@ StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
   inputs.content_image = config.style_color == StyleColor::Luminance
                              ? luminance_image(inputs.content_colors)
                              : inputs.content_colors;
+  inputs.layer_source_images = load_layer_source_images(config, stage, inputs.content_colors);
   if (config.style_replay) {  // the lineage's root images, under the root's colour control
     inputs.style_images = load_root_style_images(replayed_lineage(config), stage.image_size);
     return inputs;
@@ -45,8 +47,10 @@ StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
 }
 
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
-                           const RenderConfig& config, const std::vector<std::string>& style_layers,
-                           StageInputs& inputs) {
+                           const RenderConfig& config,
+                           const std::vector<std::string>& all_style_layers, StageInputs& inputs) {
+  // [style]'s source makes the Grams of the layers without a source of their own.
+  const std::vector<std::string> style_layers = layers_of_style_source(config, all_style_layers);
   inputs.content_tensor = image_to_tensor(backend, inputs.content_image, preprocess);
   inputs.content_targets =
       capture_features(backend, network, inputs.content_tensor, config.content_layers);
@@ -63,6 +67,8 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
     inputs.base_grams = capture_style_grams(backend, network, preprocess, inputs.style_images,
                                             config.style_blend_weights, style_layers);
   }
+  capture_layer_source_grams(backend, network, preprocess, config, inputs.layer_source_images,
+                             all_style_layers, inputs.base_grams);
 }
 
 MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<LayerSpec>& layers,
@@ -82,6 +88,10 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
     MemoryPlanInput::Stage stage;
     stage.content = shape_of(inputs[i].content_image);
     for (const Image& style : inputs[i].style_images) stage.styles.push_back(shape_of(style));
+    // Layer sources' images, counted as if captured with [style]'s (an upper bound: each
+    // source is captured alone, and only to its layer).
+    for (const auto& source : inputs[i].layer_source_images)
+      for (const Image& style : source.second) stage.styles.push_back(shape_of(style));
     stage.optimizer = stages[i].optimizer;
     input.stages.push_back(stage);
   }

@@ -27,7 +27,9 @@ struct StageInputs {
   Image content_image;              // longest side image_size; grey with style.color luminance
   Image content_colors;             // the content image in colour (= content_image when full)
   std::vector<Image> style_images;  // longest side ceil(style_scale * image_size)
-  Tensor content_tensor;            // preprocessed content image
+  // [style.layer_sources] with images: each layer's images, sized and coloured as style_images
+  std::map<std::string, std::vector<Image>> layer_source_images;
+  Tensor content_tensor;  // preprocessed content image
   std::map<std::string, Tensor> content_targets;
   std::map<std::string, Tensor> base_grams;  // blended, un-randomized, every style layer used
   // Eigendecompositions of base_grams kept by the explore session's shared resources
@@ -54,7 +56,8 @@ std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Imag
 
 // Captures the content features of config.content_layers and the blended Grams of
 // `style_layers` at the stage's size (with style.targets: the kept styles' Grams, blended per
-// style.blend_space when there are several; with [path]: the first frame's Grams).
+// style.blend_space when there are several; with [path]: the first frame's Grams). A layer
+// with a source of its own (style.layer_sources) takes its Gram from that source alone.
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                            const RenderConfig& config, const std::vector<std::string>& style_layers,
                            StageInputs& inputs);

@@ -12,25 +12,7 @@ namespace {
 
 using testing::ConfigFolder;
 using testing::expect_user_error;
-
-// A targets file `name` of 2x2 Grams for `layers`, made with `model`.
-std::string write_kept(const ConfigFolder& folder, const std::string& name,
-                       const std::vector<std::string>& layers,
-                       const std::string& model = "builtin:vgg19-random",
-                       const std::string& levels = "clamp") {
-  StyleTargetsInfo info;
-  info.model = model;
-  info.layers = layers;
-  info.variant = "a";
-  info.image_size = 64;
-  info.levels = levels;
-  const std::vector<float> gram(4, 1.0f);
-  std::vector<TensorView> views;
-  for (size_t i = 0; i < layers.size(); ++i) views.push_back({"", {2, 2}, gram.data()});
-  const std::string path = folder.path(name);
-  write_style_targets(path, info, views);
-  return path;
-}
+using testing::write_kept_style;
 
 std::string blend_config(const ConfigFolder& folder, const std::string& style_keys) {
   return folder.write("blend.toml",
@@ -41,8 +23,8 @@ std::string blend_config(const ConfigFolder& folder, const std::string& style_ke
 
 TEST(BlendConfig, ReadsTheFilesWeightsAndSpace) {
   ConfigFolder folder;
-  const std::string a = write_kept(folder, "a.st", {"relu2_1", "relu3_1"});
-  const std::string b = write_kept(folder, "b.st", {"relu2_1", "relu3_1"});
+  const std::string a = write_kept_style(folder, "a.st", {"relu2_1", "relu3_1"});
+  const std::string b = write_kept_style(folder, "b.st", {"relu2_1", "relu3_1"});
   const RenderConfig config =
       load_config(blend_config(folder, "blend_weights = [1, 3]\nblend_space = \"wasserstein\"\n"));
   EXPECT_EQ(config.style_targets, (std::vector<std::string>{a, b}));
@@ -67,15 +49,15 @@ TEST(BlendConfig, ReadsTheFilesWeightsAndSpace) {
 
 TEST(BlendConfig, FilesOfOtherLevelsBlendWithAutoLevels) {
   ConfigFolder folder;
-  write_kept(folder, "a.st", {"relu2_1"}, "builtin:vgg19-random", "clamp");
-  write_kept(folder, "b.st", {"relu2_1"}, "builtin:vgg19-random", "minmax");
+  write_kept_style(folder, "a.st", {"relu2_1"}, "builtin:vgg19-random", "clamp");
+  write_kept_style(folder, "b.st", {"relu2_1"}, "builtin:vgg19-random", "minmax");
   EXPECT_EQ(load_config(blend_config(folder, "")).levels, LevelsMode::Auto);
 }
 
 TEST(BlendConfig, MistakesAreOneLineNamingTheKey) {
   ConfigFolder folder;
-  write_kept(folder, "a.st", {"relu2_1", "relu3_1"});
-  const std::string b = write_kept(folder, "b.st", {"relu2_1", "relu3_1"});
+  write_kept_style(folder, "a.st", {"relu2_1", "relu3_1"});
+  const std::string b = write_kept_style(folder, "b.st", {"relu2_1", "relu3_1"});
   expect_user_error([&] { load_config(blend_config(folder, "blend_weights = [1, 2, 3]\n")); },
                     {"blend.toml: style.blend_weights: has 3 values but style.targets has 2"});
   expect_user_error([&] { load_config(blend_config(folder, "blend_weights = [1, -2]\n")); },
@@ -101,12 +83,12 @@ TEST(BlendConfig, MistakesAreOneLineNamingTheKey) {
       {"style.blend_space: blends kept styles (style.targets)"});
 
   // Mixed models: the file that differs is named.
-  write_kept(folder, "b.st", {"relu2_1", "relu3_1"}, "/elsewhere/vgg16.safetensors");
+  write_kept_style(folder, "b.st", {"relu2_1", "relu3_1"}, "/elsewhere/vgg16.safetensors");
   expect_user_error([&] { load_config(blend_config(folder, "")); },
                     {"model: is builtin:vgg19-random but style.targets " + b,
                      "was made with /elsewhere/vgg16.safetensors"});
   // Mixed layer sets: without style.layers, one line; with layers both files hold, fine.
-  write_kept(folder, "b.st", {"relu2_1", "relu4_1"});
+  write_kept_style(folder, "b.st", {"relu2_1", "relu4_1"});
   expect_user_error([&] { load_config(blend_config(folder, "")); },
                     {"style.targets: " + b + " holds the layers [relu2_1, relu4_1] but",
                      "name the layers to blend in style.layers"});

@@ -1,6 +1,6 @@
 // Test helpers for the config suite: a temporary folder holding a config file and dummy
-// image files (the loader only checks that input files exist), and a check for the
-// one-line UserError messages.
+// image files (the loader only checks that input files exist), a check for the one-line
+// UserError messages, and a small kept style file.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,6 +14,7 @@
 
 #include "engine/config/config.h"
 #include "engine/core/error.h"
+#include "weights/style_targets_file.h"
 
 namespace nsrg::testing {
 
@@ -73,6 +74,26 @@ inline std::string expect_user_error(const std::function<void()>& load,
   }
   ADD_FAILURE() << "no UserError thrown";
   return "";
+}
+
+// A kept style `name` in `folder` of 2x2 Grams (all ones) for `layers`, made with `model`,
+// levels `levels`; its path.
+inline std::string write_kept_style(const ConfigFolder& folder, const std::string& name,
+                                    const std::vector<std::string>& layers,
+                                    const std::string& model = "builtin:vgg19-random",
+                                    const std::string& levels = "clamp") {
+  StyleTargetsInfo info;
+  info.model = model;
+  info.layers = layers;
+  info.variant = "a";
+  info.image_size = 64;
+  info.levels = levels;
+  const std::vector<float> gram(4, 1.0f);
+  std::vector<TensorView> views;
+  for (size_t i = 0; i < layers.size(); ++i) views.push_back({"", {2, 2}, gram.data()});
+  const std::string path = folder.path(name);
+  write_style_targets(path, info, views);
+  return path;
 }
 
 }  // namespace nsrg::testing

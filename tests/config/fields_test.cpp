@@ -71,6 +71,7 @@ TEST(ConfigFields, EveryKeyWrittenReadsBackToTheSameConfig) {
   const RenderConfig config = load_config(
       folder.write_config(
           "blend_weights = [1, 3]\nscale = 0.5\nlayers = [\"relu1_1\", \"relu3_1\"]\nweight = 250\n"
+          "layer_sources = { relu1_1 = { images = [\"style_b.jpg\"] } }\n"
           "[loss]\ntv_weight = 0.01\nnormalize_gradients = true\n"
           "[init]\nkind = \"image\"\nimage = \"init.png\"\n"
           "[optimizer]\nkind = \"adam\"\niterations = 42\nlearning_rate = 2.5\nhistory = 7\n"
@@ -94,6 +95,7 @@ TEST(ConfigFields, EveryKeyWrittenReadsBackToTheSameConfig) {
   EXPECT_TRUE(config.randomize.keep_energy);
   EXPECT_EQ(config.min_distance, 0.125f);
   EXPECT_EQ(config.max_redraws, 5);
+  EXPECT_EQ(config.style_layer_sources.size(), 1u);
   expect_round_trip(folder, config);
 }
 

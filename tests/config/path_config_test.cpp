@@ -16,16 +16,7 @@ using testing::expect_user_error;
 // A kept style of relu2_1 and relu3_3 made with `model`, levels `levels`.
 std::string write_kept(const ConfigFolder& folder, const std::string& name,
                        const std::string& model, const std::string& levels = "clamp") {
-  StyleTargetsInfo info;
-  info.model = model;
-  info.layers = {"relu2_1", "relu3_3"};
-  info.variant = "a";
-  info.image_size = 64;
-  info.levels = levels;
-  const std::vector<float> gram(4, 1.0f);
-  const std::string path = folder.path(name);
-  write_style_targets(path, info, {{"", {2, 2}, gram.data()}, {"", {2, 2}, gram.data()}});
-  return path;
+  return testing::write_kept_style(folder, name, {"relu2_1", "relu3_3"}, model, levels);
 }
 
 // A config with [path] `path_keys` and [style] `style_keys` (no images).

@@ -4,8 +4,9 @@
 // variant itself on the GPU (the same targets and start image: the first evaluation within
 // kFirstEvaluationTolerance, the run within kOptimizerRunTolerance); and the CPU rendering the
 // GPU's file evaluates its first image like the GPU does; a kept style replayed at another
-// size (style.replay) on the GPU rebuilds the Grams the CPU's replay does. Skips with "no
-// CUDA device: skipped" without a device.
+// size (style.replay) on the GPU rebuilds the Grams the CPU's replay does; so do a render's
+// layers with sources of their own (style.layer_sources). Skips with "no CUDA device:
+// skipped" without a device.
 #include <cstdio>
 
 #include "engine/output/output_names.h"
@@ -59,6 +60,18 @@ TEST_F(CudaStyleTargetsRender, CapturedTargetsWrittenOnTheGpuMatchTheCpus) {
   const auto [cpu_file, gpu_file] =
       kept_on_both(config, {"output.save_targets=true", "init.kind=\"image\""});
   expect_grams_near(gpu_file, cpu_file, "GPU-written Gram vs CPU-written");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(CudaStyleTargetsRender, LayerSourcesCapturedOnTheGpuMatchTheCpus) {
+  // relu1_1 from its own image (style.layer_sources), the other layers from [style].
+  const auto dir = make_scratch_dir("cuda_kept_layer_sources");
+  const auto config = write_config(dir, 32, 1, "");
+  const auto [cpu_file, gpu_file] = kept_on_both(
+      config, {"output.save_targets=true", "init.kind=\"image\"",
+               "style.layers=[\"relu1_1\", \"relu2_1\", \"relu3_1\"]",
+               "style.layer_sources.relu1_1.images=[\"" + example_image("gravel.png") + "\"]"});
+  expect_grams_near(gpu_file, cpu_file, "GPU-written Gram vs CPU-written, layer sources");
   std::filesystem::remove_all(dir);
 }
 

@@ -102,13 +102,7 @@ void expect_equal(const Lineage& a, const Lineage& b) {
 }
 
 std::string parse_error(const std::string& text) {
-  try {
-    parse_lineage("kept.style.safetensors", text);
-  } catch (const UserError& error) {
-    EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << error.what();
-    return error.what();
-  }
-  return "";
+  return test::lineage_parse_error(text);
 }
 
 TEST(StyleLineage, CapturedAndBredLineageRoundTrips) {
@@ -179,7 +173,7 @@ TEST(StyleLineage, ReaderRefusesMalformedLineages) {
   expect_error(with([](json& v) { v["steps"] = "none"; }),
                "field \"steps\" is missing or not a list");
   expect_error(with([](json& v) { v["steps"][1]["type"] = "shuffle"; }),
-               "at steps[1]: field \"type\" is \"shuffle\", not randomize or blend");
+               "at steps[1]: field \"type\" is \"shuffle\", not randomize, blend or layer_sources");
   expect_error(with([](json& v) { v["steps"][1]["seed"] = -4; }),
                "at steps[1]: field \"seed\" is missing or not a non-negative integer");
   expect_error(with([](json& v) { v["steps"][1]["seed"] = 1.5; }), "non-negative integer");
@@ -249,7 +243,8 @@ TEST(StyleLineage, ReaderBoundsNestingAndSizes) {
   };
   EXPECT_EQ(parse_error(nested(kMaxLineageDepth).dump()), "");
   const std::string too_deep = parse_error(nested(kMaxLineageDepth + 1).dump());
-  EXPECT_NE(too_deep.find("blends are nested more than 8 deep"), std::string::npos) << too_deep;
+  EXPECT_NE(too_deep.find("blends or layer sources are nested more than 8 deep"), std::string::npos)
+      << too_deep;
   // Deeply nested JSON arrays anywhere are refused without exhausting the stack.
   const std::string brackets = std::string(100000, '[') + std::string(100000, ']');
   EXPECT_NE(parse_error(R"({"root": "unknown", "steps": )" + brackets + "}"), "");

@@ -1,5 +1,6 @@
 // Helpers for the weights tests: a temporary folder, hand-made safetensors bytes, catching a
-// UserError's message, and the metadata of a one-layer style targets file.
+// UserError's message, a lineage reader's refusal, and the metadata of a one-layer style
+// targets file.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -69,6 +70,18 @@ std::string user_error_of(Action&& action) {
     return error.what();
   }
   ADD_FAILURE() << "expected a UserError";
+  return "";
+}
+
+// The message parse_lineage refuses `text` with, as nsrg.lineage of kept.style.safetensors
+// ("" when it reads the text); a test failure when the message is not one line.
+inline std::string lineage_parse_error(const std::string& text) {
+  try {
+    parse_lineage("kept.style.safetensors", text);
+  } catch (const UserError& error) {
+    EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos) << error.what();
+    return error.what();
+  }
   return "";
 }
 
