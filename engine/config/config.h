@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/style_region.h"
 #include "engine/core/backend.h"
 #include "engine/core/enum_names.h"
 #include "engine/core/geometry.h"
@@ -93,6 +94,8 @@ struct RenderConfig {
   // images recoloured to the content's colours before their Grams are taken.
   StyleColor style_color = StyleColor::Full;
   ColorMatch style_color_match = ColorMatch::None;
+  // [[regions]]: masked style terms (the style comes from them; style_images is empty)
+  std::vector<StyleRegion> regions;
   // [path]
   MorphPath path;
   // [loss]
@@ -138,7 +141,7 @@ struct RenderConfig {
                          // each starting from `randomize` and overriding keys
   // The settings for `layer`: its [randomize.layers.<layer>] entry, else the section's.
   RandomizeSettings randomization_for(const std::string& layer) const;
-  // True when randomize.mode or any layer's mode is not None.
+  // True when randomize.mode, any layer's mode or any region's own mode is not None.
   bool any_randomization() const;
   // [sweep]
   std::vector<std::string> sweep_style_layers;  // empty = no sweep

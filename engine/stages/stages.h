@@ -18,6 +18,7 @@
 #include "engine/net/network.h"
 #include "engine/optim/optimizer.h"
 #include "engine/stages/memory_plan.h"
+#include "engine/stages/region_targets.h"
 
 namespace nsrg {
 
@@ -29,6 +30,7 @@ struct StageInputs {
   Tensor content_tensor;            // preprocessed content image
   std::map<std::string, Tensor> content_targets;
   std::map<std::string, Tensor> base_grams;  // blended, un-randomized, every style layer used
+  std::vector<RegionInputs> regions;         // [[regions]]: each region's masks and Grams
   std::vector<std::string> notes;            // what the capture has to say (for the run's log)
 };
 
@@ -40,7 +42,7 @@ int style_image_size(float style_scale, int image_size);
 // images are the kept style's lineage root's, at the root's style scale), under colour
 // control: with style.color = "luminance" the content image becomes its luma and each style
 // image its luma matched to the content's; style.color_match recolours the style images to
-// the content's colours.
+// the content's colours. With [[regions]], each region's mask and style images too.
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage);
 
 // The style images as colour control gives them to the network (see load_stage_images);
@@ -50,7 +52,8 @@ std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Imag
 
 // Captures the content features of config.content_layers and the blended Grams of
 // `style_layers` at the stage's size (with style.targets: the kept styles' Grams, blended per
-// style.blend_space when there are several; with [path]: the first frame's Grams).
+// style.blend_space when there are several; with [path]: the first frame's Grams), and each
+// region's masks and Grams.
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                            const RenderConfig& config, const std::vector<std::string>& style_layers,
                            StageInputs& inputs);
