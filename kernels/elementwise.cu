@@ -1,5 +1,5 @@
-// Element-wise kernels (see elementwise.cuh): fill, bias add, ReLU, axpy/scale with a
-// device-resident coefficient, and the Gram matrices' triangle helpers. Each kernel is a
+// Element-wise kernels (see elementwise.cuh): fill, bias add, masked features, ReLU, axpy/scale
+// with a device-resident coefficient, and the Gram matrices' triangle helpers. Each kernel is a
 // grid-stride loop over the elements; what it does to an element is the host/device rule of
 // engine/core/elementwise_rules.h or square_matrix_rules.h that the CPU backend runs too.
 #include "engine/core/square_matrix_rules.h"
@@ -17,6 +17,12 @@ __global__ void bias_add_kernel(float* y, const float* bias, int channels, size_
                                 size_t count) {
   for (size_t i = first_index(); i < count; i += grid_stride())
     bias_add_element(y, bias, channels, plane, i);
+}
+
+__global__ void mask_features_kernel(const float* f, const float* mask, float* out, size_t plane,
+                                     size_t count) {
+  for (size_t i = first_index(); i < count; i += grid_stride())
+    mask_features_element(f, mask, out, plane, i);
 }
 
 __global__ void relu_forward_kernel(const float* x, float* y, size_t count) {
@@ -59,6 +65,11 @@ void launch_bias_add(float* y, const float* bias, int images, int channels, size
                      cudaStream_t stream) {
   const size_t count = size_t(images) * size_t(channels) * plane;
   launch_grid_stride(bias_add_kernel, count, stream, y, bias, channels, plane, count);
+}
+
+void launch_mask_features(const float* f, const float* mask, float* out, size_t plane, size_t count,
+                          cudaStream_t stream) {
+  launch_grid_stride(mask_features_kernel, count, stream, f, mask, out, plane, count);
 }
 
 void launch_relu_forward(const float* x, float* y, size_t count, cudaStream_t stream) {

@@ -1,6 +1,6 @@
-// Element-wise kernels: fill, bias add, ReLU forward/backward, axpy and scale with a
-// device-resident coefficient, and the small square-matrix helpers of the Gram ops.
-// Host-callable launchers; every launcher enqueues on `stream` and returns at once.
+// Element-wise kernels: fill, bias add, masked features, ReLU forward/backward, axpy and scale with
+// a device-resident coefficient, and the small square-matrix helpers of the Gram ops. Host-callable
+// launchers; every launcher enqueues on `stream` and returns at once.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -26,6 +26,10 @@ void launch_fill(float* dst, size_t count, float value, cudaStream_t stream);
 // y[n, k, :] += bias[k] for y of `images` x `channels` planes of `plane` elements.
 void launch_bias_add(float* y, const float* bias, int images, int channels, size_t plane,
                      cudaStream_t stream);
+
+// out[c, p] = f[c, p] * mask[p] for `count` elements of planes of `plane` elements.
+void launch_mask_features(const float* f, const float* mask, float* out, size_t plane, size_t count,
+                          cudaStream_t stream);
 
 void launch_relu_forward(const float* x, float* y, size_t count, cudaStream_t stream);
 // dx = dy where y > 0 else 0; dy and dx may alias.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/style_region.h"
 #include "engine/core/backend.h"
 #include "engine/core/enum_names.h"
 #include "engine/core/geometry.h"
@@ -105,6 +106,8 @@ struct RenderConfig {
   // [style.layer_sources]: the style layers whose Grams come from their own source (the
   // others keep [style]'s), by layer name.
   std::map<std::string, LayerSource> style_layer_sources;
+  // [[regions]]: masked style terms (the style comes from them; style_images is empty)
+  std::vector<StyleRegion> regions;
   // [path]
   MorphPath path;
   // [loss]
@@ -150,7 +153,7 @@ struct RenderConfig {
                          // each starting from `randomize` and overriding keys
   // The settings for `layer`: its [randomize.layers.<layer>] entry, else the section's.
   RandomizeSettings randomization_for(const std::string& layer) const;
-  // True when randomize.mode or any layer's mode is not None.
+  // True when randomize.mode, any layer's mode or any region's own mode is not None.
   bool any_randomization() const;
   // [sweep]
   std::vector<std::string> sweep_style_layers;  // empty = no sweep

@@ -35,6 +35,9 @@
 //   optional_named_tables(key, map&, base, fn)   the same, written to JSON only when it has
 //                                        tables (so configs without it keep their hash)
 //   stages(key, stages&, from_tables, top_level, fn)   the [[stages]] array of tables
+//   table_array(key, entries&, max, fn)  an array of at most `max` tables ([[regions]]), each
+//                                        entry starting from a default; written to JSON only
+//                                        when it has entries
 #pragma once
 
 #include <algorithm>
@@ -43,13 +46,11 @@
 
 #include "engine/config/config.h"
 #include "engine/config/config_reader.h"
+#include "engine/config/config_regions.h"
+#include "engine/config/file_list.h"
 #include "engine/core/error.h"
 
 namespace nsrg::config_detail {
-
-// When a list of files must be given: always (style images; kept styles), never
-// (style.targets replaces style.images; [path] does), or not at all (may be absent or empty).
-enum class FileList { Required, RequiredKeptStyles, Forbidden, ForbiddenByPath, Optional };
 
 constexpr int kMaxIterations = 10000000;
 constexpr size_t kMaxBlendedStyles = 64;  // style.targets files blended in one render
@@ -134,13 +135,17 @@ void visit_config(V& v, RenderConfig& c) {
     path.integer("iterations", c.path.iterations, 1, kMaxIterations);
     path.integer("frame_ms", c.path.frame_ms, 1, kMaxFrameMs);
   });
+  // Before [style]: with regions, style.images may be left out (config_regions.h).
+  v.table_array("regions", c.regions, kMaxRegions,
+                [](auto& table, StyleRegion& region) { visit_region(table, region); });
   v.section("style", [&](auto& style) {
     style.input_file_list("targets", c.style_targets, kMaxBlendedStyles);
     const bool kept_style = !c.style_targets.empty();
     style.input_files("images", c.style_images,
-                      c.path.given ? FileList::ForbiddenByPath
-                      : kept_style ? FileList::Forbidden
-                                   : FileList::Required);
+                      c.path.given         ? FileList::ForbiddenByPath
+                      : kept_style         ? FileList::Forbidden
+                      : !c.regions.empty() ? FileList::Optional
+                                           : FileList::Required);
     // With [path] there is nothing to weigh (count 0): the path sets each frame's weights.
     style.blend_weights("blend_weights", c.style_blend_weights,
                         kept_style ? c.style_targets.size() : c.style_images.size(),

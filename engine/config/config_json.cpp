@@ -118,18 +118,27 @@ class JsonVisitor {
   template <typename Visit>
   void stages(const std::string& key, std::vector<Stage>& stages, bool from_tables, const Stage&,
               Visit visit) {
-    if (!from_tables) return;
+    if (from_tables) write_tables(key, stages, visit);
+  }
+  // Written only when there are entries.
+  template <typename Entry, typename Visit>
+  void table_array(const std::string& key, std::vector<Entry>& entries, size_t, Visit visit) {
+    if (!entries.empty()) write_tables(key, entries, visit);
+  }
+
+ private:
+  template <typename Entry, typename Visit>
+  void write_tables(const std::string& key, std::vector<Entry>& entries, Visit visit) {
     nlohmann::json array = nlohmann::json::array();
-    for (Stage& stage : stages) {
-      nlohmann::json entry = nlohmann::json::object();
-      JsonVisitor writer(entry);
-      visit(writer, stage);
-      array.push_back(entry);
+    for (Entry& entry : entries) {
+      nlohmann::json table = nlohmann::json::object();
+      JsonVisitor writer(table);
+      visit(writer, entry);
+      array.push_back(table);
     }
     out_[key] = array;
   }
 
- private:
   nlohmann::json& out_;
 };
 

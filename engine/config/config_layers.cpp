@@ -14,6 +14,8 @@ bool RenderConfig::any_randomization() const {
   if (randomize.mode != RandomizeMode::None) return true;
   for (const auto& [layer, settings] : randomize_layers)
     if (settings.mode != RandomizeMode::None) return true;
+  for (const StyleRegion& region : regions)
+    if (region.randomize_given && region.randomize.mode != RandomizeMode::None) return true;
   return false;
 }
 

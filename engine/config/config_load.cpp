@@ -16,6 +16,7 @@
 #include "engine/config/config_overrides.h"
 #include "engine/config/config_paths.h"
 #include "engine/config/config_reader.h"
+#include "engine/config/config_regions.h"
 #include "engine/config/config_schema.h"
 #include "engine/config/config_style_targets.h"
 #include "engine/core/error.h"
@@ -69,10 +70,6 @@ toml::table parse_config_file(const std::string& path) {
     throw UserError(msg(path, ":", error.source().begin.line, ":", error.source().begin.column,
                         ": TOML syntax error: ", description));
   }
-}
-
-std::string stage_prefix(size_t index) {
-  return msg("stages[", index, "]");
 }
 
 // The config_fields.h visitor that reads one TOML table: each operation leaves its value
@@ -275,31 +272,53 @@ class TomlVisitor {
               const Stage& top_level, Visit visit) {
     out.assign(1, top_level);
     from_tables = false;
-    const toml::node* node = reader_.table() ? reader_.table()->get(key) : nullptr;
-    if (node == nullptr) return;
-    const toml::array* array = node->as_array();
-    const ConfigErrors& errors = reader_.errors();
-    if (array == nullptr)
-      errors.fail(key, msg("must be an array of tables ([[stages]]), not a ",
-                           config_detail::toml_type_name(*node)));
-    if (array->empty()) errors.fail(key, "must hold at least one [[stages]] table");
-    if (array->size() > size_t(kMaxStages))
-      errors.fail(key, msg("has ", array->size(), " stages; at most ", kMaxStages));
+    const toml::array* array = array_of_tables(key, size_t(kMaxStages), "stages");
+    if (array == nullptr) return;
+    if (array->empty()) reader_.errors().fail(key, "must hold at least one [[stages]] table");
     out.clear();
     from_tables = true;
-    for (size_t i = 0; i < array->size(); ++i) {
-      const toml::table* table = (*array)[i].as_table();
-      if (table == nullptr)
-        errors.fail(stage_prefix(i),
-                    msg("must be a table, not a ", config_detail::toml_type_name((*array)[i])));
-      TomlVisitor stage_reader(SectionReader(table, stage_prefix(i), errors), base_);
-      Stage stage = top_level;
-      visit(stage_reader, stage);
-      out.push_back(stage);
-    }
+    read_tables(key, *array, top_level, out, visit);
+  }
+
+  template <typename Entry, typename Visit>
+  void table_array(const std::string& key, std::vector<Entry>& out, size_t max, Visit visit) {
+    out.clear();
+    const toml::array* array = array_of_tables(key, max, "tables");
+    if (array != nullptr) read_tables(key, *array, Entry{}, out, visit);
   }
 
  private:
+  // The array of tables `key` (nullptr when absent); fails when it is not an array or has
+  // more than `max` entries (`plural` names them in the message).
+  const toml::array* array_of_tables(const std::string& key, size_t max, const char* plural) const {
+    const toml::node* node = reader_.table() ? reader_.table()->get(key) : nullptr;
+    if (node == nullptr) return nullptr;
+    const toml::array* array = node->as_array();
+    if (array == nullptr)
+      reader_.errors().fail(key, msg("must be an array of tables ([[", key, "]]), not a ",
+                                     config_detail::toml_type_name(*node)));
+    if (array->size() > max)
+      reader_.errors().fail(key, msg("has ", array->size(), " ", plural, "; at most ", max));
+    return array;
+  }
+
+  // Each table of `array` read by `visit` into an entry starting from `first`, appended to out.
+  template <typename Entry, typename Visit>
+  void read_tables(const std::string& key, const toml::array& array, const Entry& first,
+                   std::vector<Entry>& out, Visit visit) const {
+    for (size_t i = 0; i < array.size(); ++i) {
+      const std::string prefix = msg(key, "[", i, "]");
+      const toml::table* table = array[i].as_table();
+      if (table == nullptr)
+        reader_.errors().fail(
+            prefix, msg("must be a table, not a ", config_detail::toml_type_name(array[i])));
+      TomlVisitor entry_reader(SectionReader(table, prefix, reader_.errors()), base_);
+      Entry entry = first;
+      visit(entry_reader, entry);
+      out.push_back(entry);
+    }
+  }
+
   std::string resolved_input(const std::string& dotted_key, const std::string& text) const {
     const std::string path =
         config_detail::resolve_config_path(reader_.errors(), dotted_key, base_, text);
@@ -350,6 +369,7 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     top.section("style").fail("blend_space",
                               "blends kept styles (style.targets); style images are blended "
                               "linearly, as neural-style does");
+  config_detail::check_regions(top, levels_given, config);
   config_detail::check_layer_sources(top.section("style"), config);
   config.overrides = overrides;
   return config;

@@ -126,6 +126,12 @@ class KeyCollector {
     Stage stage = top_level;
     visit(entry, stage);
   }
+  template <typename Entry, typename Visit>
+  void table_array(const std::string& key, std::vector<Entry>&, size_t, Visit visit) {
+    KeyCollector entry_keys(known_, add_table(key) + kAnyIndex);
+    Entry entry;
+    visit(entry_keys, entry);
+  }
 
  private:
   std::string add(const std::string& key) {

@@ -142,6 +142,10 @@ class Backend {
   // dfeatures (overwritten) = scale * (dgram + dgram^T) F.
   virtual void gram_backward(const Tensor& features, const Tensor& dgram, float scale,
                              Tensor& dfeatures) = 0;
+  // out [1,C,H,W] = features with each position's C values times mask [1,1,H,W] there: the
+  // masked features of a region's Gram ([[regions]]) and, applied to the gradient of the
+  // masked features, their backward. out must not alias features or mask.
+  virtual void mask_features(const Tensor& features, const Tensor& mask, Tensor& out) = 0;
 
   // ---- losses --------------------------------------------------------------------------
   // loss = weight * mean((x - target)^2) into the slot; grad (overwritten) = 2 (x - target) / N.

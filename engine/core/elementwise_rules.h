@@ -1,8 +1,8 @@
-// The element rules of the Backend ops that make one pass over arrays: fill, bias add, ReLU
-// forward and backward, axpy and scale, Adam's helpers (add_product, add_quotient,
-// sqrt_plus) and the value of an op's coefficient. Each function does element i's whole
-// step; the CPU backend calls it from its OpenMP loops and the CUDA kernels from their
-// grid-stride loops, so both backends compute every element with this one definition (the
+// The element rules of the Backend ops that make one pass over arrays: fill, bias add, the
+// masked features of a region's Gram, ReLU forward and backward, axpy and scale, Adam's helpers
+// (add_product, add_quotient, sqrt_plus) and the value of an op's coefficient. Each function does
+// element i's whole step; the CPU backend calls it from its OpenMP loops and the CUDA kernels from
+// their grid-stride loops, so both backends compute every element with this one definition (the
 // kernels are built with --fmad=false, so the GPU rounds each operation as the CPU does).
 #pragma once
 
@@ -28,6 +28,13 @@ NSRG_HOST_DEVICE void fill_element(float* dst, size_t i, float value) {
 NSRG_HOST_DEVICE void bias_add_element(float* y, const float* bias, int channels, size_t plane,
                                        size_t i) {
   y[i] += bias[(i / plane) % size_t(channels)];
+}
+
+// out[i] = f[i] times the mask value of i's position, f being planes of `plane` elements
+// (NCHW features) and mask one plane (a region's weight per position, [[regions]]).
+NSRG_HOST_DEVICE void mask_features_element(const float* f, const float* mask, float* out,
+                                            size_t plane, size_t i) {
+  out[i] = f[i] * mask[i % plane];
 }
 
 NSRG_HOST_DEVICE void relu_forward_element(const float* x, float* y, size_t i) {

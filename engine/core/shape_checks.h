@@ -25,6 +25,18 @@ inline void check_gram_shapes(const Tensor& features, const Tensor& gram) {
              " for features ", features.shape().str());
 }
 
+// mask_features: features [1,C,H,W], mask [1,1,H,W], out of the features' size, no aliasing.
+inline void check_mask_shapes(const Tensor& features, const Tensor& mask, const Tensor& out) {
+  const Shape& f = features.shape();
+  const Shape& m = mask.shape();
+  NSRG_CHECK(f.n == 1 && m.n == 1 && m.c == 1 && m.h == f.h && m.w == f.w, "mask_features mask ",
+             m.str(), " for features ", f.str());
+  NSRG_CHECK(out.numel() == features.numel(), "mask_features out ", out.shape().str(),
+             " for features ", f.str());
+  NSRG_CHECK(out.data() != features.data() && out.data() != mask.data(),
+             "mask_features: out aliases an input");
+}
+
 // C of a [1,1,C,C] tensor.
 inline int square_size(const Tensor& tensor, const char* what) {
   const Shape& shape = tensor.shape();

@@ -1,4 +1,5 @@
 // CPU Gram matrices: G = scale F F^T and its backward dF = scale (dG + dG^T) F, as GEMMs
+// (and mask_features, the per-position weights of a region's masked Gram)
 // in a fixed order (cpu_gemm.h: the H*W sum of G is cut into fixed chunks whose partials are
 // added in order; OpenBLAS SSYRK/SSYMM were 2-4x slower here, see cpu_gemm.h). The upper
 // triangle of G is mirrored into the lower so G is exactly symmetric. F is the [1,C,H,W]
@@ -7,11 +8,13 @@
 
 #include <vector>
 
+#include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
 #include "engine/core/shape_checks.h"
 #include "engine/core/square_matrix_rules.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_gemm.h"
+#include "engine/cpu/cpu_parallel.h"
 
 namespace nsrg {
 
@@ -43,6 +46,16 @@ void CpuBackend::gram_backward(const Tensor& features, const Tensor& dgram, floa
     for (size_t j = 0; j < c; ++j) add_transpose_element(dg, symmetric.data(), c, i, j);
   cpu::fixed_order_sgemm(threads_, false, false, channels, pixels, channels, scale,
                          symmetric.data(), channels, f, pixels, float_output(dfeatures), pixels);
+}
+
+void CpuBackend::mask_features(const Tensor& features, const Tensor& mask, Tensor& out) {
+  check_mask_shapes(features, mask, out);
+  const size_t plane = size_t(features.shape().h) * size_t(features.shape().w);
+  const float* m = float_values(mask);  // both converted in place: the pointers stay valid
+  const float* f = float_values(features);
+  float* o = float_output(out);
+  cpu::parallel_for(threads_, ptrdiff_t(features.numel()),
+                    [=](ptrdiff_t i) { mask_features_element(f, m, o, plane, size_t(i)); });
 }
 
 }  // namespace nsrg

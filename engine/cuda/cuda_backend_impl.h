@@ -61,6 +61,7 @@ class CudaBackend final : public Backend {
   void gram(const Tensor& features, float scale, Tensor& gram) override;
   void gram_backward(const Tensor& features, const Tensor& dgram, float scale,
                      Tensor& dfeatures) override;
+  void mask_features(const Tensor& features, const Tensor& mask, Tensor& out) override;
 
   // ---- losses --------------------------------------------------------------------------
   void mse_loss(const Tensor& x, const Tensor& target, float weight, ScalarSlot loss,

@@ -1,4 +1,5 @@
-// CudaBackend Gram matrices on cuBLAS.
+// CudaBackend Gram matrices on cuBLAS, and mask_features (a region's masked features, a
+// kernels/elementwise.cu kernel).
 //
 // F is the features [1,C,H,W] as a row-major C x HW matrix. cuBLAS is column-major, so the
 // same memory is the column-major HW x C matrix F^T (leading dimension HW).
@@ -42,6 +43,13 @@ void CudaBackend::gram_backward(const Tensor& features, const Tensor& dgram, flo
   NSRG_CUBLAS_CHECK(cublasSgemm(cublas_.get(), CUBLAS_OP_N, CUBLAS_OP_N, pixels, channels, channels,
                                 &scale, features.data(), pixels, symmetric.as<float>(), channels,
                                 &zero, dfeatures.data(), pixels));
+}
+
+void CudaBackend::mask_features(const Tensor& features, const Tensor& mask, Tensor& out) {
+  check_mask_shapes(features, mask, out);
+  const size_t plane = size_t(features.shape().h) * size_t(features.shape().w);
+  kernels::launch_mask_features(features.data(), mask.data(), out.data(), plane, features.numel(),
+                                stream());
 }
 
 }  // namespace nsrg

@@ -10,7 +10,8 @@ namespace nsrg {
 
 StyleObjective::StyleObjective(Backend& backend, Network& network, const ObjectiveWeights& weights,
                                const std::map<std::string, const Tensor*>& content_targets,
-                               const std::map<std::string, const Tensor*>& style_targets)
+                               const std::map<std::string, const Tensor*>& style_targets,
+                               const std::vector<RegionStyleTarget>& region_targets)
     : backend_(backend), network_(network), weights_(weights) {
   int slot = 0;
   auto add_terms = [&](const std::map<std::string, const Tensor*>& targets,
@@ -25,10 +26,68 @@ StyleObjective::StyleObjective(Backend& backend, Network& network, const Objecti
   };
   add_terms(content_targets, content_terms_);
   add_terms(style_targets, style_terms_);
+  for (const RegionStyleTarget& region : region_targets) {
+    const int index = network_.index_of(region.layer);
+    NSRG_CHECK(index >= 0, "region loss layer ", region.layer, " not in network");
+    NSRG_CHECK(region.mask != nullptr && region.target != nullptr,
+               "region term without a mask or target");
+    if (network_.layer(index).type == LayerType::Conv) network_.keep_output(index);
+    region_terms_.push_back({index, region, slot++});
+    last_layer_ = std::max(last_layer_, index);
+  }
   NSRG_CHECK(last_layer_ >= 0, "objective without content or style layers");
   tv_index_ = slot++;
   total_index_ = slot++;
   losses_ = backend_.zeros({1, 1, 1, slot});
+}
+
+Tensor StyleObjective::features_scratch(Tensor& buffer, const Tensor& features) {
+  if (buffer.numel() < features.numel()) buffer = backend_.empty(features.shape());
+  return buffer.view(features.shape());
+}
+
+void StyleObjective::grow_gram_scratch(const Shape& gram_shape) {
+  if (gram_.numel() >= gram_shape.numel()) return;
+  gram_ = backend_.empty(gram_shape);
+  scratch_gram_ = backend_.empty(gram_shape);
+}
+
+// A style layer's term: its Gram against the target, and the gradient of that.
+void StyleObjective::add_style_gradient(const Term& term, Tensor& dy) {
+  const Tensor& features = network_.activation(term.layer);
+  const Shape& s = features.shape();
+  const Shape gram_shape{1, 1, s.c, s.c};
+  const float scale = 1.0f / float(size_t(s.c) * s.h * s.w);
+  grow_gram_scratch(gram_shape);
+  Tensor gram = gram_.view(gram_shape);
+  Tensor dgram = scratch_gram_.view(gram_shape);
+  Tensor raw = features_scratch(scratch_features_, features);
+  backend_.gram(features, scale, gram);
+  backend_.mse_loss(gram, *term.target, weights_.style, {&losses_, term.slot}, dgram);
+  backend_.gram_backward(features, dgram, scale, raw);
+  backend_.add_weighted_gradient(raw, weights_.style, weights_.normalize_gradients, dy);
+}
+
+// A region's term: the masked Gram against its target, weighted by the style weight times
+// the region's; the gradient goes back through the mask.
+void StyleObjective::add_region_gradient(const RegionTerm& term, Tensor& dy) {
+  const Tensor& features = network_.activation(term.layer);
+  const Shape& s = features.shape();
+  const Shape gram_shape{1, 1, s.c, s.c};
+  const LayerMask& mask = *term.target.mask;
+  NSRG_CHECK(mask.mask.shape().h == s.h && mask.mask.shape().w == s.w, "region mask ",
+             mask.mask.shape().str(), " for features ", s.str());
+  const float scale = masked_gram_scale(s.c, mask.mass);
+  const float weight = weights_.style * term.target.weight;
+  grow_gram_scratch(gram_shape);
+  Tensor gram = gram_.view(gram_shape);
+  Tensor dgram = scratch_gram_.view(gram_shape);
+  Tensor masked = features_scratch(scratch_masked_, features);
+  Tensor raw = features_scratch(scratch_features_, features);
+  masked_gram(backend_, features, mask.mask, scale, masked, gram);
+  backend_.mse_loss(gram, *term.target.target, weight, {&losses_, term.slot}, dgram);
+  masked_gram_backward(backend_, masked, mask.mask, dgram, scale, raw);
+  backend_.add_weighted_gradient(masked, weight, weights_.normalize_gradients, dy);
 }
 
 void StyleObjective::evaluate(const Tensor& x, Tensor& grad) {
@@ -38,32 +97,14 @@ void StyleObjective::evaluate(const Tensor& x, Tensor& grad) {
     for (const Term& term : content_terms_) {
       if (term.layer != layer) continue;
       const Tensor& features = network_.activation(layer);
-      if (scratch_features_.numel() < features.numel())
-        scratch_features_ = backend_.empty(features.shape());
-      Tensor raw = scratch_features_.view(features.shape());
+      Tensor raw = features_scratch(scratch_features_, features);
       backend_.mse_loss(features, *term.target, weights_.content, {&losses_, term.slot}, raw);
       backend_.add_weighted_gradient(raw, weights_.content, normalize, dy);
     }
-    for (const Term& term : style_terms_) {
-      if (term.layer != layer) continue;
-      const Tensor& features = network_.activation(layer);
-      const Shape& s = features.shape();
-      const Shape gram_shape{1, 1, s.c, s.c};
-      const float scale = 1.0f / float(size_t(s.c) * s.h * s.w);
-      if (gram_.numel() < gram_shape.numel()) {
-        gram_ = backend_.empty(gram_shape);
-        scratch_gram_ = backend_.empty(gram_shape);
-      }
-      if (scratch_features_.numel() < features.numel())
-        scratch_features_ = backend_.empty(features.shape());
-      Tensor gram = gram_.view(gram_shape);
-      Tensor dgram = scratch_gram_.view(gram_shape);
-      Tensor raw = scratch_features_.view(features.shape());
-      backend_.gram(features, scale, gram);
-      backend_.mse_loss(gram, *term.target, weights_.style, {&losses_, term.slot}, dgram);
-      backend_.gram_backward(features, dgram, scale, raw);
-      backend_.add_weighted_gradient(raw, weights_.style, normalize, dy);
-    }
+    for (const Term& term : style_terms_)
+      if (term.layer == layer) add_style_gradient(term, dy);
+    for (const RegionTerm& term : region_terms_)
+      if (term.layer == layer) add_region_gradient(term, dy);
   };
   network_.backward(last_layer_, add_loss_gradient, grad);
   backend_.tv_loss(x, weights_.tv, {&losses_, tv_index_}, grad);
@@ -75,6 +116,7 @@ LossValues StyleObjective::read_losses() {
   LossValues values;
   for (const Term& term : content_terms_) values.content += slots[term.slot];
   for (const Term& term : style_terms_) values.style += slots[term.slot];
+  for (const RegionTerm& term : region_terms_) values.style += slots[term.slot];
   values.tv = slots[tv_index_];
   values.total = slots[total_index_];
   return values;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/core/backend.h"
+#include "engine/net/masked_gram.h"
 #include "engine/net/network.h"
 
 namespace nsrg {
@@ -23,18 +24,30 @@ struct LossValues {
   double total = 0, content = 0, style = 0, tv = 0;
 };
 
+// A region's style target at one layer ([[regions]]): its mask at the layer's resolution, the
+// Gram it aims at, and the region's weight (the style weight times it weighs its term).
+struct RegionStyleTarget {
+  std::string layer;
+  const LayerMask* mask = nullptr;
+  const Tensor* target = nullptr;
+  float weight = 1.0f;
+};
+
 class StyleObjective {
  public:
   // content_targets: layer -> features of the content image; style_targets: layer -> the
-  // Gram target (possibly randomized). Both must outlive the objective.
+  // Gram target (possibly randomized); region_targets: the masked style terms of [[regions]]
+  // (each region's masked Gram against its target). All must outlive the objective.
   StyleObjective(Backend& backend, Network& network, const ObjectiveWeights& weights,
                  const std::map<std::string, const Tensor*>& content_targets,
-                 const std::map<std::string, const Tensor*>& style_targets);
+                 const std::map<std::string, const Tensor*>& style_targets,
+                 const std::vector<RegionStyleTarget>& region_targets = {});
 
   // Losses at image x ([1,3,H,W] preprocessed) into the loss slots, gradient into grad.
   void evaluate(const Tensor& x, Tensor& grad);
 
-  // The loss slots: content layers, then style layers, then tv, then the total.
+  // The loss slots: content layers, then style layers, then region terms, then tv, then the
+  // total.
   Tensor& loss_slots() { return losses_; }
   ScalarSlot total_slot() { return {&losses_, total_index_}; }
   // Reads the slots of the last evaluate() (waits for the device).
@@ -51,11 +64,23 @@ class StyleObjective {
   Backend& backend_;
   Network& network_;
   ObjectiveWeights weights_;
+  struct RegionTerm {
+    int layer;
+    RegionStyleTarget target;
+    int slot;
+  };
+  void add_style_gradient(const Term& term, Tensor& dy);
+  void add_region_gradient(const RegionTerm& term, Tensor& dy);
+  // A view of `buffer` of the features' shape (the buffer grown first when it is smaller).
+  Tensor features_scratch(Tensor& buffer, const Tensor& features);
+  // Grows gram_ and scratch_gram_ to hold a Gram of `gram_shape`.
+  void grow_gram_scratch(const Shape& gram_shape);
   std::vector<Term> content_terms_, style_terms_;
+  std::vector<RegionTerm> region_terms_;
   int tv_index_ = 0, total_index_ = 0;
   int last_layer_ = -1;
   Tensor losses_;
-  Tensor scratch_features_, scratch_gram_, gram_;
+  Tensor scratch_features_, scratch_gram_, gram_, scratch_masked_;
 };
 
 }  // namespace nsrg

@@ -123,6 +123,10 @@ InputFiles run_inputs(const RenderConfig& config) {
   if (!config.init_image.empty()) inputs.add(config.init_image);
   for (const std::string& targets : config.style_targets) inputs.add(targets);
   for (const std::string& style : config.path.styles) inputs.add(style);
+  for (const StyleRegion& region : config.regions) {
+    inputs.add(region.mask);
+    for (const std::string& style : region.images) inputs.add(style);
+  }
   if (config.model.rfind("builtin:", 0) != 0) inputs.add(config.model);
   return inputs;
 }

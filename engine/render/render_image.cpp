@@ -23,6 +23,7 @@
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/memory_check.h"
 #include "engine/stages/morph_path.h"
+#include "engine/stages/region_targets.h"
 #include "engine/stages/stages.h"
 
 namespace nsrg {
@@ -174,13 +175,18 @@ void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x,
   const StageInputs& inputs = s.inputs[index];
   const size_t stage_count = s.stages.size();
 
+  // With [[regions]] the style is the regions' masked terms alone.
   const ImageStyleTargets style =
-      make_style_targets(backend, *s.network, config_, inputs.base_grams, inputs.base_eigens,
-                         result.style_layers, result.seed, !reference);
+      config_.regions.empty()
+          ? make_style_targets(backend, *s.network, config_, inputs.base_grams, inputs.base_eigens,
+                               result.style_layers, result.seed, !reference)
+          : ImageStyleTargets{};
+  const RegionTargets regions = make_region_targets(backend, *s.network, config_, inputs.regions,
+                                                    result.style_layers, result.seed, !reference);
   std::map<std::string, const Tensor*> content_targets;
   for (const auto& [layer, target] : inputs.content_targets) content_targets[layer] = &target;
   StyleObjective objective(backend, *s.network, objective_weights(config_, settings),
-                           content_targets, style.by_layer);
+                           content_targets, style.by_layer, regions.terms);
 
   // The configured init (or the previous path frame) for the first stage, else the previous
   // stage's result resized.

@@ -114,9 +114,13 @@ void RenderSession::prepare() {
   s.backend->synchronize();
   s.capture_seconds = seconds_since(capture_start);
   const Image& content = s.inputs.back().content_image;
-  log_ << "content " << content.width << "x" << content.height << ", "
-       << s.inputs.back().style_images.size()
-       << " style image(s), model: " << model_caption(config_) << "\n";
+  size_t style_images = s.inputs.back().style_images.size();
+  for (const RegionInputs& region : s.inputs.back().regions)
+    style_images += region.style_images.size();
+  log_ << "content " << content.width << "x" << content.height << ", " << style_images
+       << " style image(s)"
+       << (config_.regions.empty() ? "" : msg(" in ", config_.regions.size(), " regions"))
+       << ", model: " << model_caption(config_) << "\n";
 }
 
 LoadedNetwork RenderSession::load_network(const std::string& last_layer) const {

@@ -43,20 +43,21 @@ ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const std::map<std::string, Tensor>& base_grams,
                                      const BaseEigens& base_eigens,
                                      const std::vector<std::string>& layers, uint64_t seed,
-                                     bool randomize) {
+                                     bool randomize, const RandomizeSettings* settings) {
   ImageStyleTargets targets;
   targets.randomized.reserve(layers.size());  // by_layer points into it
   for (const std::string& layer : layers) {
     const Tensor& base = base_grams.at(layer);
-    const RandomizeSettings settings = config.randomization_for(layer);
-    if (!randomize || settings.mode == RandomizeMode::None) {
+    const RandomizeSettings layer_settings =
+        settings != nullptr ? *settings : config.randomization_for(layer);
+    if (!randomize || layer_settings.mode == RandomizeMode::None) {
       targets.by_layer[layer] = &base;
       continue;
     }
     const auto kept = base_eigens.find(layer);
     const GramEigen* eigen = kept == base_eigens.end() ? nullptr : kept->second.get();
     targets.randomized.push_back(
-        randomized_gram(backend, network, base, settings, seed, layer, eigen));
+        randomized_gram(backend, network, base, layer_settings, seed, layer, eigen));
     targets.by_layer[layer] = &targets.randomized.back();
   }
   return targets;

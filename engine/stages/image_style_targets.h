@@ -47,13 +47,14 @@ Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& b
 // The targets of `layers` for the render seed `seed`: the base Gram where the layer's mode is
 // none or `randomize` is false (the un-randomized reference of a contact sheet row), else
 // its randomization (from the layer's kept eigendecomposition in `base_eigens` when there
-// is one). `base_grams` must outlive the result.
+// is one). `base_grams` must outlive the result. `settings`, when given, is every layer's
+// randomization instead of the config's (a region's own [regions.randomize]).
 ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const RenderConfig& config,
                                      const std::map<std::string, Tensor>& base_grams,
                                      const BaseEigens& base_eigens,
                                      const std::vector<std::string>& layers, uint64_t seed,
-                                     bool randomize);
+                                     bool randomize, const RandomizeSettings* settings = nullptr);
 
 // style.targets' Gram matrices of `layers` on the backend. UserError naming the file and the
 // layer when a Gram's size is not the network's channel count at that layer.

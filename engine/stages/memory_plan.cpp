@@ -194,6 +194,13 @@ size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage
   }
   ledger.release(kTargets, scratch);
   ledger.remove(kTargets, style_tensors);
+  if (input.regions > 1) {  // the first region's Grams are the `first` set above
+    size_t grams = 0;
+    for (const std::string& name : style_layers)
+      grams += gram_bytes(net.channels(net.index_of(name)));
+    ledger.add(kTargets, size_t(input.regions - 1) * grams);
+    kept += size_t(input.regions - 1) * grams;
+  }
   return kept;
 }
 
@@ -207,21 +214,23 @@ void replay_image(const MemoryPlanInput& input, const std::vector<std::string>& 
     ledger.capture = false;
     // Randomized targets, with the eigendecomposition's temporaries.
     size_t randomized = 0;
-    for (const std::string& name : set) {
-      if (!input.randomized_layers.count(name)) continue;
-      const int channels = net.channels(net.index_of(name));
-      const size_t gram = gram_bytes(channels);
-      ledger.add(kTargets, gram);
-      randomized += gram;
-      const size_t eigen = gram + size_t(channels) * kFloat;
-      ledger.add(kTargets, eigen);
-      ledger.remove(kTargets, eigen);
-    }
+    for (int region = 0; region < std::max(1, input.regions); ++region)
+      for (const std::string& name : set) {
+        if (!input.randomized_layers.count(name)) continue;
+        const int channels = net.channels(net.index_of(name));
+        const size_t gram = gram_bytes(channels);
+        ledger.add(kTargets, gram);
+        randomized += gram;
+        const size_t eigen = gram + size_t(channels) * kFloat;
+        ledger.add(kTargets, eigen);
+        ledger.remove(kTargets, eigen);
+      }
     // The objective: which layers it reads, its loss slots.
     std::vector<std::pair<int, bool>> terms;  // (layer, is style) in evaluation order
     for (const std::string& name : input.content_layers)
       terms.push_back({net.index_of(name), false});
-    for (const std::string& name : set) terms.push_back({net.index_of(name), true});
+    for (int region = 0; region < std::max(1, input.regions); ++region)
+      for (const std::string& name : set) terms.push_back({net.index_of(name), true});
     int last = -1;
     for (const auto& [layer, style] : terms) {
       if (net.layer(layer).type == LayerType::Conv) net.keep_output(layer);
@@ -240,7 +249,7 @@ void replay_image(const MemoryPlanInput& input, const std::vector<std::string>& 
     // The first evaluation: forward, then the loss gradients from the deepest layer up,
     // growing the objective's scratch buffers (content terms before style terms per layer).
     net.forward(stage.content, last);
-    size_t scratch_features = 0, gram = 0, scratch_gram = 0;
+    size_t scratch_features = 0, gram = 0, scratch_gram = 0, scratch_masked = 0;
     for (int layer = last; layer >= 0; --layer) {
       for (bool style : {false, true})
         for (const auto& [term_layer, term_style] : terms) {
@@ -252,6 +261,7 @@ void replay_image(const MemoryPlanInput& input, const std::vector<std::string>& 
               ledger.grow(kGradients, gram, wanted);
               ledger.grow(kGradients, scratch_gram, wanted);
             }
+            if (input.regions > 0) ledger.grow(kGradients, scratch_masked, bytes_of(features));
           }
           ledger.grow(kGradients, scratch_features, bytes_of(features));
         }
@@ -259,6 +269,7 @@ void replay_image(const MemoryPlanInput& input, const std::vector<std::string>& 
     ledger.release(kGradients, scratch_features);
     ledger.release(kGradients, gram);
     ledger.release(kGradients, scratch_gram);
+    ledger.release(kGradients, scratch_masked);
     ledger.remove(kOptimizer, state);
     ledger.remove(kGradients, image);
     ledger.remove(kGradients, slots);

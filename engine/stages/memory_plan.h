@@ -34,6 +34,9 @@ struct MemoryPlanInput {
   // and the blend space; their Grams are loaded and blended at every stage.
   std::vector<float> kept_style_weights;
   BlendSpace blend_space = BlendSpace::Linear;
+  // [[regions]]: how many (each keeps its own Grams and randomized targets, has one loss term
+  // per style layer, and the objective a masked-features buffer; the masks are not counted).
+  int regions = 0;
   struct Stage {
     Shape content;              // [1,3,h,w]
     std::vector<Shape> styles;  // each style image's [1,3,h,w]

@@ -43,6 +43,7 @@ StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
   inputs.style_images =
       color_controlled_styles(std::move(inputs.style_images), inputs.content_colors,
                               config.style_color, config.style_color_match);
+  inputs.regions = load_region_images(config, inputs.content_colors, style_size, inputs.notes);
   return inputs;
 }
 
@@ -69,6 +70,7 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
   }
   capture_layer_source_grams(backend, network, preprocess, config, inputs.layer_source_images,
                              all_style_layers, inputs.base_grams);
+  capture_region_targets(backend, network, preprocess, config, style_layers, inputs.regions);
 }
 
 MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<LayerSpec>& layers,
@@ -92,11 +94,14 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
     // source is captured alone, and only to its layer).
     for (const auto& source : inputs[i].layer_source_images)
       for (const Image& style : source.second) stage.styles.push_back(shape_of(style));
+    for (const RegionInputs& region : inputs[i].regions)  // captured as the style images are
+      for (const Image& style : region.style_images) stage.styles.push_back(shape_of(style));
     stage.optimizer = stages[i].optimizer;
     input.stages.push_back(stage);
   }
   if (!config.style_targets.empty()) input.kept_style_weights = config.style_blend_weights;
   input.blend_space = config.style_blend_space;
+  input.regions = int(config.regions.size());
   if (config.path.given) {  // every frame blends two kept styles
     input.kept_style_weights = {0.5f, 0.5f};
     input.blend_space = config.path.space;

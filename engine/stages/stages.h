@@ -19,6 +19,7 @@
 #include "engine/net/network.h"
 #include "engine/optim/optimizer.h"
 #include "engine/stages/memory_plan.h"
+#include "engine/stages/region_targets.h"
 
 namespace nsrg {
 
@@ -35,7 +36,8 @@ struct StageInputs {
   // Eigendecompositions of base_grams kept by the explore session's shared resources
   // (engine/render/render_resources.h); empty for a render of its own.
   std::map<std::string, std::shared_ptr<const GramEigen>> base_eigens;
-  std::vector<std::string> notes;  // what the capture has to say (for the run's log)
+  std::vector<RegionInputs> regions;  // [[regions]]: each region's masks and Grams
+  std::vector<std::string> notes;     // what the capture has to say (for the run's log)
 };
 
 // The longest side of the style images for a render of `image_size`:
@@ -46,7 +48,7 @@ int style_image_size(float style_scale, int image_size);
 // images are the kept style's lineage root's, at the root's style scale), under colour
 // control: with style.color = "luminance" the content image becomes its luma and each style
 // image its luma matched to the content's; style.color_match recolours the style images to
-// the content's colours.
+// the content's colours. With [[regions]], each region's mask and style images too.
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage);
 
 // The style images as colour control gives them to the network (see load_stage_images);
@@ -56,8 +58,9 @@ std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Imag
 
 // Captures the content features of config.content_layers and the blended Grams of
 // `style_layers` at the stage's size (with style.targets: the kept styles' Grams, blended per
-// style.blend_space when there are several; with [path]: the first frame's Grams). A layer
-// with a source of its own (style.layer_sources) takes its Gram from that source alone.
+// style.blend_space when there are several; with [path]: the first frame's Grams), and each
+// region's masks and Grams. A layer with a source of its own (style.layer_sources) takes its
+// Gram from that source alone.
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                            const RenderConfig& config, const std::vector<std::string>& style_layers,
                            StageInputs& inputs);

@@ -71,6 +71,15 @@ TEST(ElementwiseRules, ReluForwardAndBackward) {
   EXPECT_EQ(gradient, 0.0f);
 }
 
+TEST(ElementwiseRules, MaskFeaturesWeighsEachPositionOfEveryPlane) {
+  // Two planes of three positions: element i takes the mask value of position i % 3.
+  const float f[6] = {1.5f, -2.0f, 0.25f, 3.0f, -0.5f, 7.0f};
+  const float mask[3] = {1.0f, 0.5f, 0.0f};
+  float out[6];
+  for (size_t i = 0; i < 6; ++i) mask_features_element(f, mask, out, 3, i);
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(double(out[i]), double(f[i]) * mask[i % 3]) << i;
+}
+
 TEST(ElementwiseRules, AxpyAndScale) {
   for (float a : kValues)
     for (float x : kValues) {

@@ -44,6 +44,20 @@ TEST(MemoryPlan, MatchesWithStagesAdamRandomizationAndASweep) {
   std::filesystem::remove_all(dir);
 }
 
+// [[regions]]: each region's Grams and randomized targets, its loss terms and the masked
+// features buffer (the masks themselves are left out, a small share here).
+TEST(MemoryPlan, MatchesWithTwoRandomizedRegions) {
+  const auto dir = make_scratch_dir("plan_regions");
+  const std::string regions = "regions=[{mask = \"" + example_image("chelsea_face_mask.png") +
+                              "\", images = [\"" + example_image("coffee.png") +
+                              "\"]}, {mask = \"" + example_image("chelsea_background_mask.png") +
+                              "\", images = [\"" + example_image("hubble_deep_field.jpg") + "\"]}]";
+  render(write_config(dir, 64, 2, "[randomize]\nmode = \"scale_eigenvectors\"\n"),
+         {"style.images=[]", regions});
+  expect_plan_within_15_percent(dir);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(MemoryPlan, LargeHistoryMatches) {
   const auto dir = make_scratch_dir("plan_history");
   render(write_config(dir, 96, 2), {"optimizer.history=400"});

@@ -5,51 +5,14 @@
 
 #include <cmath>
 
-#include "engine/core/philox.h"
 #include "engine/cpu/cpu_backend.h"
 #include "engine/net/network.h"
 #include "engine/net/objective.h"
 #include "engine/net/targets.h"
+#include "tests/engine/small_network_support.h"
 
 namespace nsrg {
 namespace {
-
-HostTensor random_host(std::vector<int64_t> shape, uint32_t layer, float scale) {
-  HostTensor t;
-  t.shape = shape;
-  size_t n = 1;
-  for (int64_t d : shape) n *= size_t(d);
-  const RandomStream stream{99, 0, layer, RandomPurpose::Test};
-  t.data.resize(n);
-  for (size_t i = 0; i < n; ++i) t.data[i] = stream.normal(i) * scale;
-  return t;
-}
-
-// conv_a(3->6) relu_a pool conv_b(6->8) relu_b
-Model small_model(LayerType pool_type) {
-  Model m;
-  LayerSpec conv_a;
-  conv_a.name = "conv_a";
-  conv_a.type = LayerType::Conv;
-  conv_a.conv = ConvGeometry{3, 6, 3, 3, 1, 1, 1, 1};
-  LayerSpec relu_a{"relu_a", LayerType::Relu, {}, {}};
-  LayerSpec pool;
-  pool.name = "pool";
-  pool.type = pool_type;
-  pool.pool.kind = pool_type == LayerType::MaxPool ? PoolKind::Max : PoolKind::Average;
-  pool.pool.ceil_mode = true;
-  LayerSpec conv_b;
-  conv_b.name = "conv_b";
-  conv_b.type = LayerType::Conv;
-  conv_b.conv = ConvGeometry{6, 8, 3, 3, 1, 1, 1, 1};
-  LayerSpec relu_b{"relu_b", LayerType::Relu, {}, {}};
-  m.layers = {conv_a, relu_a, pool, conv_b, relu_b};
-  m.tensors["conv_a.weight"] = random_host({6, 3, 3, 3}, 1, 0.3f);
-  m.tensors["conv_a.bias"] = random_host({6}, 2, 0.1f);
-  m.tensors["conv_b.weight"] = random_host({8, 6, 3, 3}, 3, 0.3f);
-  m.tensors["conv_b.bias"] = random_host({8}, 4, 0.1f);
-  return m;
-}
 
 struct Case {
   LayerType pool;
@@ -95,28 +58,7 @@ TEST_P(ObjectiveGradient, MatchesFiniteDifferences) {
     EXPECT_GT(l1, 0.0);
     return;
   }
-  // Directional derivatives along random directions vs central differences.
-  Tensor probe = backend->empty(shape);
-  Tensor scratch_grad = backend->empty(shape);
-  for (uint32_t d = 0; d < 4; ++d) {
-    const HostTensor v = random_host({1, 3, 9, 11}, 20 + d, 1.0f);
-    double analytic = 0;
-    for (size_t i = 0; i < g.size(); ++i) analytic += double(g[i]) * v.data[i];
-    // A random network with max pooling is kinked at many places (ReLU zeros, window
-    // maxima switching), so the step must be small; the losses are small too (tv 0.01), which
-    // keeps float32 rounding of the difference (about 2e-3 here) below the tolerance.
-    const double h = 1e-4;
-    auto loss_at = [&](double step) {
-      std::vector<float> moved(x0.data);
-      for (size_t i = 0; i < moved.size(); ++i) moved[i] += float(step * v.data[i]);
-      backend->upload(moved.data(), probe);
-      objective.evaluate(probe, scratch_grad);
-      return objective.read_losses().total;
-    };
-    const double numeric = (loss_at(h) - loss_at(-h)) / (2 * h);
-    EXPECT_NEAR(analytic, numeric, 2e-3 * (std::fabs(numeric) + std::fabs(analytic)) + 3e-3)
-        << "direction " << d;
-  }
+  expect_directional_derivatives(*backend, objective, x0.data, shape, g, 20);
 }
 
 INSTANTIATE_TEST_SUITE_P(Pools, ObjectiveGradient,

@@ -1,0 +1,26 @@
+// One [[regions]] entry of the configuration: a mask and the style painted where it is white.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/core/randomization.h"
+
+namespace nsrg {
+
+// A region (docs/config.md, "[[regions]]"): `mask` a grey image file (white = the region,
+// grey = partly, black = outside; resized to the content image), its style Grams from
+// `images` blended by `blend_weights` (normalized to sum 1) or from the kept style
+// `targets`, its term weighed by `weight` times style.weight, its Grams randomized by its
+// own [regions.randomize] when `randomize_given`, else by the config's [randomize].
+struct StyleRegion {
+  std::string mask;                 // resolved path
+  std::string targets;              // resolved path of a kept style; empty: `images`
+  std::vector<std::string> images;  // resolved paths
+  std::vector<float> blend_weights;
+  float weight = 1.0f;
+  bool randomize_given = false;
+  RandomizeSettings randomize;  // every style layer's, when randomize_given
+};
+
+}  // namespace nsrg
