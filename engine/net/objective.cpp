@@ -32,15 +32,20 @@ StyleObjective::StyleObjective(Backend& backend, Network& network, const Objecti
 }
 
 void StyleObjective::evaluate(const Tensor& x, Tensor& grad) {
+  if (tile_size_ > 0)
+    evaluate_tiled(x, grad);
+  else
+    evaluate_whole(x, grad);
+}
+
+void StyleObjective::evaluate_whole(const Tensor& x, Tensor& grad) {
   network_.forward(x, last_layer_);
   const bool normalize = weights_.normalize_gradients;
   auto add_loss_gradient = [&](int layer, Tensor& dy) {
     for (const Term& term : content_terms_) {
       if (term.layer != layer) continue;
       const Tensor& features = network_.activation(layer);
-      if (scratch_features_.numel() < features.numel())
-        scratch_features_ = backend_.empty(features.shape());
-      Tensor raw = scratch_features_.view(features.shape());
+      Tensor raw = scratch_view(backend_, scratch_features_, features.shape());
       backend_.mse_loss(features, *term.target, weights_.content, {&losses_, term.slot}, raw);
       backend_.add_weighted_gradient(raw, weights_.content, normalize, dy);
     }
@@ -50,15 +55,9 @@ void StyleObjective::evaluate(const Tensor& x, Tensor& grad) {
       const Shape& s = features.shape();
       const Shape gram_shape{1, 1, s.c, s.c};
       const float scale = 1.0f / float(size_t(s.c) * s.h * s.w);
-      if (gram_.numel() < gram_shape.numel()) {
-        gram_ = backend_.empty(gram_shape);
-        scratch_gram_ = backend_.empty(gram_shape);
-      }
-      if (scratch_features_.numel() < features.numel())
-        scratch_features_ = backend_.empty(features.shape());
-      Tensor gram = gram_.view(gram_shape);
-      Tensor dgram = scratch_gram_.view(gram_shape);
-      Tensor raw = scratch_features_.view(features.shape());
+      Tensor gram = scratch_view(backend_, gram_, gram_shape);
+      Tensor dgram = scratch_view(backend_, scratch_gram_, gram_shape);
+      Tensor raw = scratch_view(backend_, scratch_features_, features.shape());
       backend_.gram(features, scale, gram);
       backend_.mse_loss(gram, *term.target, weights_.style, {&losses_, term.slot}, dgram);
       backend_.gram_backward(features, dgram, scale, raw);
