@@ -79,9 +79,10 @@ void RenderSession::prepare() {
   // time).
   std::set<std::string> style_layers;
   for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
-  for (StageInputs& inputs : s.inputs) {
+  for (size_t i = 0; i < s.inputs.size(); ++i) {
+    StageInputs& inputs = s.inputs[i];
     capture_stage_targets(*s.backend, *s.network, s.preprocess, config_,
-                          {style_layers.begin(), style_layers.end()}, inputs);
+                          {style_layers.begin(), style_layers.end()}, s.tile_sizes[i], inputs);
     for (const std::string& note : inputs.notes) log_ << note << "\n";
   }
   if (config_.min_distance > 0.0f)
@@ -108,8 +109,11 @@ void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {
                        : s.backend->kind() == BackendKind::Cpu ? "the available memory"
                                                                : "the GPU's free memory";
   record_.memory_plan = check_memory_plan(input, limit, source, log_);
-  for (size_t i = 0; i < s.stages.size(); ++i)
+  s.tile_sizes.clear();
+  for (size_t i = 0; i < s.stages.size(); ++i) {
     s.stages[i].optimizer.history = input.stages[i].optimizer.history;
+    s.tile_sizes.push_back(input.stages[i].tile_size);
+  }
 }
 
 void RenderSession::run() {

@@ -28,7 +28,8 @@ std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& net
                                                   const Preprocess& preprocess,
                                                   const std::vector<Image>& images,
                                                   const std::vector<float>& blend_weights,
-                                                  const std::vector<std::string>& layers);
+                                                  const std::vector<std::string>& layers,
+                                                  int tile_size = 0);
 
 // The randomization of `layer`'s Gram `base` for the render seed `seed` (the seed alone
 // names a variant: Philox variant 0).
