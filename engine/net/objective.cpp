@@ -1,5 +1,6 @@
 // StyleObjective: forward to the deepest loss layer, content and style losses with their
-// gradients injected on the way back, total variation on the image.
+// gradients injected on the way back, total variation on the image (tile by tile:
+// objective_tiled.cpp).
 #include "engine/net/objective.h"
 
 #include <algorithm>
