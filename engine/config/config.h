@@ -77,6 +77,18 @@ struct LayerSource {
   std::string targets;              // a resolved kept style file; empty with images
 };
 
+// [evaluation] tile_size's value for "auto": the memory plan chooses (docs/config.md).
+constexpr int kAutoTileSize = -1;
+
+// [evaluation]: how the objective is evaluated (docs/design.md, "Tiled evaluation").
+struct EvaluationSettings {
+  bool given = false;  // the file has an [evaluation] table (only then is it in the summary)
+  // Pixels of a tile's interior side (rounded down to the network's total stride); 0: the
+  // whole image at once; kAutoTileSize: whole when the render fits, else the largest tile
+  // size the memory plan fits.
+  int tile_size = 0;
+};
+
 struct RenderConfig {
   std::string config_path;  // the file loaded (absolute)
   BackendChoice backend = BackendChoice::Auto;
@@ -132,6 +144,8 @@ struct RenderConfig {
   bool save_stages = false;   // save each [[stages]] result but the last as <stem>_stage<i>
   // memory_limit_mib: the memory plan's limit; 0 = what the machine (or GPU) has available
   int64_t memory_limit_mib = 0;
+  // [evaluation]
+  EvaluationSettings evaluation;
   // image_size, [optimizer], style.scale and loss.tv_weight: the stage a config without
   // [[stages]] renders, and the one each [[stages]] table starts from. optimizer.
   // learning_rate defaults to 1 for lbfgs and 10 for adam.

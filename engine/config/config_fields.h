@@ -11,6 +11,8 @@
 //   number(key, float&, low, high[, default])  a number within the bounds; `default` is
 //                                              stored first when the key is absent
 //   boolean(key, bool&)
+//   integer_or_auto(key, T&, min, max, auto_value)   a whole number in [min, max] or the
+//                                        string "auto", stored as auto_value
 //   kept_style_flag(key, bool&, kept)    a boolean that may be true only with style.targets
 //                                        (`kept`); written to JSON only when true
 //   layers(key, names&, allow_empty)     distinct, non-empty layer names
@@ -173,6 +175,10 @@ void visit_config(V& v, RenderConfig& c) {
   });
   v.section("optimizer", [&](auto& optimizer) { visit_optimizer(optimizer, c.top_level); });
   v.section("network", [&](auto& network) { network.choice("pooling", c.pooling, kPoolingNames); });
+  v.optional_section("evaluation", c.evaluation.given, [&](auto& evaluation) {
+    evaluation.integer_or_auto("tile_size", c.evaluation.tile_size, 0, kMaxImageSize,
+                               kAutoTileSize);
+  });
   v.section("output", [&](auto& output) {
     output.output_image("path", c.output_path);
     output.choice("levels", c.levels, kLevelsModeNames);

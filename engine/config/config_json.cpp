@@ -48,6 +48,13 @@ class JsonVisitor {
   void required_integer(const std::string& key, const T& value, int64_t, int64_t, const char*) {
     out_[key] = value;
   }
+  template <typename T>
+  void integer_or_auto(const std::string& key, const T& value, int64_t, int64_t, T auto_value) {
+    if (value == auto_value)
+      out_[key] = "auto";
+    else
+      out_[key] = value;
+  }
   void number(const std::string& key, float value, Bound, Bound, float = 0) {
     out_[key] = shortest_decimal(value);
   }

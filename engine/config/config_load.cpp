@@ -101,6 +101,15 @@ class TomlVisitor {
     integer(key, out, min, max);
   }
 
+  template <typename T>
+  void integer_or_auto(const std::string& key, T& out, int64_t min, int64_t max, T auto_value) {
+    const toml::node* node = reader_.table() ? reader_.table()->get(key) : nullptr;
+    if (node == nullptr || !node->is_string()) return integer(key, out, min, max);
+    if (*reader_.get_string(key) != "auto")
+      reader_.fail(key, msg("must be a whole number in [", min, ", ", max, "] or \"auto\""));
+    out = auto_value;
+  }
+
   void number(const std::string& key, float& out, Bound low, Bound high) {
     reader_.read_float(key, out, low, high);
   }
@@ -361,6 +370,12 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     top.section("style").fail("layer_sources",
                               "cannot be used with [path] (each frame's Grams are a blend of two "
                               "of path.styles)");
+  if (config.evaluation.tile_size != 0 && config.normalize_gradients)
+    top.section("evaluation")
+        .fail("tile_size",
+              "cannot be used with loss.normalize_gradients = true (each loss's L1 norm is a "
+              "whole-image sum that the tiles do not have before their backward passes): set "
+              "tile_size = 0 or normalize_gradients = false");
   if (config.path.given)
     config_detail::check_morph_path(top, levels_given, config);
   else if (!config.style_targets.empty())

@@ -25,6 +25,11 @@ void refuse_combinations(const SectionReader& top, const RenderConfig& config) {
     style.fail("layer_sources",
                "cannot be used with [[regions]] in this build (a region's style covers every "
                "style layer)");
+  if (config.evaluation.tile_size != 0)
+    top.section("evaluation")
+        .fail("tile_size",
+              "cannot be used with [[regions]] in this build (a region's masked Gram is not yet "
+              "summed tile by tile): set tile_size = 0");
   if (config.save_targets)
     top.section("output").fail(
         "save_targets",

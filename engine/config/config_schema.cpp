@@ -43,6 +43,10 @@ class KeyCollector {
     add(key);
   }
   template <typename... Ignored>
+  void integer_or_auto(const std::string& key, Ignored&&...) {
+    add(key);
+  }
+  template <typename... Ignored>
   void number(const std::string& key, Ignored&&...) {
     add(key);
   }

@@ -22,6 +22,7 @@
 #include "engine/core/optimizer_scalars.h"
 #include "engine/core/randomization.h"
 #include "engine/core/tensor.h"
+#include "engine/core/window_rules.h"
 
 namespace nsrg {
 
@@ -157,6 +158,13 @@ class Backend {
   // Total variation of image [1,C,H,W]: loss = weight/2 * sum over the (H-1)x(W-1) block of
   // (x[i,j]-x[i,j+1])^2 + (x[i,j]-x[i+1,j])^2, into the slot; its gradient is ADDED to grad.
   virtual void tv_loss(const Tensor& image, float weight, ScalarSlot loss, Tensor& grad) = 0;
+
+  // ---- windows (tiled evaluation, engine/net/tile_plan.h) ----------------------------------
+  // Copies the window `from` of every channel of src [1,C,H,W] into dst [1,C,H',W'] with its
+  // top-left corner at (to_y, to_x); with accumulate, adds it there instead. The window is
+  // non-empty and lies inside both tensors; src and dst do not overlap.
+  virtual void copy_window(const Tensor& src, const Window& from, Tensor& dst, int to_y, int to_x,
+                           bool accumulate) = 0;
 
   // ---- vector and scalar ops (optimizers) -----------------------------------------------
   virtual void dot(const Tensor& a, const Tensor& b, ScalarSlot out) = 0;

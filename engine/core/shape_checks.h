@@ -7,6 +7,7 @@
 #include "engine/core/error.h"
 #include "engine/core/randomization.h"
 #include "engine/core/tensor.h"
+#include "engine/core/window_rules.h"
 
 namespace nsrg {
 
@@ -35,6 +36,23 @@ inline void check_mask_shapes(const Tensor& features, const Tensor& mask, const 
              " for features ", f.str());
   NSRG_CHECK(out.data() != features.data() && out.data() != mask.data(),
              "mask_features: out aliases an input");
+}
+
+// The arguments of Backend::copy_window; returns the planes and the window as the element rule
+// (engine/core/window_rules.h) reads them.
+inline WindowCopy check_window_copy(const Tensor& src, const Window& from, const Tensor& dst,
+                                    int to_y, int to_x, bool accumulate) {
+  const Shape& a = src.shape();
+  const Shape& b = dst.shape();
+  NSRG_CHECK(!src.empty() && !dst.empty() && a.n == 1 && b.n == 1 && a.c == b.c,
+             "copy_window: ", a.str(), " into ", b.str());
+  NSRG_CHECK(!from.empty() && from.y >= 0 && from.x >= 0 && from.y + from.h <= a.h &&
+                 from.x + from.w <= a.w && to_y >= 0 && to_x >= 0 && to_y + from.h <= b.h &&
+                 to_x + from.w <= b.w,
+             "copy_window: window ", from.h, "x", from.w, " at (", from.y, ",", from.x, ") of ",
+             a.str(), " to (", to_y, ",", to_x, ") of ", b.str());
+  NSRG_CHECK(src.data() != dst.data(), "copy_window: source and destination are one tensor");
+  return WindowCopy{a.h, a.w, b.h, b.w, from, to_y, to_x, accumulate};
 }
 
 // C of a [1,1,C,C] tensor.

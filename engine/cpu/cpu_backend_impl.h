@@ -88,6 +88,10 @@ class CpuBackend final : public Backend, public LbfgsTwoLoop {
   void scale(Coef alpha, Tensor& x) override;
   void sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) override;
 
+  // ---- windows -------------------------------------------------------------------------
+  void copy_window(const Tensor& src, const Window& from, Tensor& dst, int to_y, int to_x,
+                   bool accumulate) override;
+
   // ---- helpers for the implementation files --------------------------------------------
   // Sets the calling thread's OpenMP thread count to this backend's, for oneDNN's
   // convolutions, and OpenBLAS's to 1 (its threaded sums depend on the thread count); own

@@ -77,6 +77,10 @@ class CudaBackend final : public Backend {
   void scale(Coef alpha, Tensor& x) override;
   void sum_scalars(const Tensor& scalars, int first, int count, ScalarSlot out) override;
 
+  // ---- windows -------------------------------------------------------------------------
+  void copy_window(const Tensor& src, const Window& from, Tensor& dst, int to_y, int to_x,
+                   bool accumulate) override;
+
   // ---- optimizer ops (cuda_optim_ops.cpp) ------------------------------------------------
   void scalar_op(ScalarOp op, Coef a, Coef b, ScalarSlot out) override;
   void scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, ScalarSlot out) override;

@@ -34,6 +34,8 @@ class Network {
 
   int layer_count() const { return int(layers_.size()); }
   const LayerSpec& layer(int index) const { return layers_[index]; }
+  // The layers as this network runs them (pooling "avg" applied).
+  const std::vector<LayerSpec>& layers() const { return layers_; }
   int index_of(const std::string& name) const;  // -1 when absent
   const Preprocess& preprocess() const { return preprocess_; }
 

@@ -1,5 +1,6 @@
 // StyleObjective: forward to the deepest loss layer, content and style losses with their
-// gradients injected on the way back, total variation on the image.
+// gradients injected on the way back, total variation on the image (tile by tile:
+// objective_tiled.cpp).
 #include "engine/net/objective.h"
 
 #include <algorithm>
@@ -41,27 +42,15 @@ StyleObjective::StyleObjective(Backend& backend, Network& network, const Objecti
   losses_ = backend_.zeros({1, 1, 1, slot});
 }
 
-Tensor StyleObjective::features_scratch(Tensor& buffer, const Tensor& features) {
-  if (buffer.numel() < features.numel()) buffer = backend_.empty(features.shape());
-  return buffer.view(features.shape());
-}
-
-void StyleObjective::grow_gram_scratch(const Shape& gram_shape) {
-  if (gram_.numel() >= gram_shape.numel()) return;
-  gram_ = backend_.empty(gram_shape);
-  scratch_gram_ = backend_.empty(gram_shape);
-}
-
 // A style layer's term: its Gram against the target, and the gradient of that.
 void StyleObjective::add_style_gradient(const Term& term, Tensor& dy) {
   const Tensor& features = network_.activation(term.layer);
   const Shape& s = features.shape();
   const Shape gram_shape{1, 1, s.c, s.c};
   const float scale = 1.0f / float(size_t(s.c) * s.h * s.w);
-  grow_gram_scratch(gram_shape);
-  Tensor gram = gram_.view(gram_shape);
-  Tensor dgram = scratch_gram_.view(gram_shape);
-  Tensor raw = features_scratch(scratch_features_, features);
+  Tensor gram = scratch_view(backend_, gram_, gram_shape);
+  Tensor dgram = scratch_view(backend_, scratch_gram_, gram_shape);
+  Tensor raw = scratch_view(backend_, scratch_features_, features.shape());
   backend_.gram(features, scale, gram);
   backend_.mse_loss(gram, *term.target, weights_.style, {&losses_, term.slot}, dgram);
   backend_.gram_backward(features, dgram, scale, raw);
@@ -79,11 +68,10 @@ void StyleObjective::add_region_gradient(const RegionTerm& term, Tensor& dy) {
              mask.mask.shape().str(), " for features ", s.str());
   const float scale = masked_gram_scale(s.c, mask.mass);
   const float weight = weights_.style * term.target.weight;
-  grow_gram_scratch(gram_shape);
-  Tensor gram = gram_.view(gram_shape);
-  Tensor dgram = scratch_gram_.view(gram_shape);
-  Tensor masked = features_scratch(scratch_masked_, features);
-  Tensor raw = features_scratch(scratch_features_, features);
+  Tensor gram = scratch_view(backend_, gram_, gram_shape);
+  Tensor dgram = scratch_view(backend_, scratch_gram_, gram_shape);
+  Tensor masked = scratch_view(backend_, scratch_masked_, features.shape());
+  Tensor raw = scratch_view(backend_, scratch_features_, features.shape());
   masked_gram(backend_, features, mask.mask, scale, masked, gram);
   backend_.mse_loss(gram, *term.target.target, weight, {&losses_, term.slot}, dgram);
   masked_gram_backward(backend_, masked, mask.mask, dgram, scale, raw);
@@ -91,13 +79,20 @@ void StyleObjective::add_region_gradient(const RegionTerm& term, Tensor& dy) {
 }
 
 void StyleObjective::evaluate(const Tensor& x, Tensor& grad) {
+  if (tile_size_ > 0)
+    evaluate_tiled(x, grad);
+  else
+    evaluate_whole(x, grad);
+}
+
+void StyleObjective::evaluate_whole(const Tensor& x, Tensor& grad) {
   network_.forward(x, last_layer_);
   const bool normalize = weights_.normalize_gradients;
   auto add_loss_gradient = [&](int layer, Tensor& dy) {
     for (const Term& term : content_terms_) {
       if (term.layer != layer) continue;
       const Tensor& features = network_.activation(layer);
-      Tensor raw = features_scratch(scratch_features_, features);
+      Tensor raw = scratch_view(backend_, scratch_features_, features.shape());
       backend_.mse_loss(features, *term.target, weights_.content, {&losses_, term.slot}, raw);
       backend_.add_weighted_gradient(raw, weights_.content, normalize, dy);
     }

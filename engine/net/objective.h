@@ -4,12 +4,14 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/core/backend.h"
 #include "engine/net/masked_gram.h"
 #include "engine/net/network.h"
+#include "engine/net/tiled_forward.h"
 
 namespace nsrg {
 
@@ -46,6 +48,15 @@ class StyleObjective {
   // Losses at image x ([1,3,H,W] preprocessed) into the loss slots, gradient into grad.
   void evaluate(const Tensor& x, Tensor& grad);
 
+  // Evaluates tile by tile from now on, with interiors of `tile_size` pixels (rounded down to
+  // the network's total stride; 0: the whole image at once). The losses and the gradient are
+  // the whole image's up to float32 summation order (docs/design.md, "Tiled evaluation").
+  // Not with normalize_gradients, whose L1 norms are whole-image sums the tiles do not have
+  // before their backward passes (InternalError; the configuration refuses the pair), nor
+  // with region terms (the configuration refuses [[regions]] with tile_size).
+  void set_tile_size(int tile_size);
+  int tile_size() const { return tile_size_; }
+
   // The loss slots: content layers, then style layers, then region terms, then tv, then the
   // total.
   Tensor& loss_slots() { return losses_; }
@@ -61,6 +72,13 @@ class StyleObjective {
     const Tensor* target;
     int slot;
   };
+  void evaluate_whole(const Tensor& x, Tensor& grad);
+  // objective_tiled.cpp: pass 1 (the whole-image Grams from every tile's interior) and pass 2
+  // (each tile's forward and backward from its interior's loss gradients).
+  void evaluate_tiled(const Tensor& x, Tensor& grad);
+  void accumulate_tile_grams(const Tensor& x);
+  void add_tile_gradient(const Tile& tile, const Tensor& x, Tensor& grad);
+
   Backend& backend_;
   Network& network_;
   ObjectiveWeights weights_;
@@ -71,16 +89,19 @@ class StyleObjective {
   };
   void add_style_gradient(const Term& term, Tensor& dy);
   void add_region_gradient(const RegionTerm& term, Tensor& dy);
-  // A view of `buffer` of the features' shape (the buffer grown first when it is smaller).
-  Tensor features_scratch(Tensor& buffer, const Tensor& features);
-  // Grows gram_ and scratch_gram_ to hold a Gram of `gram_shape`.
-  void grow_gram_scratch(const Shape& gram_shape);
   std::vector<Term> content_terms_, style_terms_;
   std::vector<RegionTerm> region_terms_;
   int tv_index_ = 0, total_index_ = 0;
   int last_layer_ = -1;
   Tensor losses_;
   Tensor scratch_features_, scratch_gram_, gram_, scratch_masked_;
+
+  // Tiled evaluation: the tiles of the current image size, per style term its whole-image Gram
+  // and that Gram's loss gradient, and the tiles' scratch tensors.
+  int tile_size_ = 0;
+  std::unique_ptr<TiledForward> tiles_;
+  std::vector<Tensor> whole_grams_, whole_dgrams_;
+  Tensor tile_grad_, tile_slot_, interior_, interior_target_, interior_grad_;
 };
 
 }  // namespace nsrg

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/core/error.h"
+#include "engine/net/tiled_forward.h"
 
 namespace nsrg {
 
@@ -17,11 +18,62 @@ int deepest_layer(const Network& network, const std::vector<std::string>& layers
   return deepest;
 }
 
+namespace {
+
+// capture_features tile by tile: each tile's interior of every layer copied into place.
+std::map<std::string, Tensor> capture_features_tiled(Backend& backend, Network& network,
+                                                     const Tensor& image,
+                                                     const std::vector<std::string>& layers,
+                                                     int tile_size) {
+  TiledForward tiles(backend, network, deepest_layer(network, layers), image.shape(), tile_size);
+  std::map<std::string, Tensor> features;
+  for (const std::string& name : layers)
+    features.emplace(name, backend.empty(tiles.whole_shape(network.index_of(name))));
+  for (const Tile& tile : tiles.plan().tiles) {
+    tiles.forward(image, tile);
+    for (const std::string& name : layers) {
+      const int layer = network.index_of(name);
+      const Window from = tiles.interior(tile, layer, true);
+      if (from.empty()) continue;
+      const Window to = tiles.interior(tile, layer, false);
+      backend.copy_window(network.activation(layer), from, features.at(name), to.y, to.x, false);
+    }
+  }
+  return features;
+}
+
+// One image's Grams tile by tile, added into `grams` with weight `blend`.
+void add_grams_tiled(Backend& backend, Network& network, const Tensor& image, float blend,
+                     const std::vector<std::string>& layers, int tile_size,
+                     std::map<std::string, Tensor>& grams, Tensor& scratch) {
+  TiledForward tiles(backend, network, deepest_layer(network, layers), image.shape(), tile_size);
+  Tensor interior_storage;
+  for (const Tile& tile : tiles.plan().tiles) {
+    tiles.forward(image, tile);
+    for (const std::string& name : layers) {
+      const int layer = network.index_of(name);
+      const Tensor interior = tiles.interior_features(tile, layer, interior_storage);
+      if (interior.empty()) continue;
+      const Shape& whole = tiles.whole_shape(layer);
+      const Shape gram_shape{1, 1, whole.c, whole.c};
+      auto it = grams.find(name);
+      if (it == grams.end()) it = grams.emplace(name, backend.zeros(gram_shape)).first;
+      Tensor gram = scratch_view(backend, scratch, gram_shape);
+      backend.gram(interior, 1.0f / float(whole.numel()), gram);
+      backend.axpy(blend, gram, it->second);
+    }
+  }
+}
+
+}  // namespace
+
 std::map<std::string, Tensor> capture_features(Backend& backend, Network& network,
                                                const Tensor& image,
-                                               const std::vector<std::string>& layers) {
+                                               const std::vector<std::string>& layers,
+                                               int tile_size) {
   std::map<std::string, Tensor> features;
   if (layers.empty()) return features;
+  if (tile_size > 0) return capture_features_tiled(backend, network, image, layers, tile_size);
   network.forward(image, deepest_layer(network, layers));
   for (const std::string& name : layers) {
     const Tensor& activation = network.activation(network.index_of(name));
@@ -35,7 +87,7 @@ std::map<std::string, Tensor> capture_features(Backend& backend, Network& networ
 std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
                                             const std::vector<const Tensor*>& images,
                                             const std::vector<float>& blend,
-                                            const std::vector<std::string>& layers) {
+                                            const std::vector<std::string>& layers, int tile_size) {
   NSRG_CHECK(images.size() == blend.size(), "blend weights ", blend.size(), " for ", images.size(),
              " style images");
   std::map<std::string, Tensor> grams;
@@ -43,6 +95,10 @@ std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
   const int last = deepest_layer(network, layers);
   Tensor scratch;
   for (size_t i = 0; i < images.size(); ++i) {
+    if (tile_size > 0) {
+      add_grams_tiled(backend, network, *images[i], blend[i], layers, tile_size, grams, scratch);
+      continue;
+    }
     network.forward(*images[i], last);
     for (const std::string& name : layers) {
       const Tensor& features = network.activation(network.index_of(name));

@@ -15,16 +15,21 @@ namespace nsrg {
 // before); -1 for an empty list.
 int deepest_layer(const Network& network, const std::vector<std::string>& layers);
 
-// The activations of `layers` for `image` ([1,C,H,W] preprocessed), copied out.
+// The activations of `layers` for `image` ([1,C,H,W] preprocessed), copied out. With a
+// tile_size > 0 the network runs tile by tile (tiled_forward.h) and each tile's interior
+// positions are copied into place: the same features, with less memory.
 std::map<std::string, Tensor> capture_features(Backend& backend, Network& network,
                                                const Tensor& image,
-                                               const std::vector<std::string>& layers);
+                                               const std::vector<std::string>& layers,
+                                               int tile_size = 0);
 
 // Gram matrices G = F F^T / (C H W) of `layers`, blended over the style images with
-// weights `blend` (normalized to sum 1 by the caller).
+// weights `blend` (normalized to sum 1 by the caller). With a tile_size > 0 each image's
+// Grams are summed over its tiles' interiors (the same Grams up to float32 summation order).
 std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
                                             const std::vector<const Tensor*>& images,
                                             const std::vector<float>& blend,
-                                            const std::vector<std::string>& layers);
+                                            const std::vector<std::string>& layers,
+                                            int tile_size = 0);
 
 }  // namespace nsrg

@@ -187,6 +187,7 @@ void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x,
   for (const auto& [layer, target] : inputs.content_targets) content_targets[layer] = &target;
   StyleObjective objective(backend, *s.network, objective_weights(config_, settings),
                            content_targets, style.by_layer, regions.terms);
+  objective.set_tile_size(s.tile_sizes[index]);
 
   // The configured init (or the previous path frame) for the first stage, else the previous
   // stage's result resized.

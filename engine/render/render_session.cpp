@@ -86,20 +86,24 @@ void RenderSession::prepare() {
   // time).
   std::set<std::string> style_layers;
   for (const auto& set : s.layer_sets) style_layers.insert(set.begin(), set.end());
-  const auto capture = [&](StageInputs& inputs) {
-    capture_stage_targets(*s.backend, *s.network, s.preprocess, config_,
-                          {style_layers.begin(), style_layers.end()}, inputs);
-  };
   std::vector<std::string> decompose;  // the layers randomized from their eigendecomposition
   for (const std::string& layer : style_layers)
     if (mode_uses_eigen(config_.randomization_for(layer).mode)) decompose.push_back(layer);
   for (size_t i = 0; i < s.inputs.size(); ++i) {
     StageInputs& inputs = s.inputs[i];
-    if (resources_ != nullptr)
-      resources_->capture(capture_key(config_, s.stages[i], network_name), inputs, capture,
-                          decompose);
-    else
+    const int tile_size = s.tile_sizes[i];  // the memory plan's choice for the stage
+    const auto capture = [&, tile_size](StageInputs& stage_inputs) {
+      capture_stage_targets(*s.backend, *s.network, s.preprocess, config_,
+                            {style_layers.begin(), style_layers.end()}, tile_size, stage_inputs);
+    };
+    if (resources_ != nullptr) {
+      // A capture in tiles equals the whole one up to float rounding only: kept apart.
+      std::optional<std::string> key = capture_key(config_, s.stages[i], network_name);
+      if (key) *key += msg("\ntile_size ", tile_size);
+      resources_->capture(key, inputs, capture, decompose);
+    } else {
       capture(inputs);
+    }
     for (const std::string& note : inputs.notes) log_ << note << "\n";
   }
   if (config_.min_distance > 0.0f)
@@ -145,8 +149,11 @@ void RenderSession::check_memory(const std::vector<LayerSpec>& layers) {
                        : s.backend->kind() == BackendKind::Cpu ? "the available memory"
                                                                : "the GPU's free memory";
   record_.memory_plan = check_memory_plan(input, limit, source, log_);
-  for (size_t i = 0; i < s.stages.size(); ++i)
+  s.tile_sizes.clear();
+  for (size_t i = 0; i < s.stages.size(); ++i) {
     s.stages[i].optimizer.history = input.stages[i].optimizer.history;
+    s.tile_sizes.push_back(input.stages[i].tile_size);
+  }
 }
 
 void RenderSession::run() {

@@ -28,6 +28,9 @@ struct RenderSession::State {
   // config.stages as rendered: the memory check may cap their L-BFGS history (the config, and
   // so its hash, keeps the history asked for).
   std::vector<Stage> stages;
+  // Per stage: the tile size its capture and evaluation run with (0: the whole image), as
+  // [evaluation] tile_size says or the memory check chose for "auto".
+  std::vector<int> tile_sizes;
   std::vector<StageInputs> inputs;  // per stage: images, content features, base Grams
   std::vector<std::vector<std::string>> layer_sets;
   std::unique_ptr<StyleTargetsWriter> targets_writer;  // when output.save_targets

@@ -18,12 +18,13 @@ std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& net
                                                   const Preprocess& preprocess,
                                                   const std::vector<Image>& images,
                                                   const std::vector<float>& blend_weights,
-                                                  const std::vector<std::string>& layers) {
+                                                  const std::vector<std::string>& layers,
+                                                  int tile_size) {
   std::vector<Tensor> tensors;
   std::vector<const Tensor*> pointers;
   for (const Image& image : images) tensors.push_back(image_to_tensor(backend, image, preprocess));
   for (const Tensor& t : tensors) pointers.push_back(&t);
-  return capture_grams(backend, network, pointers, blend_weights, layers);
+  return capture_grams(backend, network, pointers, blend_weights, layers, tile_size);
 }
 
 Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& base,

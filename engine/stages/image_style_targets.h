@@ -32,7 +32,8 @@ std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& net
                                                   const Preprocess& preprocess,
                                                   const std::vector<Image>& images,
                                                   const std::vector<float>& blend_weights,
-                                                  const std::vector<std::string>& layers);
+                                                  const std::vector<std::string>& layers,
+                                                  int tile_size = 0);
 
 // Eigendecompositions of base Grams by layer, where someone kept them (the explore session's
 // shared resources); a layer without one is decomposed again for each image.

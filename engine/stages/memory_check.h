@@ -14,10 +14,15 @@ namespace nsrg {
 // The smallest history the cap lowers to; below it the run stops instead.
 constexpr int kMinCappedHistory = 5;
 
-// Plans `input`; when the total exceeds `limit` bytes (limit 0: no check), lowers every
-// L-BFGS stage's history to the largest common cap >= kMinCappedHistory that fits (written
-// back into input.stages) or throws UserError. `limit_source` names the limit in messages
-// ("available memory", "memory_limit_mib"). Logs the plan (and any cap) to `log`.
+// A stage's tile_size that check_memory_plan decides ([evaluation] tile_size = "auto").
+constexpr int kAutoTile = -1;
+
+// Plans `input`; when the total exceeds `limit` bytes (limit 0: no check), first tiles the
+// stages whose tile_size is kAutoTile (the largest stages first, each with the largest tile
+// that fits; untiled when the render fits), then lowers every L-BFGS stage's history to the
+// largest common cap >= kMinCappedHistory that fits, or throws UserError. The choices are
+// written back into input.stages (every kAutoTile replaced). `limit_source` names the limit in
+// messages ("available memory", "memory_limit_mib"). Logs the plan (and any choice) to `log`.
 MemoryPlan check_memory_plan(MemoryPlanInput& input, size_t limit, const std::string& limit_source,
                              std::ostream& log);
 

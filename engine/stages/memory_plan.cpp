@@ -13,6 +13,7 @@
 
 #include "engine/core/error.h"
 #include "engine/net/network.h"
+#include "engine/net/tile_plan.h"
 
 namespace nsrg {
 namespace {
@@ -137,6 +138,29 @@ std::vector<std::string> all_style_layers(const MemoryPlanInput& input) {
   return {layers.begin(), layers.end()};
 }
 
+// A pass of TiledForward over an image of `image` shape to layer `last` in tiles of
+// `tile_size`: the crop tensor and the network's buffers of each tile's crop, and per tile
+// `per_interior(layer, interior bytes)` for each of `layers` whose interior is not empty. The
+// caller releases `crop` when the pass's owner is done with it.
+template <class PerInterior>
+void replay_tiles(NetworkModel& net, Ledger& ledger, const std::vector<LayerSpec>& layers,
+                  const Shape& image, int last, int tile_size, const std::vector<int>& loss_layers,
+                  size_t& crop, PerInterior per_interior) {
+  const NetworkReach reach = network_reach(layers, last);
+  const std::vector<Shape> whole =
+      Network::plan_buffers(layers, std::vector<bool>(layers.size(), false), image, last).shapes;
+  for (const Tile& tile : plan_tiles(reach, image.h, image.w, tile_size).tiles) {
+    const Shape crop_shape{1, image.c, tile.crop.h, tile.crop.w};
+    ledger.grow(kActivations, crop, bytes_of(crop_shape));
+    net.forward(crop_shape, last);
+    for (const int layer : loss_layers) {
+      const Shape& at = whole[size_t(layer) + 1];
+      const Window window = layer_interior(reach, layer, tile, image.h, image.w, at.h, at.w, false);
+      if (!window.empty()) per_interior(layer, window.area() * size_t(at.c) * kFloat);
+    }
+  }
+}
+
 // blend_kept_styles: every file's Grams of `layers` loaded, then each layer's blend with its
 // scratch (none for one file); returns the bytes kept (the blended Grams).
 size_t replay_kept_styles(const MemoryPlanInput& input, const std::vector<std::string>& layers,
@@ -165,11 +189,23 @@ size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage
   size_t kept = bytes_of(stage.content);
   ledger.add(kTargets, kept);
   if (!input.content_layers.empty()) {
-    net.forward(stage.content, net.deepest(input.content_layers));
+    const int last = net.deepest(input.content_layers);
+    const std::vector<Shape> whole =
+        Network::plan_buffers(input.layers, std::vector<bool>(input.layers.size(), false),
+                              stage.content, last)
+            .shapes;
     for (const std::string& name : input.content_layers) {
-      const size_t bytes = bytes_of(net.output_shape(net.index_of(name)));
+      const size_t bytes = bytes_of(whole[size_t(net.index_of(name)) + 1]);
       ledger.add(kTargets, bytes);
       kept += bytes;
+    }
+    if (stage.tile_size > 0) {
+      size_t crop = 0;
+      replay_tiles(net, ledger, input.layers, stage.content, last, stage.tile_size, {}, crop,
+                   [](int, size_t) {});
+      ledger.release(kActivations, crop);
+    } else {
+      net.forward(stage.content, last);
     }
   }
   const std::vector<std::string> style_layers = all_style_layers(input);
@@ -180,8 +216,21 @@ size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage
   ledger.add(kTargets, style_tensors);
   size_t scratch = 0;
   bool first = true;
+  std::vector<int> style_indices;
+  for (const std::string& name : style_layers) style_indices.push_back(net.index_of(name));
   for (const Shape& style : stage.styles) {
-    net.forward(style, net.deepest(style_layers));
+    if (stage.tile_size > 0) {  // capture_grams' tiled pass: crop, interiors, Gram scratch
+      size_t crop = 0, interior = 0;
+      replay_tiles(net, ledger, input.layers, style, net.deepest(style_layers), stage.tile_size,
+                   style_indices, crop, [&](int layer, size_t bytes) {
+                     ledger.grow(kTargets, interior, bytes);
+                     ledger.grow(kTargets, scratch, gram_bytes(net.channels(layer)));
+                   });
+      ledger.release(kActivations, crop);
+      ledger.release(kTargets, interior);
+    } else {
+      net.forward(style, net.deepest(style_layers));
+    }
     for (const std::string& name : style_layers) {
       const size_t gram = gram_bytes(net.channels(net.index_of(name)));
       if (first) {
@@ -202,6 +251,71 @@ size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage
     kept += size_t(input.regions - 1) * grams;
   }
   return kept;
+}
+
+using Terms = std::vector<std::pair<int, bool>>;  // (layer, is style) in evaluation order
+
+// StyleObjective's first whole-image evaluation.
+void replay_whole_evaluation(const MemoryPlanInput::Stage& stage, bool regions, const Terms& terms,
+                             int last, NetworkModel& net, Ledger& ledger) {
+  // The first evaluation: forward, then the loss gradients from the deepest layer up,
+  // growing the objective's scratch buffers (content terms before style terms per layer;
+  // with regions, the masked features too).
+  net.forward(stage.content, last);
+  size_t scratch_features = 0, gram = 0, scratch_gram = 0, scratch_masked = 0;
+  for (int layer = last; layer >= 0; --layer) {
+    for (bool style : {false, true})
+      for (const auto& [term_layer, term_style] : terms) {
+        if (term_layer != layer || term_style != style) continue;
+        const Shape& features = net.output_shape(layer);
+        if (style) {
+          const size_t wanted = gram_bytes(features.c);
+          if (wanted > gram) {
+            ledger.grow(kGradients, gram, wanted);
+            ledger.grow(kGradients, scratch_gram, wanted);
+          }
+          if (regions) ledger.grow(kGradients, scratch_masked, bytes_of(features));
+        }
+        ledger.grow(kGradients, scratch_features, bytes_of(features));
+      }
+  }
+  ledger.release(kGradients, scratch_features);
+  ledger.release(kGradients, gram);
+  ledger.release(kGradients, scratch_gram);
+  ledger.release(kGradients, scratch_masked);
+}
+
+// StyleObjective's first tiled evaluation (objective_tiled.cpp): each style term's
+// whole-image Gram and Gram gradient, the loss slot of a tile, then per tile the crop and the
+// network's buffers for it, the interior copies (features, content target, loss gradient),
+// the Gram scratch and the tile's image gradient, each growing to its largest tile's.
+void replay_tiled_evaluation(const MemoryPlanInput& input, const MemoryPlanInput::Stage& stage,
+                             const Terms& terms, int last, NetworkModel& net, Ledger& ledger) {
+  size_t grams = kFloat;  // the tile's loss slot
+  std::vector<int> loss_layers;
+  for (const auto& [layer, style] : terms) {
+    if (style) grams += 2 * gram_bytes(net.channels(layer));
+    loss_layers.push_back(layer);
+  }
+  ledger.add(kGradients, grams);
+  size_t crop = 0, interior = 0, target = 0, interior_grad = 0, scratch_gram = 0, tile_grad = 0;
+  replay_tiles(net, ledger, input.layers, stage.content, last, stage.tile_size, loss_layers, crop,
+               [&](int layer, size_t bytes) {
+                 for (const auto& [term_layer, style] : terms) {
+                   if (term_layer != layer) continue;
+                   ledger.grow(kGradients, interior, bytes);
+                   if (style)
+                     ledger.grow(kGradients, scratch_gram, gram_bytes(net.channels(layer)));
+                   else
+                     ledger.grow(kGradients, target, bytes);
+                   ledger.grow(kGradients, interior_grad, bytes);
+                 }
+               });
+  ledger.grow(kGradients, tile_grad, crop);
+  for (size_t* buffer : {&interior, &target, &interior_grad, &scratch_gram, &tile_grad})
+    ledger.release(kGradients, *buffer);
+  ledger.release(kActivations, crop);
+  ledger.remove(kGradients, grams);
 }
 
 // One image of one style-layer set through every stage.
@@ -226,7 +340,7 @@ void replay_image(const MemoryPlanInput& input, const std::vector<std::string>& 
         ledger.remove(kTargets, eigen);
       }
     // The objective: which layers it reads, its loss slots.
-    std::vector<std::pair<int, bool>> terms;  // (layer, is style) in evaluation order
+    Terms terms;
     for (const std::string& name : input.content_layers)
       terms.push_back({net.index_of(name), false});
     for (int region = 0; region < std::max(1, input.regions); ++region)
@@ -246,30 +360,10 @@ void replay_image(const MemoryPlanInput& input, const std::vector<std::string>& 
     ledger.add(kGradients, image);  // its gradient
     const size_t state = optimizer_state_bytes(stage.optimizer, stage.content);
     ledger.add(kOptimizer, state);
-    // The first evaluation: forward, then the loss gradients from the deepest layer up,
-    // growing the objective's scratch buffers (content terms before style terms per layer).
-    net.forward(stage.content, last);
-    size_t scratch_features = 0, gram = 0, scratch_gram = 0, scratch_masked = 0;
-    for (int layer = last; layer >= 0; --layer) {
-      for (bool style : {false, true})
-        for (const auto& [term_layer, term_style] : terms) {
-          if (term_layer != layer || term_style != style) continue;
-          const Shape& features = net.output_shape(layer);
-          if (style) {
-            const size_t wanted = gram_bytes(features.c);
-            if (wanted > gram) {
-              ledger.grow(kGradients, gram, wanted);
-              ledger.grow(kGradients, scratch_gram, wanted);
-            }
-            if (input.regions > 0) ledger.grow(kGradients, scratch_masked, bytes_of(features));
-          }
-          ledger.grow(kGradients, scratch_features, bytes_of(features));
-        }
-    }
-    ledger.release(kGradients, scratch_features);
-    ledger.release(kGradients, gram);
-    ledger.release(kGradients, scratch_gram);
-    ledger.release(kGradients, scratch_masked);
+    if (stage.tile_size > 0)
+      replay_tiled_evaluation(input, stage, terms, last, net, ledger);
+    else
+      replay_whole_evaluation(stage, input.regions > 0, terms, last, net, ledger);
     ledger.remove(kOptimizer, state);
     ledger.remove(kGradients, image);
     ledger.remove(kGradients, slots);
@@ -291,15 +385,24 @@ std::vector<ConvCall> conv_calls(const MemoryPlanInput& input) {
   std::vector<ConvCall> calls;
   const std::vector<bool> keep(input.layers.size(), false);
   const int last = int(input.layers.size()) - 1;
-  auto visit = [&](const Shape& image) {
+  auto visit_shape = [&](const Shape& image) {
     const NetworkBuffers buffers = Network::plan_buffers(input.layers, keep, image, last);
     for (size_t i = 0; i < input.layers.size(); ++i)
       if (input.layers[i].type == LayerType::Conv)
         calls.push_back({input.layers[i].conv, buffers.shapes[i]});
   };
+  // A tiled stage runs its convolutions on its tiles' crops (each distinct crop shape once).
+  auto visit = [&](const Shape& image, int tile_size) {
+    if (tile_size <= 0) return visit_shape(image);
+    std::set<std::pair<int, int>> crops;
+    for (const Tile& tile :
+         plan_tiles(network_reach(input.layers, last), image.h, image.w, tile_size).tiles)
+      if (crops.insert({tile.crop.h, tile.crop.w}).second)
+        visit_shape({1, image.c, tile.crop.h, tile.crop.w});
+  };
   for (const MemoryPlanInput::Stage& stage : input.stages) {
-    visit(stage.content);
-    for (const Shape& style : stage.styles) visit(style);
+    visit(stage.content, stage.tile_size);
+    for (const Shape& style : stage.styles) visit(style, stage.tile_size);
   }
   return calls;
 }
@@ -316,6 +419,8 @@ size_t host_image_bytes(const MemoryPlanInput& input) {
 MemoryPlan plan_memory(const MemoryPlanInput& input) {
   NSRG_CHECK(!input.stages.empty() && !input.style_layer_sets.empty() && input.backend != nullptr,
              "memory plan input");
+  for (const MemoryPlanInput::Stage& stage : input.stages)
+    NSRG_CHECK(stage.tile_size >= 0, "memory plan of an undecided tile size");
   Ledger ledger;
   ledger.add(kWeights, weight_bytes(input.layers));
   NetworkModel net(input.layers, ledger);
@@ -359,6 +464,8 @@ std::string describe_memory_plan(const MemoryPlan& plan, const MemoryPlanInput& 
                                                         input.stages.size(), ", ")
                                                   : std::string(),
                           at.w, "x", at.h, plan.peak_in_capture ? ", capturing targets" : "");
+  const int tile_size = input.stages[size_t(plan.peak_stage)].tile_size;
+  if (tile_size > 0) where += msg(", tiles of ", tile_size, " px");
   std::string parts = msg("activations ", format_bytes(plan.activations), ", gradients ",
                           format_bytes(plan.gradients), ", targets ", format_bytes(plan.targets),
                           ", image and optimizer ", format_bytes(plan.optimizer), ", weights ",

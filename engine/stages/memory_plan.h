@@ -41,6 +41,10 @@ struct MemoryPlanInput {
     Shape content;              // [1,3,h,w]
     std::vector<Shape> styles;  // each style image's [1,3,h,w]
     OptimizerSettings optimizer;
+    // Tiled evaluation ([evaluation] tile_size, chosen by check_memory_plan for "auto"): the
+    // tile side in pixels, 0 for the whole image. The capture and the evaluation of this
+    // stage then run tile by tile.
+    int tile_size = 0;
   };
   std::vector<Stage> stages;
   const Backend* backend = nullptr;  // counts its own workspace (Backend::workspace_bytes)
@@ -66,7 +70,8 @@ MemoryPlan plan_memory(const MemoryPlanInput& input);
 // "1.23 GiB" (or MiB for less than one GiB).
 std::string format_bytes(size_t bytes);
 
-// One line: "memory plan: 1.23 GiB at the peak (stage 2 of 3, 1024x768: weights ..., ...)".
+// One line: "memory plan: 1.23 GiB at the peak (stage 2 of 3, 1024x768: weights ..., ...)"
+// (with ", tiles of N px" after the size when the peak stage is tiled).
 std::string describe_memory_plan(const MemoryPlan& plan, const MemoryPlanInput& input);
 
 }  // namespace nsrg

@@ -9,6 +9,7 @@
 #include "engine/stages/image_style_targets.h"
 #include "engine/stages/layer_sources.h"
 #include "engine/stages/lineage_replay.h"
+#include "engine/stages/memory_check.h"
 #include "engine/stages/morph_path.h"
 #include "engine/stages/style_blend.h"
 
@@ -49,12 +50,13 @@ StageInputs load_stage_images(const RenderConfig& config, const Stage& stage) {
 
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                            const RenderConfig& config,
-                           const std::vector<std::string>& all_style_layers, StageInputs& inputs) {
+                           const std::vector<std::string>& all_style_layers, int tile_size,
+                           StageInputs& inputs) {
   // [style]'s source makes the Grams of the layers without a source of their own.
   const std::vector<std::string> style_layers = layers_of_style_source(config, all_style_layers);
   inputs.content_tensor = image_to_tensor(backend, inputs.content_image, preprocess);
   inputs.content_targets =
-      capture_features(backend, network, inputs.content_tensor, config.content_layers);
+      capture_features(backend, network, inputs.content_tensor, config.content_layers, tile_size);
   if (config.style_replay) {  // a kept style rebuilt at this size from its lineage
     inputs.base_grams = replay_grams(backend, network, preprocess, replayed_lineage(config),
                                      inputs.style_images, style_layers, inputs.notes);
@@ -66,7 +68,7 @@ void capture_stage_targets(Backend& backend, Network& network, const Preprocess&
         blend_kept_styles(backend, network, style_blend_step(config), style_layers, inputs.notes);
   } else {
     inputs.base_grams = capture_style_grams(backend, network, preprocess, inputs.style_images,
-                                            config.style_blend_weights, style_layers);
+                                            config.style_blend_weights, style_layers, tile_size);
   }
   capture_layer_source_grams(backend, network, preprocess, config, inputs.layer_source_images,
                              all_style_layers, inputs.base_grams);
@@ -97,6 +99,8 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
     for (const RegionInputs& region : inputs[i].regions)  // captured as the style images are
       for (const Image& style : region.style_images) stage.styles.push_back(shape_of(style));
     stage.optimizer = stages[i].optimizer;
+    stage.tile_size =
+        config.evaluation.tile_size == kAutoTileSize ? kAutoTile : config.evaluation.tile_size;
     input.stages.push_back(stage);
   }
   if (!config.style_targets.empty()) input.kept_style_weights = config.style_blend_weights;

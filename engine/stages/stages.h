@@ -60,10 +60,12 @@ std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Imag
 // `style_layers` at the stage's size (with style.targets: the kept styles' Grams, blended per
 // style.blend_space when there are several; with [path]: the first frame's Grams), and each
 // region's masks and Grams. A layer with a source of its own (style.layer_sources) takes its
-// Gram from that source alone.
+// Gram from that source alone. With a tile_size > 0 the content features and the style
+// images' Grams are captured tile by tile (a style.replay's roots, the layer sources and the
+// regions are captured whole).
 void capture_stage_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                            const RenderConfig& config, const std::vector<std::string>& style_layers,
-                           StageInputs& inputs);
+                           int tile_size, StageInputs& inputs);
 
 // What the memory plan needs of a render: the network as loaded, the loss layers, which
 // style layers are randomized, and each stage's image shapes and optimizer.

@@ -211,6 +211,8 @@ TEST_F(Regions, MistakesAreOneLineNamingTheKey) {
       {"style.images=[\"red.png\"]", "style.images: cannot be used with [[regions]]"},
       {"output.save_targets=true", "output.save_targets: cannot be used with [[regions]]"},
       {"randomize.min_distance=0.1", "randomize.min_distance: cannot be used with [[regions]]"},
+      {"evaluation.tile_size=64", "evaluation.tile_size: cannot be used with [[regions]]"},
+      {"evaluation.tile_size=\"auto\"", "evaluation.tile_size: cannot be used with [[regions]]"},
       {"style.layer_sources.relu1_1.images=[\"red.png\"]",
        "style.layer_sources: cannot be used with [[regions]]"},
   };
