@@ -83,7 +83,7 @@ def tile_timings(folder, tile):
 
 def measure(args, precision):
     folder = tempfile.mkdtemp(prefix="nsrg_explore_latency_")
-    model = os.path.abspath(args.model)
+    model = args.model if args.model.startswith("builtin:") else os.path.abspath(args.model)
     sets = [f'model="{model}"', f'backend="{args.backend}"', f'precision="{precision}"',
             f'explore.dir="{folder}"', f"explore.preview_size={args.size}",
             f"explore.preview_iterations={args.iterations}", "explore.siblings=1",
@@ -109,7 +109,7 @@ def measure(args, precision):
         finally:
             explore.stop()
     return {
-        "precision": precision, "backend": args.backend, "model": os.path.basename(model),
+        "precision": precision, "backend": args.backend, "model": os.path.basename(model) if "/" in model else model,
         "size": args.size, "iterations": args.iterations, "children_per_click": args.children,
         "clicks": clicks,
         "click_to_first_intermediate_median_s": statistics.median(

@@ -339,6 +339,12 @@ if [ ! -f "$outdir/peer_comparison.json" ] && [ -d "$outdir/peer" ]; then
     --bench-json "tf32=$outdir/bench_cuda_tf32.json" >"$outdir/peer_comparison.txt" 2>&1
 fi
 
+# 5b. The explore page on the GPU (issue 23's goal there: a finished 512 px child in under a
+# second): the built-in model (the bundle carries no weights), one click of two children.
+step explore_cuda 60 "$python" bench/explore_latency.py --engine "$engine" --backend cuda \
+  --precision fp32 --model builtin:vgg19-random --size 512 --children 2 --clicks 1 \
+  --json "$outdir/explore_latency_cuda.json"
+
 # 6. With time left: the CPU suites (the bundle works on this machine; CI runs them anyway).
 for suite in optim randomize engine; do run_suite "$suite" 60; done
 
