@@ -9,6 +9,7 @@ OUTDIR/<case>_<model>_side.png, and the table OUTDIR/bf16_renders.txt (and .json
 
     bench/bf16_renders.py OUTDIR [--build BUILD] [--vgg16 WEIGHTS] [--size 128]
                           [--lbfgs-iterations 200] [--threads 0]
+                          [--cases default,variants,lbfgs] [--models builtin,vgg16]
 
 Cases: the default example (examples/default.toml, Adam 150 steps from the content image);
 the variants example (examples/variants.toml) with one style layer (relu3_1) and two
@@ -85,15 +86,24 @@ def main():
     parser.add_argument("--size", type=int, default=128)
     parser.add_argument("--lbfgs-iterations", type=int, default=200)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    parser.add_argument("--cases", default="default,variants,lbfgs",
+                        help="comma-separated cases to run (default: all three)")
+    parser.add_argument("--models", default="builtin,vgg16",
+                        help="comma-separated models to run (vgg16 only where its file exists)")
     args = parser.parse_args()
+    wanted_cases = args.cases.split(",")
+    wanted_models = args.models.split(",")
     outdir = os.path.abspath(args.outdir)
     os.makedirs(outdir, exist_ok=True)
     engine = os.path.join(args.build, "nsrg-engine")
     models = {"builtin": "builtin:vgg19-random"}
     if os.path.exists(args.vgg16):
         models["vgg16"] = os.path.abspath(args.vgg16)
+    models = {name: model for name, model in models.items() if name in wanted_models}
     rows = []
     for case, (config, settings, evaluate) in cases(args.size, args.lbfgs_iterations).items():
+        if case not in wanted_cases:
+            continue
         settings = settings + [f"threads={args.threads}"]
         for model_name, model in models.items():
             outputs = {}

@@ -34,11 +34,5 @@ void install_interrupt_handler() {
 bool interrupt_requested() {
   return interrupted.load();
 }
-void request_interrupt() {
-  interrupted.store(true);
-}
-void clear_interrupt() {
-  interrupted.store(false);
-}
 
 }  // namespace nsrg
