@@ -15,14 +15,15 @@
 # compared with the CPU reference render the bundle carries (BUILD/reference/default_cpu.png,
 # made by gpu_build.sh; or --cpu-render PNG); nsrg-bench fp32 and tf32 at 256/512/1024
 # (OUTDIR/bench_cuda_*.json); the peer's own tests and the PyTorch peer comparison
-# (OUTDIR/peer_comparison.*); with time left, the CPU test suites. A comparison that cannot run
-# is recorded as "not run". Logs go to OUTDIR/logs; gpu_summary.py judges each step into
+# (OUTDIR/peer_comparison.*); the explore page's latency; the largest square image whole and
+# in tiles (bench/largest_square.py); with time left, the CPU test suites. A comparison that
+# cannot run is recorded as "not run". Logs go to OUTDIR/logs; gpu_summary.py judges each step into
 # OUTDIR/summary.txt, printed last (CPU-only steps apart from the GPU verdict); the exit
 # status is 0 only if every GPU step passed. --archive writes OUTDIR as a .tar.gz (weights and
 # noise images left out) for carrying back.
 set -uo pipefail
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 1 ] || usage
@@ -344,6 +345,14 @@ fi
 step explore_cuda 60 "$python" bench/explore_latency.py --engine "$engine" --backend cuda \
   --precision fp32 --model builtin:vgg19-random --size 512 --children 2 --clicks 1 \
   --json "$outdir/explore_latency_cuda.json"
+
+# 5c. The largest square image on this GPU, whole and in tiles of 2048 px (issue 25; 16384 px
+# is the goal on an H200): the memory plan predicts from a few probes (each a process start
+# that stops before capturing), one evaluation of each confirms (the tiled one at 16384 px at
+# most, which bounds its time); OUTDIR/largest_square.json. The tiled parity tests
+# (test_cuda_tiled_objective.cpp) ran in test_cuda above.
+step largest_square 170 "$python" bench/largest_square.py "$outdir" "$engine" --backend cuda \
+  --tile 2048 --confirm-cap 16384 --timeout 75
 
 # 6. With time left: the CPU suites (the bundle works on this machine; CI runs them anyway).
 for suite in optim randomize engine; do run_suite "$suite" 60; done

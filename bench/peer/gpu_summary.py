@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """The short table that bench/gpu_check.sh prints last: the GPU, tests passed/failed per
 suite, full-evaluation time at 512 px, the peer ratio at 256 and 512 px, peak memory, the
-CPU/GPU render difference, and a verdict per step. Reads what the check wrote to OUTDIR.
+CPU/GPU render difference, the largest square image whole and tiled, and a verdict per step. Reads what the check wrote to OUTDIR.
 
 Rules: a step passes when its command exited 0 within its time, and besides
   - test_<suite>: its gtest report exists, nothing failed and at least one test ran (a run in
     which every test skipped, e.g. test_cuda without a device, is a failure);
   - bench_cuda_<precision>: its JSON holds every size asked for (256, 512, 1024);
   - render_diff_*: image_diff.py's thresholds (it exits 1 above them);
+  - largest_square: largest_square.json holds a finished confirming evaluation for the whole
+    image and for tiles (the sizes themselves are reported, not judged);
   - environment: nvidia-smi lists a GPU.
 A step skipped for lack of time is SKIP; a comparison that could not run (an input is
 missing) is NOT RUN; neither is a pass. The CPU-only steps (render_64_cpu and the CPU test
@@ -140,6 +142,37 @@ def render_lines(outdir, steps):
     return lines
 
 
+def largest_square_confirmed(report):
+    """The kinds (whole, tiled) without a finished confirming evaluation in largest_square.json."""
+    return [kind for kind in ("whole", "tiled")
+            if not ((report or {}).get(kind, {}).get("confirmed") or {}).get("finished")]
+
+
+def largest_lines(outdir):
+    report = load_json(f"{outdir}/largest_square.json")
+    if not report:
+        return ["  not measured (see logs/largest_square.log)"]
+    lines = []
+    for kind in ("whole", "tiled"):
+        entry = report.get(kind) or {}
+        confirmed = entry.get("confirmed") or {}
+        size, plan = entry.get("planned_largest"), entry.get("plan_bytes")
+        tile = f" in tiles of {report.get('tile')} px" if kind == "tiled" else ""
+        text = (f"  {kind}{tile}: plan fits up to {fmt(size, 'd', ' px')} "
+                f"({fmt(plan / 2**30 if plan else None, '.2f', ' GiB')} of "
+                f"{fmt(report.get('limit_mib'), 'd', ' MiB')} free)")
+        if confirmed:
+            peak = confirmed.get("peak_memory_bytes")
+            outcome = ("finished" if confirmed.get("finished") else
+                       f"did not finish (exit {confirmed.get('exit_status')}: "
+                       f"{confirmed.get('last_line', '')})")
+            text += (f"; evaluated at {confirmed.get('size')} px: {outcome}, "
+                     f"{fmt(confirmed.get('seconds_per_evaluation'), '.2f', ' s')} per evaluation,"
+                     f" Tensor peak {fmt(peak / 2**30 if peak else None, '.2f', ' GiB')}")
+        lines.append(text)
+    return lines
+
+
 BENCH_SIZES = (256, 512, 1024)
 # Steps that run on the CPU only: reported apart, outside the GPU verdict.
 CPU_ONLY_STEPS = ("render_64_cpu", "test_optim", "test_randomize", "test_engine")
@@ -217,6 +250,10 @@ def verdict(outdir, name, status):
                 (load_json(f"{outdir}/{name}.json") or {}).get("sizes", [])]
         missing = [size for size in BENCH_SIZES if size not in done]
         return ("FAIL", f"sizes missing: {missing}") if missing else ("PASS", "")
+    if name == "largest_square":
+        unconfirmed = largest_square_confirmed(load_json(f"{outdir}/largest_square.json"))
+        return ("FAIL", f"no finished evaluation: {', '.join(unconfirmed)}") if unconfirmed \
+            else ("PASS", "")
     return "PASS", ""
 
 
@@ -281,6 +318,8 @@ def main(argv):
     out += peer_lines(outdir)
     out.append("render:")
     out += render_lines(outdir, steps)
+    out.append("largest square image (bench/largest_square.py; one evaluation each):")
+    out += largest_lines(outdir)
     lines, cpu_lines, gpu_words, cpu_words = step_lines(outdir, steps)
     out.append("GPU steps (in the order run):")
     out += lines

@@ -2,7 +2,8 @@
 """Tests of gpu_summary.py's verdicts (standard library only): a step passes only when its
 command succeeded and its own rule holds; every test skipped, a missing bench size, a step
 left out for lack of time or a comparison not run is not a pass, and the exit status says so;
-CPU-only steps are judged apart; the memcheck rerun names the first bad kernel.
+CPU-only steps are judged apart; the memcheck rerun names the first bad kernel; the largest
+square step passes only with both confirming evaluations finished, and its sizes are shown.
 Run: python3 bench/peer/test_gpu_summary.py"""
 import io
 import json
@@ -52,6 +53,29 @@ class GpuSummaryTest(unittest.TestCase):
         with redirect_stdout(text):
             code = gpu_summary.main(["gpu_summary.py", self.out])
         return code, text.getvalue()
+
+    def test_largest_square_needs_both_evaluations_finished(self):
+        report = {"limit_mib": 140000, "tile": 2048,
+                  "whole": {"planned_largest": 6400, "plan_bytes": 130 * 2**30,
+                            "confirmed": {"size": 6400, "finished": True,
+                                          "seconds_per_evaluation": 1.5,
+                                          "peak_memory_bytes": 120 * 2**30}},
+                  "tiled": {"planned_largest": 30720, "plan_bytes": 135 * 2**30,
+                            "confirmed": {"size": 16384, "finished": False, "exit_status": None,
+                                          "last_line": "cut"}}}
+        self.write("largest_square.json", report)
+        code, text = self.run_summary([("largest_square", "ok")])
+        self.assertEqual(code, 1)
+        self.assertIn("largest_square     FAIL", text)
+        self.assertIn("no finished evaluation: tiled", text)
+        self.assertIn("whole: plan fits up to 6400 px", text)
+        self.assertIn("tiled in tiles of 2048 px: plan fits up to 30720 px", text)
+        report["tiled"]["confirmed"]["finished"] = True
+        self.write("largest_square.json", report)
+        code, text = self.run_summary([("largest_square", "ok")])
+        self.assertEqual(code, 0, text)
+        self.assertIn("evaluated at 16384 px: finished", text)
+        self.assertIn("largest_square     PASS", text)
 
     def test_every_rule_met_passes(self):
         self.write("tests/test_cuda.json", gtest_report(["RUN", "SKIPPED"]))

@@ -370,12 +370,6 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     top.section("style").fail("layer_sources",
                               "cannot be used with [path] (each frame's Grams are a blend of two "
                               "of path.styles)");
-  if (config.evaluation.tile_size != 0 && config.normalize_gradients)
-    top.section("evaluation")
-        .fail("tile_size",
-              "cannot be used with loss.normalize_gradients = true (each loss's L1 norm is a "
-              "whole-image sum that the tiles do not have before their backward passes): set "
-              "tile_size = 0 or normalize_gradients = false");
   if (config.path.given)
     config_detail::check_morph_path(top, levels_given, config);
   else if (!config.style_targets.empty())

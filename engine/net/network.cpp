@@ -104,20 +104,55 @@ int Network::output_channels(const std::vector<LayerSpec>& layers, int index) {
   return 3;
 }
 
-void Network::allocate(const Shape& input_shape, int last) {
-  if (!shapes_.empty() && shapes_[0] == input_shape && allocated_last_ >= last) return;
-  const NetworkBuffers buffers = plan_buffers(layers_, keep_conv_output_, input_shape, last);
+bool NetworkBuffers::holds(const NetworkBuffers& other) const {
+  if (shapes.empty() || other.shapes.empty() || shapes[0].c != other.shapes[0].c) return false;
+  for (size_t i = 0; i < other.storage_of.size() && other.storage_of[i] >= 0; ++i) {
+    if (i >= storage_of.size() || storage_of[i] != other.storage_of[i]) return false;
+    if (other.storage_of[i] == int(i) && other.shapes[i + 1].numel() > shapes[i + 1].numel())
+      return false;
+  }
+  return true;
+}
+
+void Network::view_storage(const NetworkBuffers& buffers, int last) {
   shapes_ = buffers.shapes;
   storage_of_ = buffers.storage_of;
   outputs_.clear();
   outputs_.resize(layers_.size());
   for (int i = 0; i <= last; ++i)
-    if (storage_of_[i] == i) outputs_[i] = backend_.empty(shapes_[i + 1]);
+    if (storage_of_[i] == i) outputs_[i] = storage_[i].view(shapes_[i + 1]);
   if (grad_a_.numel() < buffers.largest) {
     grad_a_ = backend_.empty({1, 1, 1, int(buffers.largest)});
     grad_b_ = backend_.empty({1, 1, 1, int(buffers.largest)});
   }
   allocated_last_ = last;
+}
+
+void Network::allocate_storage(const NetworkBuffers& buffers, int last) {
+  outputs_.clear();
+  storage_.clear();
+  reserved_ = NetworkBuffers();
+  storage_.resize(layers_.size());
+  for (int i = 0; i <= last; ++i)
+    if (buffers.storage_of[i] == i) storage_[i] = backend_.empty(buffers.shapes[i + 1]);
+  view_storage(buffers, last);
+}
+
+void Network::allocate(const Shape& input_shape, int last) {
+  if (!shapes_.empty() && shapes_[0] == input_shape && allocated_last_ >= last) return;
+  const NetworkBuffers buffers = plan_buffers(layers_, keep_conv_output_, input_shape, last);
+  if (reserved_.holds(buffers))
+    view_storage(buffers, last);
+  else
+    allocate_storage(buffers, last);
+}
+
+void Network::reserve(const Shape& largest, int last) {
+  NSRG_CHECK(last >= 0 && last < layer_count(), "reserve to layer ", last);
+  const NetworkBuffers buffers = plan_buffers(layers_, keep_conv_output_, largest, last);
+  if (reserved_.holds(buffers)) return;
+  allocate_storage(buffers, last);
+  reserved_ = buffers;
 }
 
 const Tensor& Network::activation(int index) const {

@@ -24,6 +24,9 @@ struct NetworkBuffers {
 
   // Bytes of the layers' own output buffers.
   size_t output_bytes() const;
+  // Whether these buffers can hold `other`'s: the same layers share buffers up to other's
+  // last layer, and each of other's own buffers has no more elements than this one's.
+  bool holds(const NetworkBuffers& other) const;
 };
 
 class Network {
@@ -43,8 +46,16 @@ class Network {
   // layer's output); call before forward().
   void keep_output(int index);
 
+  // Allocates the buffers for inputs up to `largest` through layer `last` (released first
+  // when the current ones cannot hold them). Until a forward pass needs a buffer they cannot
+  // hold, forward() then runs every smaller input in views of these buffers instead of
+  // reallocating (tiled evaluation: one allocation for the largest crop, whatever the crops'
+  // order). Does nothing when the reserved buffers hold `largest` already.
+  void reserve(const Shape& largest, int last);
+
   // Runs layers 0..last on `input` ([1,C,H,W]); activations are kept for backward().
-  // Buffers are (re)allocated when the input shape changes.
+  // Buffers are (re)allocated when the input shape changes, the old ones released first,
+  // unless reserved buffers hold the new shape's.
   void forward(const Tensor& input, int last);
 
   // Output of layer `index` from the last forward().
@@ -81,13 +92,19 @@ class Network {
     Tensor weight, bias;
   };
   void allocate(const Shape& input_shape, int last);
+  // Releases the buffers, allocates `buffers`' and views them at their shapes.
+  void allocate_storage(const NetworkBuffers& buffers, int last);
+  // Views of the buffers at `buffers`' shapes (which they hold).
+  void view_storage(const NetworkBuffers& buffers, int last);
 
   Backend& backend_;
   std::vector<LayerSpec> layers_;
   std::vector<ConvWeights> weights_;  // per layer, empty for non-conv layers
   Preprocess preprocess_;
   std::vector<Shape> shapes_;    // shapes_[0] input, shapes_[i+1] output of layer i
-  std::vector<Tensor> outputs_;  // own buffers (empty for in-place ReLU)
+  std::vector<Tensor> storage_;  // own buffers (empty for in-place ReLU)
+  std::vector<Tensor> outputs_;  // views of storage_ at the current shapes
+  NetworkBuffers reserved_;      // what reserve() allocated; empty shapes when not reserved
   std::vector<int> storage_of_;  // which layer's buffer holds layer i's output
   std::vector<bool> keep_conv_output_;
   const Tensor* input_ = nullptr;

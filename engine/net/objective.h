@@ -50,10 +50,10 @@ class StyleObjective {
 
   // Evaluates tile by tile from now on, with interiors of `tile_size` pixels (rounded down to
   // the network's total stride; 0: the whole image at once). The losses and the gradient are
-  // the whole image's up to float32 summation order (docs/design.md, "Tiled evaluation").
-  // Not with normalize_gradients, whose L1 norms are whole-image sums the tiles do not have
-  // before their backward passes (InternalError; the configuration refuses the pair), nor
-  // with region terms (the configuration refuses [[regions]] with tile_size).
+  // the whole image's up to float32 summation order (docs/design.md, "Tiled evaluation");
+  // with normalize_gradients a norm pass (one more forward per tile) finds each loss's
+  // whole-image L1 norm first. Not with region terms (the configuration refuses [[regions]]
+  // with tile_size).
   void set_tile_size(int tile_size);
   int tile_size() const { return tile_size_; }
 
@@ -78,6 +78,18 @@ class StyleObjective {
   void evaluate_tiled(const Tensor& x, Tensor& grad);
   void accumulate_tile_grams(const Tensor& x);
   void add_tile_gradient(const Tile& tile, const Tensor& x, Tensor& grad);
+  // normalize_gradients: every tile forward again, each term's interior gradient's L1 norm
+  // summed into norms_, then each slot turned into the term's weight / (norm + epsilon).
+  void accumulate_gradient_norms(const Tensor& x);
+  // A content or style term's loss gradient at the tile's interior positions of its layer
+  // (after a forward of the tile): the whole image's unweighted gradient there, in a view of
+  // interior_grad_ (content: 2 (F - P) / N, adding the interior's loss to the term's slot when
+  // add_loss; style: from the whole-image Gram gradient of style term `style_index`).
+  Tensor interior_loss_gradient(const Tile& tile, const Term& term, bool style, size_t style_index,
+                                bool add_loss);
+  // visit(term, is_style, style_index) for each term at `layer` with interior positions.
+  template <class Visit>
+  void for_interior_terms(const Tile& tile, int layer, Visit visit);
 
   Backend& backend_;
   Network& network_;
@@ -97,10 +109,12 @@ class StyleObjective {
   Tensor scratch_features_, scratch_gram_, gram_, scratch_masked_;
 
   // Tiled evaluation: the tiles of the current image size, per style term its whole-image Gram
-  // and that Gram's loss gradient, and the tiles' scratch tensors.
+  // and that Gram's loss gradient, per loss slot its normalize_gradients factor, and the tiles'
+  // scratch tensors.
   int tile_size_ = 0;
   std::unique_ptr<TiledForward> tiles_;
   std::vector<Tensor> whole_grams_, whole_dgrams_;
+  Tensor norms_;
   Tensor tile_grad_, tile_slot_, interior_, interior_target_, interior_grad_;
 };
 

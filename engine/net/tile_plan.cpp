@@ -87,6 +87,8 @@ TilePlan plan_tiles(const NetworkReach& reach, int image_h, int image_w, int til
       const int bottom = std::min(image_h, y + h + reach.rows.halo);
       const int right = std::min(image_w, x + w + reach.columns.halo);
       tile.crop = {top, left, bottom - top, right - left};
+      plan.crop_h = std::max(plan.crop_h, tile.crop.h);
+      plan.crop_w = std::max(plan.crop_w, tile.crop.w);
       plan.tiles.push_back(tile);
     }
   }

@@ -39,6 +39,7 @@ struct Tile {
 
 struct TilePlan {
   int tile_h = 0, tile_w = 0;  // interior side, a multiple of the total stride
+  int crop_h = 0, crop_w = 0;  // the largest crop's height and the largest crop's width
   std::vector<Tile> tiles;     // row by row; the interiors partition the image
 };
 

@@ -26,8 +26,10 @@ TiledForward::TiledForward(Backend& backend, Network& network, int last, const S
 const Tensor& TiledForward::forward(const Tensor& image, const Tile& tile) {
   NSRG_CHECK(image.shape() == image_, "tiled forward of ", image.shape().str(), " planned for ",
              image_.str());
-  crop_ = scratch_view(backend_, crop_storage_, {1, image_.c, tile.crop.h, tile.crop.w});
+  scratch_view(backend_, crop_storage_, largest_crop());
+  crop_ = crop_storage_.view({1, image_.c, tile.crop.h, tile.crop.w});
   backend_.copy_window(image, tile.crop, crop_, 0, 0, false);
+  network_.reserve(largest_crop(), last_);
   network_.forward(crop_, last_);
   return crop_;
 }

@@ -23,10 +23,14 @@ class TiledForward {
   int last_layer() const { return last_; }
   // The whole image's output shape of `layer` (what an untiled forward pass makes).
   const Shape& whole_shape(int layer) const { return whole_shapes_[size_t(layer) + 1]; }
+  // [1, C, largest crop height, largest crop width]: every crop fits in it.
+  Shape largest_crop() const { return {1, image_.c, plan_.crop_h, plan_.crop_w}; }
 
   // Cuts the tile's crop out of `image` (of image_shape()) and runs the network's forward
   // pass on it; the network's activations are then the crop's. Returns the crop tensor,
-  // valid until the next forward (the backward pass reads it).
+  // valid until the next forward (the backward pass reads it). The crop tensor and the
+  // network's buffers are allocated once, for largest_crop(), and viewed at each crop's
+  // shape (Network::reserve), so the tiles' varying shapes allocate nothing.
   const Tensor& forward(const Tensor& image, const Tile& tile);
 
   // The tile's interior at the output of `layer`: in the crop's output positions (in_crop),

@@ -61,7 +61,7 @@ std::string network_key(const RenderConfig& config, const std::string& last_laye
 }
 
 std::optional<std::string> capture_key(const RenderConfig& config, const Stage& stage,
-                                       const std::string& network_key) {
+                                       int tile_size, const std::string& network_key) {
   if (config.style_replay || config.path.given) return std::nullopt;
   nlohmann::json json = config_to_json(config);
   for (const char* unused : {"seed", "randomize", "output"}) json.erase(unused);
@@ -70,7 +70,8 @@ std::optional<std::string> capture_key(const RenderConfig& config, const Stage& 
   for (const std::string& path : config.style_images) files.push_back(file_identity(path));
   for (const std::string& path : config.style_targets) files.push_back(file_identity(path));
   return backend_key(config) + "\n" + network_key + "\nstage " + std::to_string(stage.image_size) +
-         " " + std::to_string(stage.style_scale) + "\n" + files.dump() + "\n" + json.dump();
+         " " + std::to_string(stage.style_scale) + "\ntile_size " + std::to_string(tile_size) +
+         "\n" + files.dump() + "\n" + json.dump();
 }
 
 RenderResources::~RenderResources() {

@@ -9,8 +9,9 @@
 // Keys name everything the value depends on: the backend's kind, precision and threads; the
 // model file (path, size and modification time), the last layer loaded and the pooling; for
 // a capture, the whole resolved configuration but its seed, [randomize] and [output], the
-// stage's size and style scale, and the size and modification time of every image and kept
-// style file it reads. A file changed on disk (another size or modification time) is a new
+// stage's size, style scale and tile size (a capture in tiles equals the whole one up to float
+// rounding only), and the size and modification time of every image and kept style file it
+// reads. A file changed on disk (another size or modification time) is a new
 // key; the old entry ages out. Captures replayed from a lineage or of a morph path are not
 // kept (their inputs are named inside other files).
 //
@@ -72,8 +73,9 @@ struct ResourceCounts {
 // The keys (see the file comment). capture_key is nullopt for a capture that is not kept.
 std::string backend_key(const RenderConfig& config);
 std::string network_key(const RenderConfig& config, const std::string& last_layer);
+// tile_size: the stage's tile side as the memory plan chose it (0: whole image).
 std::optional<std::string> capture_key(const RenderConfig& config, const Stage& stage,
-                                       const std::string& network_key);
+                                       int tile_size, const std::string& network_key);
 
 class RenderResources {
  public:

@@ -97,10 +97,8 @@ void RenderSession::prepare() {
                             {style_layers.begin(), style_layers.end()}, tile_size, stage_inputs);
     };
     if (resources_ != nullptr) {
-      // A capture in tiles equals the whole one up to float rounding only: kept apart.
-      std::optional<std::string> key = capture_key(config_, s.stages[i], network_name);
-      if (key) *key += msg("\ntile_size ", tile_size);
-      resources_->capture(key, inputs, capture, decompose);
+      resources_->capture(capture_key(config_, s.stages[i], tile_size, network_name), inputs,
+                          capture, decompose);
     } else {
       capture(inputs);
     }

@@ -21,9 +21,13 @@ namespace {
 enum Kind { kWeights, kActivations, kGradients, kTargets, kOptimizer, kKindCount };
 
 constexpr size_t kFloat = sizeof(float);
-// CPU: what the process holds besides Tensors and the convolution buffers (code, oneDNN's
-// JIT kernels, the decoded images, host copies at saves); measured with VmHWM (bench/README).
-constexpr size_t kCpuProcessBytes = size_t(80) << 20;
+// CPU: what the process holds besides Tensors, the convolution buffers and the host images:
+// the shared libraries as loaded and relocated (with the CUDA backend built in, libcublasLt
+// and libnvJitLink alone hold about 90 MiB of pages even when the render runs on the CPU;
+// oneDNN, the C++ runtime, libjpeg/png) and their start-up buffers. Measured, not fitted: the
+// peak RSS of `nsrg-engine missing.toml`, which loads everything and allocates nothing
+// (bench/README.md, "Tiled evaluation": 270 MiB on the development machine's CUDA build).
+constexpr size_t kCpuProcessBytes = size_t(270) << 20;
 constexpr size_t kHostBytesPerPixel = 3 * 4 * 3;  // content + style image + one host copy
 
 size_t bytes_of(const Shape& shape) {
@@ -75,7 +79,8 @@ class Ledger {
 };
 
 // When Network allocates and frees its buffers (Network::plan_buffers says which): the
-// outputs are allocated anew when the input shape changes or a deeper layer is needed, and
+// outputs are released and allocated anew when the input shape changes or a deeper layer is
+// needed, unless Network::reserve's buffers hold the new shape's (NetworkBuffers::holds);
 // the two gradient buffers of the largest activation only grow.
 class NetworkModel {
  public:
@@ -100,11 +105,31 @@ class NetworkModel {
   void forward(const Shape& input, int last) {
     if (input == input_ && allocated_last_ >= last) return;
     const NetworkBuffers buffers = Network::plan_buffers(layers_, keep_, input, last);
+    if (!reserved_.holds(buffers)) allocate(buffers);
+    view(buffers, input, last);
+  }
+  void reserve(const Shape& largest, int last) {
+    const NetworkBuffers buffers = Network::plan_buffers(layers_, keep_, largest, last);
+    if (reserved_.holds(buffers)) return;
+    allocate(buffers);
+    view(buffers, largest, last);
+    reserved_ = buffers;
+  }
+  const Shape& output_shape(int index) const { return shapes_[size_t(index) + 1]; }
+  int channels(int index) const { return Network::output_channels(layers_, index); }
+  const LayerSpec& layer(int index) const { return layers_[size_t(index)]; }
+
+ private:
+  // The old outputs released, then the new ones allocated.
+  void allocate(const NetworkBuffers& buffers) {
     ledger_.release(kActivations, activations_);
-    input_ = input;
-    shapes_ = buffers.shapes;
+    reserved_ = NetworkBuffers();
     activations_ = buffers.output_bytes();
     ledger_.add(kActivations, activations_);
+  }
+  void view(const NetworkBuffers& buffers, const Shape& input, int last) {
+    input_ = input;
+    shapes_ = buffers.shapes;
     const size_t gradient = buffers.largest * kFloat;
     if (gradient > gradient_buffer_) {  // grad_a_, then grad_b_, each new before old
       size_t a = gradient_buffer_, b = gradient_buffer_;
@@ -114,16 +139,13 @@ class NetworkModel {
     }
     allocated_last_ = last;
   }
-  const Shape& output_shape(int index) const { return shapes_[size_t(index) + 1]; }
-  int channels(int index) const { return Network::output_channels(layers_, index); }
-  const LayerSpec& layer(int index) const { return layers_[size_t(index)]; }
 
- private:
   const std::vector<LayerSpec>& layers_;
   std::vector<bool> keep_;
   Ledger& ledger_;
   Shape input_{0, 0, 0, 0};
   std::vector<Shape> shapes_;
+  NetworkBuffers reserved_;
   int allocated_last_ = -1;
   size_t activations_ = 0, gradient_buffer_ = 0;
 };
@@ -139,7 +161,7 @@ std::vector<std::string> all_style_layers(const MemoryPlanInput& input) {
 }
 
 // A pass of TiledForward over an image of `image` shape to layer `last` in tiles of
-// `tile_size`: the crop tensor and the network's buffers of each tile's crop, and per tile
+// `tile_size`: the crop tensor and the network's buffers, once for the largest crop, and per tile
 // `per_interior(layer, interior bytes)` for each of `layers` whose interior is not empty. The
 // caller releases `crop` when the pass's owner is done with it.
 template <class PerInterior>
@@ -149,10 +171,12 @@ void replay_tiles(NetworkModel& net, Ledger& ledger, const std::vector<LayerSpec
   const NetworkReach reach = network_reach(layers, last);
   const std::vector<Shape> whole =
       Network::plan_buffers(layers, std::vector<bool>(layers.size(), false), image, last).shapes;
-  for (const Tile& tile : plan_tiles(reach, image.h, image.w, tile_size).tiles) {
-    const Shape crop_shape{1, image.c, tile.crop.h, tile.crop.w};
-    ledger.grow(kActivations, crop, bytes_of(crop_shape));
-    net.forward(crop_shape, last);
+  const TilePlan plan = plan_tiles(reach, image.h, image.w, tile_size);
+  const Shape largest{1, image.c, plan.crop_h, plan.crop_w};
+  ledger.grow(kActivations, crop, bytes_of(largest));
+  for (const Tile& tile : plan.tiles) {
+    net.reserve(largest, last);
+    net.forward({1, image.c, tile.crop.h, tile.crop.w}, last);
     for (const int layer : loss_layers) {
       const Shape& at = whole[size_t(layer) + 1];
       const Window window = layer_interior(reach, layer, tile, image.h, image.w, at.h, at.w, false);

@@ -3,7 +3,8 @@
 // Kubernetes Indexed Job's index with --shard-count) and gathered equals the single-process
 // run file for file: every image byte for byte, the contact sheet and the gallery page
 // byte for byte, the summary JSON but for its timings. Bad --shard values, a missing, a
-// foreign or a doubled shard are one line on stderr and exit status 2.
+// foreign or a doubled shard are one line on stderr and exit status 2. Tiled shards equal
+// the tiled single process the same way.
 #include <stdlib.h>
 
 #include <nlohmann/json.hpp>
@@ -105,6 +106,20 @@ TEST_F(ShardsCliTest, ShardFlagsAndGatherEqualOneProcess) {
     EXPECT_FALSE(fs::exists(dir_ / "out/x.json"));
     EXPECT_FALSE(fs::exists(dir_ / "out/x_sheet.png"));
     EXPECT_FALSE(fs::exists(dir_ / "out/index.html"));
+  }
+  gather(config);
+  expect_same_as_single();
+}
+
+// Tiled evaluation (16 px tiles of the 32 px images) changes nothing about sharding: the
+// shards' images are the single tiled process's to the byte.
+TEST_F(ShardsCliTest, TiledShardsEqualOneTiledProcess) {
+  const fs::path config = write_config(sweep_config() + "[evaluation]\ntile_size = 16\n");
+  render_single(config);
+  shards_ = 2;
+  for (int index = 0; index < shards_; ++index) {
+    const Result shard = run(config.string() + " --shard " + std::to_string(index) + "/2");
+    ASSERT_EQ(shard.status, 0) << shard.err;
   }
   gather(config);
   expect_same_as_single();

@@ -1,5 +1,5 @@
 // The [evaluation] section: tile_size as a number, "auto" or absent (0), its bounds and its
-// one-line errors, the refusal of normalize_gradients with tiles, and the summary's JSON
+// one-line errors, normalize_gradients with tiles (accepted: a norm pass), and the summary's JSON
 // (written only when the file has the section, so other configs keep their hashes).
 #include <gtest/gtest.h>
 
@@ -47,16 +47,12 @@ TEST(EvaluationConfig, BadValuesAreOneLineNamingTheKey) {
                     {"render.toml", "evaluation.tiles"});
 }
 
-TEST(EvaluationConfig, NotWithNormalizeGradients) {
+TEST(EvaluationConfig, WithNormalizeGradients) {
   ConfigFolder folder;
-  expect_user_error(
-      [&] {
-        load_config(folder.write_config(
-            "[evaluation]\ntile_size = \"auto\"\n[loss]\nnormalize_gradients = true\n"));
-      },
-      {"render.toml", "evaluation.tile_size", "normalize_gradients"});
-  EXPECT_NO_THROW(load_config(
-      folder.write_config("[evaluation]\ntile_size = 0\n[loss]\nnormalize_gradients = true\n")));
+  const RenderConfig config = load_config(folder.write_config(
+      "[evaluation]\ntile_size = \"auto\"\n[loss]\nnormalize_gradients = true\n"));
+  EXPECT_EQ(config.evaluation.tile_size, kAutoTileSize);
+  EXPECT_TRUE(config.normalize_gradients);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // Tiled evaluation (StyleObjective::set_tile_size) against the whole-image evaluation of the
 // same image on the CPU: the losses and the gradient, at several tile sizes (tiles smaller
 // than the receptive field included), odd image sizes, max and average pooling, floor and
-// Caffe ceil-mode pooling. The tolerance is measured, not guessed: the whole-image evaluation
-// run again with the Grams' pixels added in another order (BackendOptions::gram_tile_depth)
-// shows how far float32 summation order alone moves the loss and the gradient, and the tiled
-// evaluation, which only adds the same terms in another order, must stay within a margin of it.
+// Caffe ceil-mode pooling, with and without normalize_gradients (each loss's gradient divided
+// by its whole-image L1 norm, which the tiles sum in a norm pass). The tolerance is measured, not
+// guessed: the whole-image evaluation run again with the Grams' pixels added in another order
+// (BackendOptions::gram_tile_depth) shows how far float32 summation order alone moves the loss and
+// the gradient, and the tiled evaluation, which only adds the same terms in another order, must
+// stay within a margin of it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -82,6 +84,13 @@ TiledCase up_to_relu5_1(const char* name, PoolKind pooling, bool ceil_mode, int 
 
 // Tiles from one stride (4 px, 16 px: far below the receptive field) to larger than the image;
 // at relu5_1 a small image (every crop the whole image) and a 203 x 181 one (crops cut).
+// normalize_gradients at both depths, crops cut.
+TiledCase normalized(TiledCase c, const char* name) {
+  c.name = name;
+  c.normalize_gradients = true;
+  return c;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, TiledObjective,
     ::testing::Values(up_to_relu3_1("relu3_1_max_floor", PoolKind::Max, false, {4, 20, 64}),
@@ -89,7 +98,11 @@ INSTANTIATE_TEST_SUITE_P(
                       up_to_relu3_1("relu3_1_avg_ceil", PoolKind::Average, true, {8, 28}),
                       up_to_relu5_1("relu5_1_small", PoolKind::Max, true, 47, 65, {16}),
                       up_to_relu5_1("relu5_1_max_ceil", PoolKind::Max, true, 203, 181, {48}),
-                      up_to_relu5_1("relu5_1_avg_floor", PoolKind::Average, false, 203, 181, {80})),
+                      up_to_relu5_1("relu5_1_avg_floor", PoolKind::Average, false, 203, 181, {80}),
+                      normalized(up_to_relu3_1("", PoolKind::Max, true, {4, 28}),
+                                 "relu3_1_max_ceil_normalized"),
+                      normalized(up_to_relu5_1("", PoolKind::Max, true, 203, 181, {80}),
+                                 "relu5_1_max_ceil_normalized")),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

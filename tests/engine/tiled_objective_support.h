@@ -28,6 +28,7 @@ struct TiledCase {
   bool ceil_mode;
   int height, width;
   std::vector<int> tile_sizes;
+  bool normalize_gradients = false;  // loss.normalize_gradients (the tiled norm pass)
 };
 
 struct Evaluation {
@@ -36,7 +37,8 @@ struct Evaluation {
 };
 
 // The objective of `c` on `backend` evaluated at a forming picture (the content image plus
-// noise), whole (tile_size 0) or tiled.
+// noise), whole (tile_size 0) or tiled, with the default weights (and normalize_gradients as
+// the case says).
 inline Evaluation evaluate_case(Backend& backend, const TiledCase& c, int tile_size) {
   Model model = load_model("builtin:vgg19-random", c.deepest);
   for (LayerSpec& layer : model.layers) layer.pool.ceil_mode = c.ceil_mode;
@@ -52,7 +54,9 @@ inline Evaluation evaluate_case(Backend& backend, const TiledCase& c, int tile_s
   std::map<std::string, const Tensor*> content_ptr, style_ptr;
   for (auto& [layer, t] : content_targets) content_ptr[layer] = &t;
   for (auto& [layer, t] : style_targets) style_ptr[layer] = &t;
-  StyleObjective objective(backend, network, ObjectiveWeights{}, content_ptr, style_ptr);
+  ObjectiveWeights weights;
+  weights.normalize_gradients = c.normalize_gradients;
+  StyleObjective objective(backend, network, weights, content_ptr, style_ptr);
   objective.set_tile_size(tile_size);
 
   std::vector<float> picture = backend.to_host(content);
