@@ -340,18 +340,35 @@ bool has_layer_sources(const Lineage& lineage) {
   return false;
 }
 
+namespace {
+
+// Appends the image roots of `lineage` to `roots`; false when one of them is unknown.
+bool append_image_roots(const Lineage& lineage, std::vector<const LineageRoot*>& roots) {
+  const std::vector<const LineageRoot*> more = image_roots(lineage);
+  roots.insert(roots.end(), more.begin(), more.end());
+  return !more.empty();
+}
+
+}  // namespace
+
 std::vector<const LineageRoot*> image_roots(const Lineage& lineage) {
   std::vector<const LineageRoot*> roots;
-  if (lineage.root.kind == LineageRootKind::Images) roots.push_back(&lineage.root);
-  if (lineage.root.kind != LineageRootKind::Blend) return roots;
-  const BlendStep* blend =
-      lineage.steps.empty() ? nullptr : std::get_if<BlendStep>(&lineage.steps.front());
-  if (blend == nullptr) return {};
-  for (const BlendParent& parent : blend->parents) {
-    const std::vector<const LineageRoot*> more = image_roots(parent.lineage);
-    if (more.empty()) return {};
-    roots.insert(roots.end(), more.begin(), more.end());
+  if (lineage.root.kind == LineageRootKind::Images) {
+    roots.push_back(&lineage.root);
+  } else if (lineage.root.kind == LineageRootKind::Blend) {
+    const BlendStep* blend =
+        lineage.steps.empty() ? nullptr : std::get_if<BlendStep>(&lineage.steps.front());
+    if (blend == nullptr) return {};
+    for (const BlendParent& parent : blend->parents)
+      if (!append_image_roots(parent.lineage, roots)) return {};
+  } else {
+    return {};
   }
+  // Then each layer source's roots, step by step, source by source.
+  for (const LineageStep& step : lineage.steps)
+    if (const LayerSourcesStep* sources = std::get_if<LayerSourcesStep>(&step))
+      for (const LayerSourceLineage& source : sources->sources)
+        if (!append_image_roots(source.lineage, roots)) return {};
   return roots;
 }
 

@@ -137,7 +137,8 @@ void append_randomize_step(Lineage& lineage, RandomizeStep step);
 void append_layer_sources_step(Lineage& lineage, LayerSourcesStep step);
 
 // The roots with style images a replay captures, depth first: the lineage's own root, or
-// for a blend every parent's roots in order. Empty when any root is unknown.
+// for a blend every parent's roots in order; then, for each layer sources step in order,
+// each source's roots in order. Empty when any root is unknown.
 std::vector<const LineageRoot*> image_roots(const Lineage& lineage);
 
 // The JSON text written as nsrg.lineage.

@@ -51,7 +51,7 @@ GatherResult gather_shards(const RenderConfig& config, int shard_count, std::ost
       << std::endl;
   if (!outputs.contact_sheet.empty()) {
     const StageInputs inputs = load_stage_images(config, config.stages.back());
-    write_contact_sheet(config, inputs.content_colors, inputs.style_images, shards.record,
+    write_contact_sheet(config, inputs.content_colors, sheet_style_images(inputs), shards.record,
                         outputs.contact_sheet, log);
     result.contact_sheet = outputs.contact_sheet;
     write_gallery(config, outputs, shards.record);

@@ -22,7 +22,9 @@
 //   input_files(key, paths&, use)        a list of existing files (FileList says when)
 //   input_file_list(key, paths&, max)    one existing file or a list of at most `max`
 //   blend_weights(key, weights&, count, counted)   `count` weights normalized to sum 1, one
-//                                        per entry of the key `counted`
+//                                        per entry of the key `counted`; when count is 0,
+//                                        `counted` is the message (after the key) that
+//                                        refuses weights given all the same
 //   model(key, name&)                    a built-in model name or a weights file
 //   output_image(key, path&)             a .png/.jpg path, default out/out.png
 //   output_folder(key, path&)            a folder to write into, resolved against the
@@ -104,6 +106,17 @@ void visit_stage(V& v, Stage& stage, const Stage& top) {
   v.number("style_scale", stage.style_scale, exclusive(0), inclusive(10));
 }
 
+// What style.blend_weights counts (blend_weights' `counted`): the kept styles or the style
+// images; with [path], or [[regions]] without style.images, nothing (count 0), and why.
+inline const char* style_blend_weights_counted(const RenderConfig& c) {
+  if (!c.style_targets.empty()) return "style.targets";
+  if (c.path.given) return "cannot be used with [path] (each frame's place on the path sets them)";
+  if (c.style_images.empty())
+    return "cannot be used with [[regions]] (each region weighs its own images: "
+           "regions[].blend_weights)";
+  return "style.images";
+}
+
 template <class V>
 void visit_randomize_settings(V& v, RandomizeSettings& r) {
   v.choice("mode", r.mode, kRandomizeModeNames);
@@ -148,10 +161,9 @@ void visit_config(V& v, RenderConfig& c) {
                       : kept_style         ? FileList::Forbidden
                       : !c.regions.empty() ? FileList::Optional
                                            : FileList::Required);
-    // With [path] there is nothing to weigh (count 0): the path sets each frame's weights.
     style.blend_weights("blend_weights", c.style_blend_weights,
                         kept_style ? c.style_targets.size() : c.style_images.size(),
-                        kept_style ? "style.targets" : "style.images");
+                        style_blend_weights_counted(c));
     style.choice("blend_space", c.style_blend_space, kBlendSpaceNames);
     style.number("scale", c.top_level.style_scale, exclusive(0), inclusive(10));
     style.layers("layers", c.style_layers, false);

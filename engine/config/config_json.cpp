@@ -72,7 +72,8 @@ class JsonVisitor {
   void input_file(const std::string& key, const std::string& path, const char*) {
     out_[key] = path;
   }
-  void input_files(const std::string& key, const std::vector<std::string>& paths, FileList) {
+  void input_files(const std::string& key, const std::vector<std::string>& paths, FileList use) {
+    if (paths.empty() && use == FileList::OptionalOmittedWhenEmpty) return;
     out_[key] = paths;
   }
   // One file as a string ("" for none), as before lists were accepted; several as a list.

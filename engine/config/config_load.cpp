@@ -189,9 +189,8 @@ class TomlVisitor {
   void blend_weights(const std::string& key, std::vector<float>& out, size_t count,
                      const char* counted) {
     const std::optional<std::vector<double>> given = reader_.get_numbers(key);
-    if (count == 0) {  // [path]: each frame's weights come from its place on the path
-      if (given && !given->empty())
-        reader_.fail(key, "cannot be used with [path] (each frame's place on the path sets them)");
+    if (count == 0) {  // nothing to weigh: `counted` says why
+      if (given && !given->empty()) reader_.fail(key, counted);
       out.clear();
       return;
     }

@@ -42,6 +42,36 @@ void refuse_combinations(const SectionReader& top, const RenderConfig& config) {
               "per layer between variants)");
 }
 
+// Fails with one line on `key` when the file at `path` is not an image or has no mass.
+void check_mask_file(const SectionReader& top, const std::string& key, const std::string& path,
+                     const char* white_is) {
+  Image mask;
+  try {
+    mask = read_image(path);
+  } catch (const UserError& error) {
+    top.errors().fail(key, msg("is not a mask image: ", error.what()));
+  }
+  if (!(mask_mass(mask_plane(mask)) > 0))
+    top.errors().fail(
+        key, msg(path, " is black everywhere: the region has no mass (white = ", white_is, ")"));
+}
+
+// A region's style_masks: one per style image, and only with style images.
+void check_style_masks(const SectionReader& top, size_t index, const StyleRegion& region) {
+  if (region.style_masks.empty()) return;
+  const std::string key = msg("regions[", index, "].style_masks");
+  if (!region.targets.empty())
+    top.errors().fail(key, msg("cannot be used with regions[", index,
+                               "].targets (a kept style's Grams are already taken)"));
+  if (region.style_masks.size() != region.images.size())
+    top.errors().fail(
+        key, msg("names ", region.style_masks.size(), " masks but regions[", index, "].images has ",
+                 region.images.size(), " (one mask per style image)"));
+  for (size_t j = 0; j < region.style_masks.size(); ++j)
+    check_mask_file(top, msg(key, "[", j, "]"), region.style_masks[j],
+                    "the part of the style image the region takes its style from");
+}
+
 }  // namespace
 
 void check_regions(const SectionReader& top, bool levels_given, RenderConfig& config) {
@@ -55,17 +85,8 @@ void check_regions(const SectionReader& top, bool levels_given, RenderConfig& co
                         msg("cannot be used with regions[", i,
                             "].targets (a region's style is its images or a kept style)"));
     if (!region.targets.empty()) kept_styles.push_back(region.targets);
-    const std::string key = msg("regions[", i, "].mask");
-    Image mask;
-    try {
-      mask = read_image(config.regions[i].mask);
-    } catch (const UserError& error) {
-      top.errors().fail(key, msg("is not a mask image: ", error.what()));
-    }
-    if (!(mask_mass(mask_plane(mask)) > 0))
-      top.errors().fail(key,
-                        msg(config.regions[i].mask,
-                            " is black everywhere: the region has no mass (white = the region)"));
+    check_mask_file(top, msg("regions[", i, "].mask"), region.mask, "the region");
+    check_style_masks(top, i, region);
   }
   if (!kept_styles.empty())
     check_kept_styles_match(top.section("style"), kept_styles, "regions[].targets", levels_given,

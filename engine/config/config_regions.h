@@ -17,7 +17,8 @@ template <class V>
 void visit_randomize_settings(V& v, RandomizeSettings& r);  // config_fields.h
 
 // The keys of a [[regions]] table, in reading order (see config_fields.h for the visitor).
-// A region names `images` or `targets` (both: check_regions refuses them).
+// A region names `images` or `targets` (both: check_regions refuses them), and `style_masks`
+// only with `images`, one per image.
 template <class V>
 void visit_region(V& v, StyleRegion& region) {
   v.input_file("mask", region.mask,
@@ -25,7 +26,11 @@ void visit_region(V& v, StyleRegion& region) {
   v.input_file("targets", region.targets, nullptr);
   v.input_files("images", region.images,
                 region.targets.empty() ? FileList::Required : FileList::Optional);
-  v.blend_weights("blend_weights", region.blend_weights, region.images.size(), "images");
+  v.input_files("style_masks", region.style_masks, FileList::OptionalOmittedWhenEmpty);
+  v.blend_weights("blend_weights", region.blend_weights, region.images.size(),
+                  region.targets.empty()
+                      ? "images"
+                      : "cannot be used with targets (a kept style is one set of Grams)");
   v.number("weight", region.weight, inclusive(0), unbounded());
   v.optional_section("randomize", region.randomize_given, [&](auto& randomize) {
     visit_randomize_settings(randomize, region.randomize);
@@ -34,8 +39,9 @@ void visit_region(V& v, StyleRegion& region) {
 
 // Fails with one line naming the key when [[regions]] comes with style.images, style.targets,
 // [path], output.save_targets or randomize.min_distance (not combined with regions in this
-// build), when a region names both images and targets, or when a mask is not an image or has
-// no mass (all black). The regions' kept styles (targets) are checked as style.targets' are
+// build), when a region names both images and targets, when its style_masks do not name one
+// mask per image (or come with targets), or when a mask or a style mask is not an image or
+// has no mass (all black). The regions' kept styles (targets) are checked as style.targets' are
 // (check_kept_styles_match: model, layers, colour control; style.layers and output.levels
 // default to theirs). A region's own [regions.randomize] counts as randomization
 // (RenderConfig::any_randomization: output.levels defaults to auto, the sheet has its

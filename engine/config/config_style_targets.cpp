@@ -39,7 +39,8 @@ void check_recorded_image(const SectionReader& style, const std::string& file,
 
 // A lineage (the file's, or a blend parent's inside it: `where` names which) can be
 // replayed: its roots are known, made with the file's model, their style images present and
-// unchanged, every randomize step has each layer the render uses; a blend's parents too.
+// unchanged, every randomize step has each layer the render uses; a blend's parents and a
+// layer sources step's sources too.
 void check_lineage_replayable(const SectionReader& style, const std::string& file,
                               const StyleTargetsInfo& info, const Lineage& lineage,
                               const std::vector<std::string>& needed, const std::string& where) {
@@ -66,10 +67,15 @@ void check_lineage_replayable(const SectionReader& style, const std::string& fil
                 blend->parents[p].file_sha256.substr(0, 12), "...)"));
       continue;
     }
-    if (std::holds_alternative<LayerSourcesStep>(lineage.steps[i]))
-      fail_replay(style, msg(file, where, ": lineage step ", i + 1,
-                             " takes some layers from their own sources (style.layer_sources), "
-                             "which style.replay does not rebuild in this build"));
+    if (const LayerSourcesStep* sources = std::get_if<LayerSourcesStep>(&lineage.steps[i])) {
+      // Each source's lineage is replayed for its layer alone (used by the render or not:
+      // its images are read all the same).
+      for (const LayerSourceLineage& source : sources->sources)
+        check_lineage_replayable(
+            style, file, info, source.lineage, {source.layer},
+            msg(where, " (lineage step ", i + 1, ", the source of ", source.layer, ")"));
+      continue;
+    }
     const RandomizeStep& step = std::get<RandomizeStep>(lineage.steps[i]);
     for (const std::string& layer : needed)
       if (std::none_of(step.layers.begin(), step.layers.end(),

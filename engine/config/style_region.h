@@ -11,12 +11,15 @@ namespace nsrg {
 // A region (docs/config.md, "[[regions]]"): `mask` a grey image file (white = the region,
 // grey = partly, black = outside; resized to the content image), its style Grams from
 // `images` blended by `blend_weights` (normalized to sum 1) or from the kept style
-// `targets`, its term weighed by `weight` times style.weight, its Grams randomized by its
-// own [regions.randomize] when `randomize_given`, else by the config's [randomize].
+// `targets` (each image's Gram taken over its own mask when `style_masks` names one per
+// image: a grey image resized to that style image), its term weighed by `weight` times
+// style.weight, its Grams randomized by its own [regions.randomize] when
+// `randomize_given`, else by the config's [randomize].
 struct StyleRegion {
-  std::string mask;                 // resolved path
-  std::string targets;              // resolved path of a kept style; empty: `images`
-  std::vector<std::string> images;  // resolved paths
+  std::string mask;                      // resolved path
+  std::string targets;                   // resolved path of a kept style; empty: `images`
+  std::vector<std::string> images;       // resolved paths
+  std::vector<std::string> style_masks;  // resolved paths, one per image, or none
   std::vector<float> blend_weights;
   float weight = 1.0f;
   bool randomize_given = false;

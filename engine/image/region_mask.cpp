@@ -1,4 +1,4 @@
-// Reading a region's mask as grey values in [0,1] at the content image's size.
+// Reading a region's mask as grey values in [0,1] at the size of the image it masks.
 #include "engine/image/region_mask.h"
 
 #include <algorithm>
@@ -23,15 +23,14 @@ double mask_mass(const std::vector<float>& plane) {
 }
 
 std::vector<float> load_region_mask(const std::string& path, int width, int height,
-                                    std::string& note) {
+                                    const std::string& fitted_to, std::string& note) {
   const Image image = read_image(path);
   const double aspect = double(image.width) / image.height;
   const double wanted = double(width) / height;
   note.clear();
   if (std::fabs(aspect / wanted - 1.0) > 0.01)
-    note =
-        msg("note: ", path, " is ", image.width, "x", image.height,
-            ", another aspect ratio than the content image's; stretched to ", width, "x", height);
+    note = msg("note: ", path, " is ", image.width, "x", image.height,
+               ", another aspect ratio than ", fitted_to, "; stretched to ", width, "x", height);
   return mask_plane(resize(image, width, height));
 }
 

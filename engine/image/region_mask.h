@@ -1,5 +1,6 @@
 // Region masks ([[regions]]): a mask file is an image read as grey, its luma clamped to
-// [0,1] (white = the region, grey = partly, black = outside), at the content image's size.
+// [0,1] (white = the region, grey = partly, black = outside), at the size of the image it
+// masks (the content image's, or a style mask's style image's).
 #pragma once
 
 #include <string>
@@ -17,9 +18,10 @@ std::vector<float> mask_plane(const Image& image);
 double mask_mass(const std::vector<float>& plane);
 
 // The mask of the image file at `path` resized (the image resizer, then clamped) to width x
-// height. When the file's aspect ratio differs from width:height by more than 1%, `note` is
-// set to a line saying that it was stretched (else cleared). UserError from read_image.
+// height, the size of `fitted_to` (the image it masks, named in the note). When the file's
+// aspect ratio differs from width:height by more than 1%, `note` is set to a line saying that
+// it was stretched (else cleared). UserError from read_image.
 std::vector<float> load_region_mask(const std::string& path, int width, int height,
-                                    std::string& note);
+                                    const std::string& fitted_to, std::string& note);
 
 }  // namespace nsrg

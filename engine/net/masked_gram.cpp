@@ -36,13 +36,12 @@ double mass_of(Backend& backend, const Tensor& mask) {
 
 }  // namespace
 
-std::map<std::string, LayerMask> layer_masks(Backend& backend, const Network& network,
-                                             const std::vector<float>& values, int height,
-                                             int width, const std::vector<std::string>& names,
-                                             const std::string& what) {
+LayerMasks layer_masks(Backend& backend, const Network& network, const std::vector<float>& values,
+                       int height, int width, const std::vector<std::string>& names,
+                       const std::string& what) {
   NSRG_CHECK(values.size() == size_t(height) * size_t(width), "layer_masks: ", values.size(),
              " values for ", width, "x", height);
-  std::map<std::string, LayerMask> masks;
+  LayerMasks masks;
   int deepest = -1;
   for (const std::string& name : names) {
     const int index = network.index_of(name);

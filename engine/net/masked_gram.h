@@ -20,6 +20,9 @@ struct LayerMask {
   double mass = 0;
 };
 
+// One mask at each of several layers, by layer name.
+using LayerMasks = std::map<std::string, LayerMask>;
+
 // The Gram scale of a mask of `mass` at a layer of `channels` channels: 1 / (C * mass),
 // rounded to float once. A mask of ones (mass H*W) gives the plain Gram's 1 / (C H W).
 float masked_gram_scale(int channels, double mass);
@@ -39,9 +42,8 @@ void masked_gram_backward(Backend& backend, Tensor& masked, const Tensor& mask, 
 // and ReLUs keep it (a convolution that changes the size is a UserError naming it), each
 // pooling layer average-pools it with its own window, stride and padding. UserError when a
 // mask has no mass at a layer; `what` names the mask in the messages.
-std::map<std::string, LayerMask> layer_masks(Backend& backend, const Network& network,
-                                             const std::vector<float>& values, int height,
-                                             int width, const std::vector<std::string>& names,
-                                             const std::string& what);
+LayerMasks layer_masks(Backend& backend, const Network& network, const std::vector<float>& values,
+                       int height, int width, const std::vector<std::string>& names,
+                       const std::string& what);
 
 }  // namespace nsrg

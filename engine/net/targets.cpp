@@ -87,13 +87,17 @@ std::map<std::string, Tensor> capture_features(Backend& backend, Network& networ
 std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
                                             const std::vector<const Tensor*>& images,
                                             const std::vector<float>& blend,
-                                            const std::vector<std::string>& layers, int tile_size) {
+                                            const std::vector<std::string>& layers, int tile_size,
+                                            const std::vector<LayerMasks>& image_masks) {
   NSRG_CHECK(images.size() == blend.size(), "blend weights ", blend.size(), " for ", images.size(),
              " style images");
+  NSRG_CHECK(image_masks.empty() || (image_masks.size() == images.size() && tile_size == 0),
+             image_masks.size(), " style masks for ", images.size(), " style images, tile size ",
+             tile_size);
   std::map<std::string, Tensor> grams;
   if (layers.empty()) return grams;
   const int last = deepest_layer(network, layers);
-  Tensor scratch;
+  Tensor scratch, masked;
   for (size_t i = 0; i < images.size(); ++i) {
     if (tile_size > 0) {
       add_grams_tiled(backend, network, *images[i], blend[i], layers, tile_size, grams, scratch);
@@ -109,7 +113,14 @@ std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
       if (it == grams.end()) it = grams.emplace(name, backend.zeros(gram_shape)).first;
       if (scratch.numel() < gram_shape.numel()) scratch = backend.empty(gram_shape);
       Tensor gram = scratch.view(gram_shape);
-      backend.gram(features, scale, gram);
+      if (image_masks.empty()) {
+        backend.gram(features, scale, gram);
+      } else {
+        const LayerMask& mask = image_masks[i].at(name);
+        Tensor masked_view = scratch_view(backend, masked, s);
+        masked_gram(backend, features, mask.mask, masked_gram_scale(s.c, mask.mass), masked_view,
+                    gram);
+      }
       backend.axpy(blend[i], gram, it->second);
     }
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/backend.h"
+#include "engine/net/masked_gram.h"
 #include "engine/net/network.h"
 
 namespace nsrg {
@@ -26,10 +27,14 @@ std::map<std::string, Tensor> capture_features(Backend& backend, Network& networ
 // Gram matrices G = F F^T / (C H W) of `layers`, blended over the style images with
 // weights `blend` (normalized to sum 1 by the caller). With a tile_size > 0 each image's
 // Grams are summed over its tiles' interiors (the same Grams up to float32 summation order).
+// With `image_masks` (one per image; a region's style_masks) each image's Gram is taken over
+// its masked features instead, G = (F m)(F m)^T / (C sum_p m_p^2) with its mask m at each
+// layer (masked_gram.h); masked Grams are not tiled (tile_size must be 0).
 std::map<std::string, Tensor> capture_grams(Backend& backend, Network& network,
                                             const std::vector<const Tensor*>& images,
                                             const std::vector<float>& blend,
                                             const std::vector<std::string>& layers,
-                                            int tile_size = 0);
+                                            int tile_size = 0,
+                                            const std::vector<LayerMasks>& image_masks = {});
 
 }  // namespace nsrg

@@ -126,6 +126,7 @@ InputFiles run_inputs(const RenderConfig& config) {
   for (const StyleRegion& region : config.regions) {
     inputs.add(region.mask);
     for (const std::string& style : region.images) inputs.add(style);
+    for (const std::string& mask : region.style_masks) inputs.add(mask);
   }
   if (config.model.rfind("builtin:", 0) != 0) inputs.add(config.model);
   return inputs;

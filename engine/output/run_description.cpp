@@ -66,13 +66,47 @@ std::string layers_label(const std::vector<std::string>& layers) {
   return layers.size() == 1 ? layers.front() : short_layer_names(layers);
 }
 
+namespace {
+
+std::vector<std::string> file_names(const std::vector<std::string>& paths) {
+  std::vector<std::string> names;
+  for (const std::string& path : paths) names.push_back(file_name(path));
+  return names;
+}
+
+// [[regions]]: each region's mask and where its style comes from ("mask <- style images").
+std::string regions_text(const std::vector<StyleRegion>& regions) {
+  std::vector<std::string> parts;
+  for (const StyleRegion& region : regions) {
+    std::string part =
+        file_name(region.mask) + " <- " +
+        (region.targets.empty() ? joined(file_names(region.images)) : file_name(region.targets));
+    if (!region.style_masks.empty())
+      part += " (masked by " + joined(file_names(region.style_masks)) + ")";
+    parts.push_back(part);
+  }
+  return "regions: " + joined(parts, "; ");
+}
+
+// [style.layer_sources]: each layer with its own source ("layer <- its images").
+std::string layer_sources_text(const std::map<std::string, LayerSource>& sources) {
+  std::vector<std::string> parts;
+  for (const auto& [layer, source] : sources)
+    parts.push_back(
+        layer + " <- " +
+        (source.targets.empty() ? joined(file_names(source.images)) : file_name(source.targets)));
+  return "; " + joined(parts, "; ");
+}
+
+}  // namespace
+
 std::vector<std::string> run_description_lines(const RenderConfig& config) {
-  std::vector<std::string> styles;
-  for (const std::string& style : config.style_images) styles.push_back(file_name(style));
-  std::vector<std::string> kept;
-  for (const std::string& targets : config.style_targets) kept.push_back(file_name(targets));
-  std::string style =
-      config.style_targets.empty() ? "style: " + joined(styles) : "style targets: " + joined(kept);
+  const std::vector<std::string> kept = file_names(config.style_targets);
+  std::string style = config.style_targets.empty()
+                          ? "style: " + joined(file_names(config.style_images))
+                          : "style targets: " + joined(kept);
+  if (!config.regions.empty()) style = regions_text(config.regions);
+  if (!config.style_layer_sources.empty()) style += layer_sources_text(config.style_layer_sources);
   if (kept.size() > 1)
     style += std::string(" (") + name_in(kBlendSpaceNames, config.style_blend_space) + " blend)";
   if (config.path.given) {

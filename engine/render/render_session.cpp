@@ -188,7 +188,7 @@ void RenderSession::run() {
   if (!shard_ && !outputs_.contact_sheet.empty()) {
     contact_sheet_path_ = outputs_.contact_sheet;
     const StageInputs& inputs = state_->inputs.back();
-    write_contact_sheet(config_, inputs.content_colors, inputs.style_images, record_,
+    write_contact_sheet(config_, inputs.content_colors, sheet_style_images(inputs), record_,
                         contact_sheet_path_, log_);
     if (!outputs_.gallery.empty()) write_gallery(config_, outputs_, record_);
   }

@@ -19,12 +19,13 @@ std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& net
                                                   const std::vector<Image>& images,
                                                   const std::vector<float>& blend_weights,
                                                   const std::vector<std::string>& layers,
-                                                  int tile_size) {
+                                                  int tile_size,
+                                                  const std::vector<LayerMasks>& image_masks) {
   std::vector<Tensor> tensors;
   std::vector<const Tensor*> pointers;
   for (const Image& image : images) tensors.push_back(image_to_tensor(backend, image, preprocess));
   for (const Tensor& t : tensors) pointers.push_back(&t);
-  return capture_grams(backend, network, pointers, blend_weights, layers, tile_size);
+  return capture_grams(backend, network, pointers, blend_weights, layers, tile_size, image_masks);
 }
 
 Tensor randomized_gram(Backend& backend, const Network& network, const Tensor& base,

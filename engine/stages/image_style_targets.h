@@ -14,6 +14,7 @@
 #include "engine/core/backend.h"
 #include "engine/core/preprocess.h"
 #include "engine/image/image.h"
+#include "engine/net/masked_gram.h"
 #include "engine/net/network.h"
 #include "weights/sha256.h"
 #include "weights/style_targets_file.h"
@@ -27,13 +28,15 @@ struct ImageStyleTargets {
   std::map<std::string, const Tensor*> by_layer;  // into `randomized` or the base Grams
 };
 
-// The Grams of `layers` captured from `images` and blended by `blend_weights` (normalized).
+// The Grams of `layers` captured from `images` and blended by `blend_weights` (normalized);
+// with `image_masks` (one per image), each taken over its masked features (capture_grams).
 std::map<std::string, Tensor> capture_style_grams(Backend& backend, Network& network,
                                                   const Preprocess& preprocess,
                                                   const std::vector<Image>& images,
                                                   const std::vector<float>& blend_weights,
                                                   const std::vector<std::string>& layers,
-                                                  int tile_size = 0);
+                                                  int tile_size = 0,
+                                                  const std::vector<LayerMasks>& image_masks = {});
 
 // Eigendecompositions of base Grams by layer, where someone kept them (the explore session's
 // shared resources); a layer without one is decomposed again for each image.

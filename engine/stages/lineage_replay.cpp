@@ -1,5 +1,8 @@
-// Replaying a kept style's lineage: the roots captured again, the steps applied again.
+// Replaying a kept style's lineage: the roots captured again, the steps applied again (a
+// layer sources step: each source's own lineage replayed for its layer).
 #include "engine/stages/lineage_replay.h"
+
+#include <algorithm>
 
 #include "engine/core/error.h"
 #include "engine/image/image_output.h"
@@ -17,7 +20,7 @@ struct Replay {
   Network& network;
   const Preprocess& preprocess;
   const std::vector<Image>& root_images;
-  const std::vector<std::string>& layers;
+  const std::vector<std::string>* layers;  // those being replayed (a layer source: its own)
   std::vector<std::string>& notes;
   size_t next_image = 0;  // the first root image not captured yet
 };
@@ -34,12 +37,12 @@ std::map<std::string, Tensor> capture_root(Replay& replay, const LineageRoot& ro
   std::vector<float> weights;
   for (const LineageImage& image : root.style_images) weights.push_back(image.blend_weight);
   return capture_style_grams(replay.backend, replay.network, replay.preprocess, images, weights,
-                             replay.layers);
+                             *replay.layers);
 }
 
 void apply_randomize_step(Replay& replay, const RandomizeStep& step,
                           std::map<std::string, Tensor>& grams) {
-  for (const std::string& layer : replay.layers) {
+  for (const std::string& layer : *replay.layers) {
     const TargetRandomization* entry = nullptr;
     for (const TargetRandomization& r : step.layers)
       if (r.layer == layer) entry = &r;
@@ -59,7 +62,23 @@ std::map<std::string, Tensor> replay_blend(Replay& replay, const BlendStep& blen
   for (const BlendParent& parent : blend.parents)
     parents.push_back(replay_lineage(replay, parent.lineage));
   return blend_parent_grams(replay.backend, std::move(parents), blend.weights, blend.space,
-                            replay.layers, replay.notes);
+                            *replay.layers, replay.notes);
+}
+
+// A layer sources step: each source's lineage replayed for its layer alone (its roots are the
+// next images of the replay's list, whether or not this render uses the layer), its Gram
+// replacing the layer's.
+void apply_layer_sources_step(Replay& replay, const LayerSourcesStep& step,
+                              std::map<std::string, Tensor>& grams) {
+  const std::vector<std::string>* replayed = replay.layers;
+  for (const LayerSourceLineage& source : step.sources) {
+    const std::vector<std::string> one_layer = {source.layer};
+    replay.layers = &one_layer;
+    std::map<std::string, Tensor> sourced = replay_lineage(replay, source.lineage);
+    replay.layers = replayed;
+    if (std::find(replayed->begin(), replayed->end(), source.layer) != replayed->end())
+      grams[source.layer] = std::move(sourced.at(source.layer));
+  }
 }
 
 std::map<std::string, Tensor> replay_lineage(Replay& replay, const Lineage& lineage) {
@@ -77,10 +96,12 @@ std::map<std::string, Tensor> replay_lineage(Replay& replay, const Lineage& line
     grams = capture_root(replay, lineage.root);
   }
   for (size_t i = first_step; i < lineage.steps.size(); ++i) {
+    if (const LayerSourcesStep* sources = std::get_if<LayerSourcesStep>(&lineage.steps[i])) {
+      apply_layer_sources_step(replay, *sources, grams);
+      continue;
+    }
     const RandomizeStep* step = std::get_if<RandomizeStep>(&lineage.steps[i]);
-    NSRG_CHECK(step != nullptr,
-               "a blend step after the first (refused when read) or layer sources (refused when "
-               "the config was loaded)");
+    NSRG_CHECK(step != nullptr, "a blend step after the first (refused when read)");
     apply_randomize_step(replay, *step, grams);
   }
   return grams;
@@ -122,7 +143,7 @@ std::map<std::string, Tensor> replay_grams(Backend& backend, Network& network,
                                            const std::vector<Image>& root_images,
                                            const std::vector<std::string>& layers,
                                            std::vector<std::string>& notes) {
-  Replay replay{backend, network, preprocess, root_images, layers, notes};
+  Replay replay{backend, network, preprocess, root_images, &layers, notes};
   std::map<std::string, Tensor> grams = replay_lineage(replay, lineage);
   NSRG_CHECK(replay.next_image == root_images.size(), root_images.size(), " root images for ",
              replay.next_image, " in the lineage");

@@ -3,8 +3,10 @@
 // root's blend weights, then every step is applied again: a randomize step with its seed,
 // as the renders that made the file applied it; a blend (the first step of a lineage whose
 // root is "blend") by replaying every parent's own lineage the same way and blending their
-// Grams with the recorded space and weights. So at the file's own size on the CPU the Grams
-// come back bit for bit.
+// Grams with the recorded space and weights; a layer sources step by replaying each source's
+// own lineage (its images' capture, or its kept style's whole lineage) for its layer alone,
+// that Gram replacing the layer's. So at the file's own size on the CPU the Grams come back
+// bit for bit.
 #pragma once
 
 #include <map>

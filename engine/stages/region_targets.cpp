@@ -14,7 +14,8 @@ std::vector<RegionInputs> load_region_images(const RenderConfig& config, const I
   for (const StyleRegion& region : config.regions) {
     RegionInputs inputs;
     std::string note;
-    inputs.mask = load_region_mask(region.mask, content.width, content.height, note);
+    inputs.mask =
+        load_region_mask(region.mask, content.width, content.height, "the content image's", note);
     if (!note.empty()) notes.push_back(note);
     inputs.width = content.width;
     inputs.height = content.height;
@@ -22,6 +23,13 @@ std::vector<RegionInputs> load_region_images(const RenderConfig& config, const I
       inputs.style_images.push_back(load_image_at_size(path, style_size));
     inputs.style_images = color_controlled_styles(std::move(inputs.style_images), content,
                                                   config.style_color, config.style_color_match);
+    for (size_t j = 0; j < region.style_masks.size(); ++j) {
+      const Image& style = inputs.style_images.at(j);
+      inputs.style_masks.push_back(
+          load_region_mask(region.style_masks[j], style.width, style.height,
+                           msg("its style image ", region.images[j], "'s"), note));
+      if (!note.empty()) notes.push_back(note);
+    }
     regions.push_back(std::move(inputs));
   }
   return regions;
@@ -38,10 +46,17 @@ void capture_region_targets(Backend& backend, Network& network, const Preprocess
     region.masks = layer_masks(backend, network, region.mask, region.height, region.width,
                                style_layers, config.regions[i].mask);
     const StyleRegion& settings = config.regions[i];
-    region.base_grams = settings.targets.empty()
-                            ? capture_style_grams(backend, network, preprocess, region.style_images,
-                                                  settings.blend_weights, style_layers)
-                            : load_style_targets(backend, network, settings.targets, style_layers);
+    std::vector<LayerMasks> style_masks;
+    for (size_t j = 0; j < region.style_masks.size(); ++j) {
+      const Image& style = region.style_images.at(j);
+      style_masks.push_back(layer_masks(backend, network, region.style_masks[j], style.height,
+                                        style.width, style_layers, settings.style_masks.at(j)));
+    }
+    region.base_grams =
+        settings.targets.empty()
+            ? capture_style_grams(backend, network, preprocess, region.style_images,
+                                  settings.blend_weights, style_layers, 0, style_masks)
+            : load_style_targets(backend, network, settings.targets, style_layers);
   }
 }
 
@@ -55,8 +70,8 @@ RegionTargets make_region_targets(Backend& backend, const Network& network,
   for (size_t i = 0; i < regions.size(); ++i) {
     const StyleRegion& region = config.regions[i];
     targets.per_region.push_back(
-        make_style_targets(backend, network, config, regions[i].base_grams, {}, layers, seed, randomize,
-                           region.randomize_given ? &region.randomize : nullptr));
+        make_style_targets(backend, network, config, regions[i].base_grams, {}, layers, seed,
+                           randomize, region.randomize_given ? &region.randomize : nullptr));
     for (const std::string& layer : layers)
       targets.terms.push_back({layer, &regions[i].masks.at(layer),
                                targets.per_region.back().by_layer.at(layer),

@@ -20,21 +20,25 @@
 namespace nsrg {
 
 struct RegionInputs {
-  std::vector<float> mask;                   // the content image's height x width, in [0,1]
-  int width = 0, height = 0;                 // the mask's size (the content image's)
-  std::vector<Image> style_images;           // as StageInputs::style_images
-  std::map<std::string, LayerMask> masks;    // every style layer used (after capture)
-  std::map<std::string, Tensor> base_grams;  // every style layer used (after capture)
+  std::vector<float> mask;                      // the content image's height x width, in [0,1]
+  int width = 0, height = 0;                    // the mask's size (the content image's)
+  std::vector<Image> style_images;              // as StageInputs::style_images
+  std::vector<std::vector<float>> style_masks;  // style_masks: each at its style image's size
+  std::map<std::string, LayerMask> masks;       // every style layer used (after capture)
+  std::map<std::string, Tensor> base_grams;     // every style layer used (after capture)
 };
 
 // Reads each region's mask at the size of `content` (a note in `notes` when it is stretched
-// to another aspect ratio) and its style images at `style_size`, under the config's colour
-// control (color_controlled_styles, against `content`).
+// to another aspect ratio), its style images at `style_size`, under the config's colour
+// control (color_controlled_styles, against `content`), and its style masks, each at its
+// style image's size (a note when stretched, as for the region's mask).
 std::vector<RegionInputs> load_region_images(const RenderConfig& config, const Image& content,
                                              int style_size, std::vector<std::string>& notes);
 
 // Each region's masks at `style_layers` and its Grams there: its style images' blended by
-// its blend weights, or its kept style's (the file's Grams, the same at every size).
+// its blend weights (each over its style mask, brought to each layer as the region's mask
+// is, when it has style masks), or its kept style's (the file's Grams, the same at every
+// size).
 void capture_region_targets(Backend& backend, Network& network, const Preprocess& preprocess,
                             const RenderConfig& config,
                             const std::vector<std::string>& style_layers,

@@ -114,6 +114,15 @@ MemoryPlanInput memory_plan_input(const RenderConfig& config, const std::vector<
   return input;
 }
 
+std::vector<Image> sheet_style_images(const StageInputs& inputs) {
+  std::vector<Image> styles = inputs.style_images;
+  for (const RegionInputs& region : inputs.regions)
+    styles.insert(styles.end(), region.style_images.begin(), region.style_images.end());
+  for (const auto& source : inputs.layer_source_images)
+    styles.insert(styles.end(), source.second.begin(), source.second.end());
+  return styles;
+}
+
 Tensor resize_for_stage(Backend& backend, const Tensor& x, const Preprocess& preprocess, int width,
                         int height) {
   const Image pixels = tensor_to_image(backend, x, preprocess);

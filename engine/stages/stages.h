@@ -51,6 +51,10 @@ int style_image_size(float style_scale, int image_size);
 // the content's colours. With [[regions]], each region's mask and style images too.
 StageInputs load_stage_images(const RenderConfig& config, const Stage& stage);
 
+// The style images a contact sheet shows: [style]'s, then each region's, then each layer
+// source's (in layer name order).
+std::vector<Image> sheet_style_images(const StageInputs& inputs);
+
 // The style images as colour control gives them to the network (see load_stage_images);
 // `content` is the content image in colour at the render's size.
 std::vector<Image> color_controlled_styles(std::vector<Image> styles, const Image& content,

@@ -2,9 +2,9 @@
 // --shard, by a Slurm array's environment with an array that starts at 1, and by a
 // Kubernetes Indexed Job's index with --shard-count) and gathered equals the single-process
 // run file for file: every image byte for byte, the contact sheet and the gallery page
-// byte for byte, the summary JSON but for its timings. Bad --shard values, a missing, a
-// foreign or a doubled shard are one line on stderr and exit status 2. Tiled shards equal
-// the tiled single process the same way.
+// byte for byte, the summary JSON but for its timings; with [[regions]], with
+// [style.layer_sources] and with tiled evaluation too. Bad --shard values, a missing, a
+// foreign or a doubled shard are one line on stderr and exit status 2.
 #include <stdlib.h>
 
 #include <nlohmann/json.hpp>
@@ -76,7 +76,7 @@ class ShardsCliTest : public CliTest {
         EXPECT_TRUE(read_file(entry.path()) == read_file(gathered)) << name << " differs";
       }
     }
-    EXPECT_EQ(single_files.size(), 15u);  // 6 images, 6 raw, sheet, gallery, summary
+    EXPECT_EQ(single_files.size(), expected_files_);
     for (const auto& entry : fs::directory_iterator(dir_ / "out"))
       EXPECT_TRUE(single_files.count(entry.path().filename().string()) ||
                   is_partial_summary(entry.path()))
@@ -86,12 +86,29 @@ class ShardsCliTest : public CliTest {
   void gather(const fs::path& config, const std::string& extra = "") {
     const Result gathered = run(config.string() + " --gather" + extra);
     ASSERT_EQ(gathered.status, 0) << gathered.err;
-    EXPECT_NE(gathered.out.find("gathered 6 images from " + std::to_string(shards_) + " shards"),
+    EXPECT_NE(gathered.out.find("gathered " + std::to_string(expected_images_) + " images from " +
+                                std::to_string(shards_) + " shards"),
               std::string::npos)
         << gathered.out;
   }
 
+  // Renders `config` as shards_ shards (--shard I/N), gathers them and compares with the
+  // single-process run.
+  void expect_shards_equal_single(const fs::path& config) {
+    render_single(config);
+    for (int index = 0; index < shards_; ++index) {
+      const std::string shard = " --shard " + std::to_string(index) + "/" + std::to_string(shards_);
+      const Result rendered = run(config.string() + shard);
+      ASSERT_EQ(rendered.status, 0) << rendered.err;
+    }
+    gather(config);
+    expect_same_as_single();
+  }
+
   int shards_ = 0;
+  // The sweep's: 6 images, 6 raw copies, the sheet, the gallery and the summary.
+  int expected_images_ = 6;
+  size_t expected_files_ = 15;
 };
 
 TEST_F(ShardsCliTest, ShardFlagsAndGatherEqualOneProcess) {
@@ -123,6 +140,39 @@ TEST_F(ShardsCliTest, TiledShardsEqualOneTiledProcess) {
   }
   gather(config);
   expect_same_as_single();
+}
+
+// [[regions]] (one with a style mask, one with its own randomization) and, in a second run,
+// [style.layer_sources]: 2 variants and the un-randomized reference, in 2 shards.
+TEST_F(ShardsCliTest, RegionsAndLayerSourcesShardedEqualOneProcess) {
+  const std::string images = std::string(NSRG_SOURCE_DIR) + "/examples/images/";
+  const std::string regions =
+      "backend = \"cpu\"\nimage_size = 32\n"
+      "[[regions]]\nmask = \"" +
+      images + "chelsea_face_mask.png\"\nimages = [\"" + images +
+      "chelsea.png\"]\nstyle_masks = [\"" + images +
+      "chelsea_background_mask.png\"]\n"
+      "[regions.randomize]\nmode = \"scale_eigenvalues\"\n"
+      "[[regions]]\nmask = \"" +
+      images + "chelsea_background_mask.png\"\nimages = [\"" + images +
+      "brick.png\"]\n"
+      "[content]\nimage = \"" +
+      images +
+      "chelsea.png\"\n"
+      "[style]\nlayers = [\"relu1_1\", \"relu2_1\"]\n"
+      "[optimizer]\niterations = 2\n[output]\npath = \"out/x.png\"\n"
+      "[randomize]\nmode = \"scale_eigenvectors\"\nvariants = 2\n";
+  shards_ = 2;
+  expected_images_ = 3;
+  expected_files_ = 6;  // 3 images, the sheet, the gallery, the summary
+  expect_shards_equal_single(write_config(regions));
+
+  fs::remove_all(dir_ / "out");
+  fs::remove_all(dir_ / "single");
+  expect_shards_equal_single(
+      write_config(valid_config("[style.layer_sources]\nrelu1_1 = { images = [\"" + images +
+                                "gravel.png\"] }\n"
+                                "[randomize]\nmode = \"scale_eigenvectors\"\nvariants = 2\n")));
 }
 
 TEST_F(ShardsCliTest, SlurmArrayFromOneEqualsOneProcess) {

@@ -3,8 +3,8 @@
 // kept style), the other layers [style]'s; randomization applies per source with the render
 // seed (layer by layer the same draws as a render with that source as [style]), so a
 // variant renders again from its seed; a kept style records each layer's source in its
-// lineage, and style.replay of it is refused with one line; a replayed [style] keeps the
-// layers without a source of their own.
+// lineage, and style.replay of it rebuilds every source bit for bit (a changed source image is
+// one line); a replayed [style] keeps the layers without a source of their own.
 #include <gtest/gtest.h>
 
 #include "engine/stages/image_style_targets.h"
@@ -19,6 +19,10 @@ using namespace nsrg::testing;
 namespace fs = std::filesystem;
 
 const std::string kTwoLayers = "style.layers=[\"relu1_1\", \"relu2_1\"]";
+
+const std::string kGravelFine =
+    "style.layer_sources.relu1_1.images=[\"" + example_image("gravel.png") + "\"]";
+const std::string kGravelStyle = "style.images=[\"" + example_image("gravel.png") + "\"]";
 
 class LayerSources : public ::testing::Test {
  protected:
@@ -43,12 +47,20 @@ class LayerSources : public ::testing::Test {
     return kept;
   }
 
+  // [style] hubble_deep_field.jpg, relu1_1 from gravel.png, relu2_1 from a kept style of
+  // gravel.png (gravel/out.style.safetensors), randomized (scale_eigenvalues): the kept style
+  // mixed/out.style.safetensors.
+  StyleTargets render_kept_mixed_sources() {
+    const std::string gravel_file = dir_ / "gravel/out.style.safetensors";
+    render_kept({kGravelStyle}, "gravel");
+    return render_kept({kGravelFine, "style.layer_sources.relu2_1.targets=\"" + gravel_file + "\"",
+                        "randomize.mode=\"scale_eigenvalues\""},
+                       "mixed")
+        .front();
+  }
+
   fs::path dir_, config_;
 };
-
-const std::string kGravelFine =
-    "style.layer_sources.relu1_1.images=[\"" + example_image("gravel.png") + "\"]";
-const std::string kGravelStyle = "style.images=[\"" + example_image("gravel.png") + "\"]";
 
 const std::vector<float>& gram_of(const StyleTargets& kept, const std::string& layer) {
   for (size_t i = 0; i < kept.info.layers.size(); ++i)
@@ -105,12 +117,7 @@ TEST_F(LayerSources, VariantsRandomizeEachSourceWithTheRenderSeed) {
 
 TEST_F(LayerSources, AKeptStyleRecordsEachLayersSource) {
   const std::string gravel_file = dir_ / "gravel/out.style.safetensors";
-  render_kept({kGravelStyle}, "gravel");
-  const StyleTargets kept =
-      render_kept({kGravelFine, "style.layer_sources.relu2_1.targets=\"" + gravel_file + "\"",
-                   "randomize.mode=\"scale_eigenvalues\""},
-                  "mixed")
-          .front();
+  const StyleTargets kept = render_kept_mixed_sources();
   const Lineage& lineage = kept.info.lineage;
   EXPECT_EQ(lineage.root.style_images.front().file, example_image("hubble_deep_field.jpg"));
   ASSERT_EQ(lineage.steps.size(), 2u);
@@ -128,16 +135,38 @@ TEST_F(LayerSources, AKeptStyleRecordsEachLayersSource) {
   const RandomizeStep& randomized = std::get<RandomizeStep>(lineage.steps[1]);
   EXPECT_EQ(randomized.seed, 7u);
   EXPECT_EQ(randomized.parent_sha256, "");  // applied to Grams no one file holds
-  // The kept style applies as [style] (its Grams are the render's); a replay is refused.
+  // The kept style applies as [style] (its Grams are the render's).
   const std::string file = dir_ / "mixed/out.style.safetensors";
   const fs::path apply = write_targets_config(dir_, file, "");
   EXPECT_EQ(render_user_error(apply), "");
-  const std::string replay = render_user_error(apply, {"style.replay=true"});
-  EXPECT_NE(replay.find("style.replay: " + file +
-                        ": lineage step 1 takes some layers from their own sources "
-                        "(style.layer_sources), which style.replay does not rebuild"),
+}
+
+// style.replay of a kept style with a layer sources step (relu1_1 from gravel.png, relu2_1
+// from a kept style of gravel.png, then randomized) rebuilds each source from its own lineage:
+// at the file's size the same Grams bit for bit.
+TEST_F(LayerSources, AReplayRebuildsEachLayersSourceBitForBit) {
+  const StyleTargets kept = render_kept_mixed_sources();
+  config_ = write_targets_config(dir_, dir_ / "mixed/out.style.safetensors", "");
+  const StyleTargets replayed = render_kept({"style.replay=true"}, "replayed").front();
+  for (const std::string& layer : {"relu1_1", "relu2_1"})
+    EXPECT_EQ(gram_of(replayed, layer), gram_of(kept, layer)) << layer;
+  // The replay writes the same lineage again (no [randomize]: no step added).
+  EXPECT_EQ(lineage_json_text(replayed.info.lineage), lineage_json_text(kept.info.lineage));
+}
+
+// A source's style image that changed since the kept style was made is one line naming it.
+TEST_F(LayerSources, AReplayWithAChangedSourceImageIsRefused) {
+  const fs::path fine = dir_ / "fine.png";
+  fs::copy_file(example_image("gravel.png"), fine);
+  render_kept({"style.layer_sources.relu1_1.images=[\"" + fine.string() + "\"]"}, "mixed");
+  fs::copy_file(example_image("brick.png"), fine, fs::copy_options::overwrite_existing);
+  const std::string file = dir_ / "mixed/out.style.safetensors";
+  const std::string error =
+      render_user_error(write_targets_config(dir_, file, ""), {"style.replay=true", kTwoLayers});
+  EXPECT_NE(error.find("style.replay: style image " + fine.string() + " of " + file +
+                       "'s lineage (lineage step 1, the source of relu1_1) has changed"),
             std::string::npos)
-      << replay;
+      << error;
 }
 
 TEST_F(LayerSources, ASweepRowOfASourcedLayerUsesTheSource) {

@@ -1,7 +1,8 @@
 // A region's masked (guided) Gram: the Gram, the style term's gradient through the mask
 // (against float64 finite differences of a float64 reference written here), the masks at
-// each layer (average pooling through the network's pools), and the objective's region terms
-// (a mask of ones is the plain style term; a grey mask's gradient against finite differences).
+// each layer (average pooling through the network's pools), a region's style images' Grams
+// over their style masks, and the objective's region terms (a mask of ones is the plain
+// style term; a grey mask's gradient against finite differences).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -137,6 +138,56 @@ TEST(LayerMasks, AMaskWithoutMassIsAUserError) {
               std::string::npos)
         << error.what();
   }
+}
+
+// A region's style images with style_masks: capture_grams takes each image's Gram over its
+// masked features (its mask brought to each layer by layer_masks) and blends them; against
+// the float64 reference of each image's features and mask, blended in double.
+TEST(MaskedStyleGrams, MatchFloat64ReferenceOfEachImagesMaskedFeatures) {
+  auto backend = make_cpu_backend();
+  Network network(*backend, small_model(LayerType::MaxPool), PoolKind::Max);
+  const std::vector<std::string> layers = {"relu_a", "relu_b"};
+  const Shape shapes[2] = {{1, 3, 9, 11}, {1, 3, 6, 8}};
+  const std::vector<float> blend = {0.25f, 0.75f};
+  std::vector<Tensor> images;
+  std::vector<LayerMasks> masks;
+  for (int i = 0; i < 2; ++i) {
+    const HostTensor pixels =
+        random_host({1, 3, shapes[i].h, shapes[i].w}, uint32_t(100 + i), 1.0f);
+    images.push_back(backend->from_host(shapes[i], pixels.data.data()));
+    masks.push_back(layer_masks(*backend, network,
+                                grey_mask(size_t(shapes[i].h) * shapes[i].w, 110 + i), shapes[i].h,
+                                shapes[i].w, layers, "style mask"));
+  }
+  const auto grams =
+      capture_grams(*backend, network, {&images[0], &images[1]}, blend, layers, 0, masks);
+  for (const std::string& layer : layers) {
+    std::vector<double> expected;
+    for (int i = 0; i < 2; ++i) {
+      const auto captured = capture_features(*backend, network, images[i], {layer});
+      const Tensor& features = captured.at(layer);
+      const std::vector<double> gram =
+          reference_masked_gram(backend->to_host(features),
+                                backend->to_host(masks[i].at(layer).mask), features.shape().c);
+      expected.resize(gram.size(), 0.0);
+      for (size_t k = 0; k < gram.size(); ++k) expected[k] += blend[i] * gram[k];
+    }
+    EXPECT_LT(relative_error(backend->to_host(grams.at(layer)), expected), 1e-5) << layer;
+  }
+  // Masks of ones are the plain Grams.
+  std::vector<LayerMasks> ones;
+  for (const Shape& shape : shapes)
+    ones.push_back(layer_masks(*backend, network,
+                               std::vector<float>(size_t(shape.h) * shape.w, 1.0f), shape.h,
+                               shape.w, layers, "ones"));
+  const auto plain = capture_grams(*backend, network, {&images[0], &images[1]}, blend, layers);
+  const auto masked_ones =
+      capture_grams(*backend, network, {&images[0], &images[1]}, blend, layers, 0, ones);
+  for (const std::string& layer : layers)
+    EXPECT_LT(
+        relative_error(backend->to_host(masked_ones.at(layer)), backend->to_host(plain.at(layer))),
+        1e-6)
+        << layer;
 }
 
 struct RegionObjectiveCase {

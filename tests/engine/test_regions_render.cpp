@@ -9,66 +9,23 @@
 #include <vector>
 
 #include "engine/image/image.h"
-#include "tests/engine/render_test_support.h"
+#include "tests/engine/region_test_support.h"
 
 namespace nsrg::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-Image plain_image(int width, int height, float r, float g, float b) {
-  Image image;
-  image.width = width;
-  image.height = height;
-  image.rgb.resize(size_t(width) * height * 3);
-  for (size_t i = 0; i < image.rgb.size(); i += 3) {
-    image.rgb[i] = r;
-    image.rgb[i + 1] = g;
-    image.rgb[i + 2] = b;
-  }
-  return image;
-}
-
-// White where `inside(x)` for the mask's column x, black elsewhere.
-template <class Inside>
-Image column_mask(int width, int height, Inside inside) {
-  Image mask = plain_image(width, height, 0, 0, 0);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x)
-      for (int c = 0; c < 3; ++c) mask.at(x, y, c) = inside(x) ? 1.0f : 0.0f;
-  return mask;
-}
-
-const std::string kTwoRegions =
-    "[[regions]]\nmask = \"left.png\"\nimages = [\"red.png\"]\n"
-    "[[regions]]\nmask = \"right.png\"\nimages = [\"blue.png\"]\n";
-
 class Regions : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = make_scratch_dir("regions");
-    // chelsea.png is 451x300: masks of that size, left and right halves.
-    write_image((dir_ / "red.png").string(), plain_image(40, 40, 0.9f, 0.1f, 0.1f));
-    write_image((dir_ / "blue.png").string(), plain_image(40, 40, 0.1f, 0.1f, 0.9f));
-    write_image((dir_ / "left.png").string(), column_mask(451, 300, [](int x) { return x < 225; }));
-    write_image((dir_ / "right.png").string(),
-                column_mask(451, 300, [](int x) { return x >= 225; }));
+    write_two_region_images(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // A config of two regions (left red, right blue) at 32 px: style alone (content weight 0),
-  // Adam from noise on relu1_1 and relu2_1 (40 steps).
   fs::path write_regions_config(const std::string& regions = kTwoRegions) {
-    const fs::path path = dir_ / "regions.toml";
-    std::ofstream out(path);
-    out << "backend = \"cpu\"\nseed = 3\nimage_size = 32\n"
-        << regions << "[content]\nimage = \"" << example_image("chelsea.png") << "\"\n"
-        << "layers = [\"relu2_1\"]\nweight = 0.0\n"
-        << "[style]\nlayers = [\"relu1_1\", \"relu2_1\"]\nweight = 1000.0\n"
-        << "[optimizer]\nkind = \"adam\"\niterations = 40\n"
-        << "[output]\npath = \"out/regions.png\"\nprint_iter = 0\nsave_iter = 0\n"
-        << "levels = \"clamp\"\ncontact_sheet = false\n";
-    return path;
+    return testing::write_regions_config(dir_, regions);
   }
 
   fs::path dir_;
@@ -79,19 +36,8 @@ TEST_F(Regions, TwoPlainColourRegionsEndInTheirOwnColours) {
   ASSERT_EQ(images.size(), 1u);
   const Image out = read_image(images[0].path);
   // Mean colour of each half, away from the boundary (a quarter of the width on each side).
-  double left[3] = {0, 0, 0}, right[3] = {0, 0, 0};
-  size_t left_count = 0, right_count = 0;
-  for (int y = 0; y < out.height; ++y)
-    for (int x = 0; x < out.width; ++x) {
-      const bool is_left = x < out.width / 4, is_right = x >= out.width - out.width / 4;
-      if (!is_left && !is_right) continue;
-      for (int c = 0; c < 3; ++c) (is_left ? left : right)[c] += out.at(x, y, c);
-      ++(is_left ? left_count : right_count);
-    }
-  for (int c = 0; c < 3; ++c) {
-    left[c] /= double(left_count);
-    right[c] /= double(right_count);
-  }
+  const std::array<double, 3> left = mean_colour(out, 0, out.width / 4);
+  const std::array<double, 3> right = mean_colour(out, out.width - out.width / 4, out.width);
   // Each half in its region's colour: (0.9, 0.1, 0.1) and (0.1, 0.1, 0.9), within 0.15 per
   // channel (measured: within 0.05 on the left, 0.03 on the right).
   const double red[3] = {0.9, 0.1, 0.1}, blue[3] = {0.1, 0.1, 0.9};
@@ -200,6 +146,8 @@ TEST_F(Regions, MistakesAreOneLineNamingTheKey) {
       {"[[regions]]\nmask = \"left.png\"\nimages = [\"red.png\"]\ntargets = \"red.png\"\n",
        "regions[0].images: cannot be used with regions[0].targets"},
       {"[[regions]]\nmask = \"left.png\"\ntargets = \"red.png\"\n", "red.png"},
+      {"[[regions]]\nmask = \"left.png\"\ntargets = \"red.png\"\nblend_weights = [1]\n",
+       "regions[0].blend_weights: cannot be used with targets"},
   };
   for (const auto& [toml, expected] : tables) {
     const std::string error = render_user_error(write_regions_config(toml));
@@ -215,6 +163,8 @@ TEST_F(Regions, MistakesAreOneLineNamingTheKey) {
       {"evaluation.tile_size=\"auto\"", "evaluation.tile_size: cannot be used with [[regions]]"},
       {"style.layer_sources.relu1_1.images=[\"red.png\"]",
        "style.layer_sources: cannot be used with [[regions]]"},
+      {"style.blend_weights=[1, 2]",
+       "style.blend_weights: cannot be used with [[regions]] (each region weighs its own images"},
   };
   for (const auto& [assignment, expected] : overrides) {
     const std::string error = render_user_error(write_regions_config(), {assignment});

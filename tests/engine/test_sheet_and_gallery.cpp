@@ -14,6 +14,7 @@
 #include "engine/output/output_plan.h"
 #include "engine/output/rerender_command.h"
 #include "engine/output/run_description.h"
+#include "engine/stages/stages.h"
 #include "tests/engine/render_test_support.h"
 
 namespace nsrg {
@@ -202,6 +203,52 @@ TEST(RunDescription, NamesTheModelBriefly) {
   EXPECT_EQ(run_description_lines(config).at(1), "model: built-in random-weight VGG-19");
   config.model = "/somewhere/weights/vgg19.safetensors";
   EXPECT_EQ(run_description_lines(config).at(1), "model: vgg19.safetensors");
+}
+
+// The header line of the sheet and the gallery names each region's mask and style, and each
+// layer source's.
+TEST(RunDescription, NamesTheRegionsAndTheLayerSources) {
+  RenderConfig config;
+  config.stages = {config.top_level};
+  config.content_image = "/in/cat.png";
+  StyleRegion face;
+  face.mask = "/in/face.png";
+  face.images = {"/in/a.png", "/in/b.png"};
+  face.style_masks = {"/in/a_part.png", "/in/b_part.png"};
+  StyleRegion rest;
+  rest.mask = "/in/rest.png";
+  rest.targets = "/in/v.style.safetensors";
+  config.regions = {face, rest};
+  EXPECT_EQ(run_description_lines(config).at(0),
+            "content: cat.png    regions: face.png <- a.png, b.png (masked by a_part.png, "
+            "b_part.png); rest.png <- v.style.safetensors");
+  config.regions.clear();
+  config.style_images = {"/in/coarse.png"};
+  config.style_layer_sources["relu1_1"].images = {"/in/fine.png"};
+  config.style_layer_sources["relu2_1"].targets = "/in/k.style.safetensors";
+  EXPECT_EQ(run_description_lines(config).at(0),
+            "content: cat.png    style: coarse.png; relu1_1 <- fine.png; relu2_1 <- "
+            "k.style.safetensors");
+}
+
+// The sheet shows [style]'s images, then each region's, then each layer source's.
+TEST(ContactSheet, ShowsTheRegionsAndTheLayerSourcesStyleImages) {
+  auto image_of = [](float value) {
+    Image image;
+    image.width = image.height = 1;
+    image.rgb = {value, value, value};
+    return image;
+  };
+  StageInputs inputs;
+  inputs.style_images = {image_of(0.1f)};
+  inputs.regions.resize(2);
+  inputs.regions[0].style_images = {image_of(0.2f), image_of(0.3f)};
+  inputs.regions[1].style_images = {image_of(0.4f)};
+  inputs.layer_source_images["relu1_1"] = {image_of(0.5f)};
+  const std::vector<Image> shown = sheet_style_images(inputs);
+  ASSERT_EQ(shown.size(), 5u);
+  const float expected[5] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f};
+  for (size_t i = 0; i < shown.size(); ++i) EXPECT_EQ(shown[i].rgb[0], expected[i]) << i;
 }
 
 TEST(RerenderCommand, QuotesForTheShell) {
