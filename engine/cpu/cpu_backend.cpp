@@ -135,6 +135,15 @@ const float* CpuBackend::float_values(const Tensor& tensor) {
   return storage;
 }
 
+void CpuBackend::to_f32_nhwc(const Tensor& tensor) {
+  if (holds_nhwc(tensor)) return;
+  const Shape shape = tensor.shape();
+  const float* values = float_values(tensor);
+  layout_scratch_.assign(values, values + tensor.numel());
+  cpu::nchw_to_f32_nhwc(shape, layout_scratch_.data(), const_cast<float*>(values), threads_);
+  layouts_.mark(values, shape, cpu::PrivateLayout::F32Nhwc);
+}
+
 float* CpuBackend::float_output(Tensor& tensor) {
   layouts_.forget(tensor.data());
   return tensor.data();

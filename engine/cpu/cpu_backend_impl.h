@@ -122,6 +122,10 @@ class CpuBackend final : public Backend, public LbfgsTwoLoop {
   // float32 NCHW or NHWC), float32 NHWC out.
   void bf16_conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
                                Tensor& dx);
+  // A bf16 NHWC Tensor's values widened to float32 NHWC in widened_ (cpu_gram.cpp).
+  const float* widened_bf16(const Tensor& tensor);
+  // Converts a Tensor to float32 NHWC in place (from float32 NCHW or any private layout).
+  void to_f32_nhwc(const Tensor& tensor);
 
   int threads_ = 1;
   long gram_tile_depth_ = 0;  // BackendOptions::gram_tile_depth, 0 replaced by the default
@@ -133,6 +137,7 @@ class CpuBackend final : public Backend, public LbfgsTwoLoop {
 
   cpu::LayoutTable layouts_;
   std::vector<float> layout_scratch_;  // a Tensor's copy while float_values converts it
+  std::vector<float> widened_;         // bf16 features widened for a Gram (cpu_gram.cpp)
   std::atomic<size_t> live_bytes_{0};
   std::atomic<size_t> peak_bytes_{0};
   std::unique_ptr<CpuConvState> conv_;
