@@ -15,6 +15,7 @@
 #include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_bf16_gemm.h"
 #include "engine/cpu/cpu_conv_state.h"
 #include "engine/cpu/cpu_features.h"
 #include "engine/cpu/cpu_gemm.h"
@@ -44,6 +45,7 @@ CpuBackend::CpuBackend(const BackendOptions& options) {
   precision_ = options.precision == Precision::Tf32 ? Precision::Fp32 : options.precision;
   use_threads();
   conv_ = std::make_unique<CpuConvState>(precision_);
+  if (precision_ == Precision::Bf16) bf16_gemm_ = std::make_unique<cpu::Bf16Gemm>();
   const std::string note = cpu::bf16_speed_note(precision_, cpu::read_cpu_flags());
   if (!note.empty()) std::cerr << note << std::endl;
 }

@@ -5,23 +5,29 @@
 // triangle of G is mirrored into the lower so G is exactly symmetric. F is the [1,C,H,W]
 // features viewed as a C x HW row-major matrix. The triangle steps are
 // engine/core/square_matrix_rules.h's, which the CUDA kernels run too.
-// bf16 NHWC features (precision "bf16") are widened to float32 NHWC (exact) and multiplied
-// in that layout, F viewed as the HW x C matrix; the backward pass then writes its gradient
-// float32 NHWC (cpu_bf16_layout.h), so no Tensor leaves the layouts on the way.
+// bf16 NHWC features (precision "bf16") are multiplied in that layout, F viewed as the
+// HW x C matrix, as bf16 x bf16 -> float32 products (cpu_bf16_gemm.h, AMX where present);
+// the backward pass rounds dG + dG^T to bf16 and writes its gradient float32 NHWC
+// (cpu_bf16_layout.h), so no Tensor leaves the layouts on the way.
 
 #include <vector>
 
 #include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
+#include "engine/core/ring_values.h"
 #include "engine/core/shape_checks.h"
 #include "engine/core/square_matrix_rules.h"
 #include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_bf16_gemm.h"
 #include "engine/cpu/cpu_gemm.h"
 #include "engine/cpu/cpu_parallel.h"
 
 namespace nsrg {
 
 namespace {
+// Rows of the gradient per tile of the bf16 Gram backward (a HW x C product of depth C).
+constexpr long kBackwardTileRows = 256;
+
 // G's lower triangle from its upper one, so G is exactly symmetric.
 void mirror_upper_to_lower(float* g, size_t c) {
   for (size_t i = 0; i < c; ++i)
@@ -42,10 +48,11 @@ void CpuBackend::gram(const Tensor& features, float scale, Tensor& gram) {
   const int channels = features.shape().c;
   const int pixels = features.shape().h * features.shape().w;
   if (holds_bf16(features)) {
-    // F^T F of the NHWC matrix (HW x C, row-major), widened to float32 without a transpose.
-    const float* f = widened_bf16(features);
-    cpu::fixed_order_sgemm(threads_, true, false, channels, channels, pixels, scale, f, channels, f,
-                           channels, float_output(gram), channels, gram_tile_depth_);
+    // F^T F of the NHWC matrix F (HW x C, row-major) in bf16 with float32 accumulation.
+    const auto* f = reinterpret_cast<const uint16_t*>(features.data());
+    bf16_gemm_->multiply(threads_, channels, channels, pixels, scale, {f, 1, channels},
+                         {f, channels, 1}, float_output(gram), channels, cpu::kGemmTileRows,
+                         gram_tile_depth_);
   } else {
     const float* f = float_values(features);
     cpu::fixed_order_sgemm(threads_, false, true, channels, channels, pixels, scale, f, pixels, f,
@@ -63,23 +70,20 @@ void CpuBackend::gram_backward(const Tensor& features, const Tensor& dgram, floa
   const int pixels = features.shape().h * features.shape().w;
   const std::vector<float> symmetric = symmetric_sum(float_values(dgram), size_t(channels));
   if (holds_bf16(features)) {
-    // dF^T = F^T (dG + dG^T) on the NHWC matrix: the gradient comes out float32 NHWC.
-    const float* f = widened_bf16(features);
-    cpu::fixed_order_sgemm(threads_, false, false, pixels, channels, channels, scale, f, channels,
-                           symmetric.data(), channels, dfeatures.data(), channels);
+    // dF^T = F^T (dG + dG^T) on the NHWC matrix, the symmetric factor rounded to bf16 (by
+    // float_to_bf16); the gradient comes out float32 NHWC.
+    std::vector<uint16_t> rounded(symmetric.size());
+    for (size_t i = 0; i < symmetric.size(); ++i) rounded[i] = float_to_bf16(symmetric[i]);
+    const auto* f = reinterpret_cast<const uint16_t*>(features.data());
+    bf16_gemm_->multiply(threads_, pixels, channels, channels, scale, {f, channels, 1},
+                         {rounded.data(), channels, 1}, dfeatures.data(), channels,
+                         kBackwardTileRows, cpu::kGemmTileDepth);
     layouts_.mark(dfeatures.data(), features.shape(), cpu::PrivateLayout::F32Nhwc);
     return;
   }
   const float* f = float_values(features);
   cpu::fixed_order_sgemm(threads_, false, false, channels, pixels, channels, scale,
                          symmetric.data(), channels, f, pixels, float_output(dfeatures), pixels);
-}
-
-const float* CpuBackend::widened_bf16(const Tensor& tensor) {
-  widened_.resize(tensor.numel());
-  cpu::bf16_to_f32(tensor.numel(), reinterpret_cast<const uint16_t*>(tensor.data()),
-                   widened_.data(), threads_);
-  return widened_.data();
 }
 
 void CpuBackend::mask_features(const Tensor& features, const Tensor& mask, Tensor& out) {

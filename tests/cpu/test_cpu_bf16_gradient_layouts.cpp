@@ -2,8 +2,10 @@
 // op against the float32 CPU backend or a float64 loop on the very same values: pooling
 // backward of disjoint windows with bf16 NHWC input and float32 NHWC gradients (exact), ReLU
 // backward on them (exact), the Gram and its backward of bf16 NHWC features (float64
-// reference), and a float32 NHWC gradient added into an accumulator (the float32 op's values).
-// Each checks that the gradient stayed float32 NHWC, i.e. that the layout path ran.
+// reference; the same bytes on 1, 2 and 3 threads), and a float32 NHWC gradient added into an
+// accumulator (the float32 op's values). Each checks that the gradient stayed float32 NHWC, i.e.
+// that the layout path ran.
+#include "engine/core/ring_values.h"
 #include "engine/cpu/cpu_backend_impl.h"
 #include "tests/cpu/cpu_test_support.h"
 
@@ -92,9 +94,10 @@ TEST(CpuBf16GradientLayouts, PoolAndReluBackwardMatchFloat32OnTheSameValues) {
   }
 }
 
-// G = scale F F^T and dF = scale (dG + dG^T) F of bf16 NHWC features, against float64 loops
-// on the features' bf16 values; G exactly symmetric, dF float32 NHWC. The bound: float32
-// sums of 130 products of the Gram (143 positions), measured ~1e-7.
+// G = scale F F^T and dF = scale (dG + dG^T) F of bf16 NHWC features (bf16 x bf16 products
+// with float32 accumulation), against float64 loops on the features' bf16 values and, for
+// dF, on dG + dG^T (summed in float) rounded to bf16 as the op rounds it; G exactly symmetric,
+// dF float32 NHWC. The bound: float32 sums of 143 products, measured ~1e-7.
 TEST(CpuBf16GradientLayouts, GramAndItsBackwardOfBf16FeaturesMatchFloat64) {
   const Shape shape{1, 40, 11, 13};
   auto bf16 = backend_with(Precision::Bf16);
@@ -120,8 +123,10 @@ TEST(CpuBf16GradientLayouts, GramAndItsBackwardOfBf16FeaturesMatchFloat64) {
   for (int i = 0; i < c; ++i)
     for (int k = 0; k < p; ++k) {
       double sum = 0;
-      for (int j = 0; j < c; ++j)
-        sum += (double(dg[size_t(i) * c + j]) + dg[size_t(j) * c + i]) * features[j * p + k];
+      for (int j = 0; j < c; ++j) {
+        const float symmetric = dg[size_t(i) * c + j] + dg[size_t(j) * c + i];
+        sum += double(bf16_to_float(float_to_bf16(symmetric))) * features[j * p + k];
+      }
       expected_df[size_t(i) * p + k] = double(scale) * sum;
     }
   const std::vector<float> got_gram = bf16->to_host(gram);
@@ -129,6 +134,33 @@ TEST(CpuBf16GradientLayouts, GramAndItsBackwardOfBf16FeaturesMatchFloat64) {
   for (int i = 0; i < c; ++i)
     for (int j = 0; j < c; ++j) ASSERT_EQ(got_gram[size_t(i) * c + j], got_gram[size_t(j) * c + i]);
   EXPECT_LE(relative_error(bf16->to_host(df), expected_df), 1e-5);
+}
+
+// The bf16 Gram and its backward give the same bytes on 1, 2 and 3 threads, with a Gram of
+// 2 K-chunks (130 x 130 = 16900 positions > 16384) and a backward of several row tiles.
+TEST(CpuBf16GradientLayouts, GramBytesDoNotDependOnTheThreadCount) {
+  const Shape shape{1, 24, 130, 130};
+  const int c = shape.c;
+  const std::vector<float> dg = random_values(size_t(c) * c, 61);
+  std::vector<std::vector<float>> grams, gradients;
+  for (int threads : {1, 2, 3}) {
+    BackendOptions options;
+    options.precision = Precision::Bf16;
+    options.threads = threads;
+    auto backend = make_cpu_backend(options);
+    LaidOutPair f = laid_out_pair(*backend, shape, 60);
+    Tensor gram = backend->empty({1, 1, c, c});
+    backend->gram(f.activation, 1.0f / float(shape.numel()), gram);
+    Tensor dgram = backend->from_host({1, 1, c, c}, dg.data());
+    Tensor df = backend->empty(shape);
+    backend->gram_backward(f.activation, dgram, 1.0f / float(shape.numel()), df);
+    grams.push_back(backend->to_host(gram));
+    gradients.push_back(backend->to_host(df));
+  }
+  EXPECT_EQ(grams[0], grams[1]);
+  EXPECT_EQ(grams[0], grams[2]);
+  EXPECT_EQ(gradients[0], gradients[1]);
+  EXPECT_EQ(gradients[0], gradients[2]);
 }
 
 // A float32 NHWC gradient added (L1-normalized) into a float32 NCHW accumulator, which turns
