@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/bench_timing.h"
+#include "bench/op_timing_backend.h"
 #include "engine/core/lbfgs_two_loop.h"
 #include "engine/core/philox.h"
 #include "engine/core/random_fill.h"
@@ -98,6 +99,52 @@ nlohmann::json bench_grams(Backend& backend, Network& network, const MeasureSett
   return grams;
 }
 
+// `runs` more evaluations with the operations timed one by one: the median per operation
+// and shape, with its share of the evaluation's summed CPU and wall time, largest first;
+// then the same by operation kind (the name before the shape).
+nlohmann::json evaluation_op_times(OpTimingBackend& timing, int runs,
+                                   const std::function<void()>& evaluate) {
+  std::vector<std::map<std::string, OpTotals>> per_run;
+  for (int run = 0; run < runs; ++run) {
+    timing.reset();
+    evaluate();
+    per_run.push_back(timing.totals());
+  }
+  const std::vector<OpShare> shares = median_op_totals(per_run);
+  double cpu_sum = 0, wall_sum = 0;
+  std::map<std::string, OpTotals> by_kind;
+  for (const OpShare& s : shares) {
+    cpu_sum += s.median.cpu_ms;
+    wall_sum += s.median.wall_ms;
+    OpTotals& kind = by_kind[s.name.substr(0, s.name.find(' '))];
+    kind.cpu_ms += s.median.cpu_ms;
+    kind.wall_ms += s.median.wall_ms;
+    kind.calls += s.median.calls;
+  }
+  std::printf(
+      "\nper operation (median of %d evaluations; CPU time of all threads, wall time)\n"
+      "%-44s %6s %10s %7s %10s %7s\n",
+      runs, "operation", "calls", "cpu ms", "share", "wall ms", "share");
+  nlohmann::json rows = nlohmann::json::array();
+  for (const OpShare& s : shares) {
+    std::printf("%-44s %6ld %10.2f %6.1f%% %10.2f %6.1f%%\n", s.name.c_str(), s.median.calls,
+                s.median.cpu_ms, 100 * s.median.cpu_ms / cpu_sum, s.median.wall_ms,
+                100 * s.median.wall_ms / wall_sum);
+    rows.push_back({{"op", s.name},
+                    {"calls", s.median.calls},
+                    {"cpu_ms", s.median.cpu_ms},
+                    {"wall_ms", s.median.wall_ms}});
+  }
+  std::printf("%-44s %6s %10.2f %7s %10.2f\n\nby kind\n", "sum", "", cpu_sum, "", wall_sum);
+  nlohmann::json kinds = nlohmann::json::object();
+  for (const auto& [kind, t] : by_kind) {
+    std::printf("%-44s %6ld %10.2f %6.1f%% %10.2f %6.1f%%\n", kind.c_str(), t.calls, t.cpu_ms,
+                100 * t.cpu_ms / cpu_sum, t.wall_ms, 100 * t.wall_ms / wall_sum);
+    kinds[kind] = {{"calls", t.calls}, {"cpu_ms", t.cpu_ms}, {"wall_ms", t.wall_ms}};
+  }
+  return {{"ops", rows}, {"by_kind", kinds}, {"cpu_ms", cpu_sum}, {"wall_ms", wall_sum}};
+}
+
 // One full evaluation with the default layers, the content taken from `image`;
 // `conv_sum_ms` (the per-layer sum, 0 when skipped) gives the ratio of the whole to its
 // convolutions.
@@ -116,12 +163,16 @@ nlohmann::json bench_evaluation(Backend& backend, Network& network, const Tensor
   Tensor grad = backend.empty(input_shape);
   const Timing eval = time_median(backend, o.warmup, o.runs, [&] { objective.evaluate(x, grad); });
   const double eval_flops = 2.0 * network.forward_flops(last);  // forward + backward-data
+  nlohmann::json op_times;
+  if (auto* timing = dynamic_cast<OpTimingBackend*>(&backend); timing != nullptr)
+    op_times = evaluation_op_times(*timing, o.runs, [&] { objective.evaluate(x, grad); });
   std::printf(
       "\nfull evaluation: %.1f ms  (conv FLOPs fwd+bwd %.1f GFLOP, %.1f GFLOP/s; "
       "sum of per-layer conv times %.1f ms, ratio %.2f)\n",
       eval.median_ms, eval_flops / 1e9, eval_flops / eval.median_ms / 1e6, conv_sum_ms,
       conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0);
   return {{"ms", eval.median_ms},
+          {"op_times", op_times},
           {"conv_flops", eval_flops},
           {"gflops", eval_flops / eval.median_ms / 1e6},
           {"ratio_to_conv_sum", conv_sum_ms > 0 ? eval.median_ms / conv_sum_ms : 0.0}};

@@ -15,6 +15,8 @@ struct MeasureSettings {
   int warmup = 1, runs = 5;
   bool skip_layers = false;  // no per-layer table
   bool lbfgs_only = false;   // the L-BFGS two-loop (fused and ring ops) and step alone
+  bool op_times = false;     // the evaluation's time per operation (the backend is wrapped in
+                             // an OpTimingBackend, bench/op_timing_backend.h)
 };
 
 // Every measurement at a square `size` x `size` image; the network runs to relu5_1.

@@ -15,6 +15,7 @@
 
 #include "bench/bench_size.h"
 #include "bench/memory_bandwidth.h"
+#include "bench/op_timing_backend.h"
 #include "engine/backends/backend_factory.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/command_main.h"
@@ -95,6 +96,9 @@ int run(int argc, char** argv) {
   app.add_option("--json", o.json_path, "write the results as JSON here");
   app.add_flag("--skip-layers", o.measure.skip_layers, "skip the per-layer table");
   app.add_flag("--lbfgs-only", o.measure.lbfgs_only, "measure the L-BFGS step alone");
+  app.add_flag("--op-times", o.measure.op_times,
+               "also time the full evaluation per operation (the backend wrapped in a timer; "
+               "the L-BFGS step then runs the ring ops, not the fused two-loop)");
   app.add_option("--stream", o.stream_mib,
                  "measure the memory bandwidth (STREAM-like read and triad) on arrays of this "
                  "many MiB first");
@@ -110,8 +114,11 @@ int run(int argc, char** argv) {
   BackendOptions options;
   options.precision = *value_in(kPrecisionNames, o.precision);
   options.threads = o.threads;
-  std::unique_ptr<Backend> backend =
+  std::unique_ptr<Backend> engine_backend =
       create_backend(*value_in(kBackendChoiceNames, o.backend), options);
+  std::unique_ptr<OpTimingBackend> timing;
+  if (o.measure.op_times) timing = std::make_unique<OpTimingBackend>(*engine_backend);
+  Backend* backend = timing ? static_cast<Backend*>(timing.get()) : engine_backend.get();
   const Model model = load_model(o.model, "relu5_1");
   Network network(*backend, model, PoolKind::Max);
   std::printf("backend: %s\nhost: %s\nmodel: %s\n", backend->description().c_str(),

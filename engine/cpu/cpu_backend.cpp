@@ -15,6 +15,7 @@
 #include "engine/core/elementwise_rules.h"
 #include "engine/core/error.h"
 #include "engine/cpu/cpu_backend_impl.h"
+#include "engine/cpu/cpu_bf16_gemm.h"
 #include "engine/cpu/cpu_conv_state.h"
 #include "engine/cpu/cpu_features.h"
 #include "engine/cpu/cpu_gemm.h"
@@ -44,6 +45,7 @@ CpuBackend::CpuBackend(const BackendOptions& options) {
   precision_ = options.precision == Precision::Tf32 ? Precision::Fp32 : options.precision;
   use_threads();
   conv_ = std::make_unique<CpuConvState>(precision_);
+  if (precision_ == Precision::Bf16) bf16_gemm_ = std::make_unique<cpu::Bf16Gemm>();
   const std::string note = cpu::bf16_speed_note(precision_, cpu::read_cpu_flags());
   if (!note.empty()) std::cerr << note << std::endl;
 }
@@ -133,6 +135,15 @@ const float* CpuBackend::float_values(const Tensor& tensor) {
     cpu::f32_nhwc_to_nchw(written.shape, layout_scratch_.data(), storage, threads_);
   layouts_.forget(storage);
   return storage;
+}
+
+void CpuBackend::to_f32_nhwc(const Tensor& tensor) {
+  if (holds_nhwc(tensor)) return;
+  const Shape shape = tensor.shape();
+  const float* values = float_values(tensor);
+  layout_scratch_.assign(values, values + tensor.numel());
+  cpu::nchw_to_f32_nhwc(shape, layout_scratch_.data(), const_cast<float*>(values), threads_);
+  layouts_.mark(values, shape, cpu::PrivateLayout::F32Nhwc);
 }
 
 float* CpuBackend::float_output(Tensor& tensor) {

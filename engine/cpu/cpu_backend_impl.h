@@ -29,6 +29,9 @@ namespace nsrg {
 
 // The oneDNN engine, stream and primitive/weight caches of the convolutions (cpu_conv.cpp).
 struct CpuConvState;
+namespace cpu {
+class Bf16Gemm;
+}
 
 class CpuBackend final : public Backend, public LbfgsTwoLoop {
  public:
@@ -122,6 +125,8 @@ class CpuBackend final : public Backend, public LbfgsTwoLoop {
   // float32 NCHW or NHWC), float32 NHWC out.
   void bf16_conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
                                Tensor& dx);
+  // Converts a Tensor to float32 NHWC in place (from float32 NCHW or any private layout).
+  void to_f32_nhwc(const Tensor& tensor);
 
   int threads_ = 1;
   long gram_tile_depth_ = 0;  // BackendOptions::gram_tile_depth, 0 replaced by the default
@@ -132,7 +137,8 @@ class CpuBackend final : public Backend, public LbfgsTwoLoop {
   }
 
   cpu::LayoutTable layouts_;
-  std::vector<float> layout_scratch_;  // a Tensor's copy while float_values converts it
+  std::vector<float> layout_scratch_;         // a Tensor's copy while float_values converts it
+  std::unique_ptr<cpu::Bf16Gemm> bf16_gemm_;  // the bf16 Grams' products (cpu_gram.cpp)
   std::atomic<size_t> live_bytes_{0};
   std::atomic<size_t> peak_bytes_{0};
   std::unique_ptr<CpuConvState> conv_;

@@ -45,10 +45,13 @@ class LayoutTable {
 // float32 NCHW -> bf16 NHWC (rounded to nearest even) and back (exact), batch 1.
 void nchw_to_bf16_nhwc(const Shape& shape, const float* src, uint16_t* dst, int threads);
 void bf16_nhwc_to_nchw(const Shape& shape, const uint16_t* src, float* dst, int threads);
-// float32 NHWC -> float32 NCHW, batch 1.
+// float32 NHWC -> float32 NCHW and back, batch 1.
 void f32_nhwc_to_nchw(const Shape& shape, const float* src, float* dst, int threads);
-// float32 -> bf16 element by element (any layout, rounded to nearest even).
+void nchw_to_f32_nhwc(const Shape& shape, const float* src, float* dst, int threads);
+// float32 -> bf16 element by element (any layout, rounded to nearest even), and bf16 ->
+// float32 (exact).
 void f32_to_bf16(size_t count, const float* src, uint16_t* dst, int threads);
+void bf16_to_f32(size_t count, const uint16_t* src, float* dst, int threads);
 
 // ReLU on bf16 values (any layout): negative values (and -0) become +0; src may be dst.
 void bf16_relu(size_t count, const uint16_t* src, uint16_t* dst, int threads);
@@ -70,5 +73,16 @@ void nhwc_relu_backward(const Shape& shape, const float* y, const float* dy, flo
 // window order and rounded once).
 void bf16_nhwc_pool(const PoolGeometry& geometry, const Shape& input, const Shape& output,
                     const uint16_t* src, uint16_t* dst, int threads);
+
+// True for pooling whose windows neither overlap nor reach into padding (kernel = stride,
+// no padding; VGG's 2x2 stride-2 layers, in floor or ceil mode): each input position lies in
+// at most one window, so the backward pass can gather per window instead of scattering.
+bool pool_windows_are_disjoint(const PoolGeometry& geometry);
+// Pooling backward of such pooling on the layouts: the forward input x bf16 NHWC, dy and dx
+// float32 NHWC. Max routes each dy to the first maximum of its window (row-major order, as
+// engine/core/pooling_rules.h's first_max_offset), average gives each position of the window
+// dy / divisor; positions in no window get 0.
+void bf16_nhwc_pool_backward(const PoolGeometry& geometry, const Shape& input, const Shape& output,
+                             const uint16_t* x, const float* dy, float* dx, int threads);
 
 }  // namespace nsrg::cpu

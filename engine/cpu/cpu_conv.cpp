@@ -17,6 +17,7 @@
 #include "engine/cpu/cpu_backend_impl.h"
 #include "engine/cpu/cpu_conv_gemm.h"
 #include "engine/cpu/cpu_conv_state.h"
+#include "engine/cpu/cpu_gemm.h"
 
 namespace nsrg {
 
@@ -349,7 +350,8 @@ void CpuBackend::bf16_conv_backward_data(const ConvGeometry& geometry, const Ten
 // largest plain input or output of any convolution; blocked layouts pad little at VGG's
 // channel counts), the im2col columns of the few-channel path, and every weight tensor
 // once more in oneDNN's chosen layout (bf16 weights take half of that); with mixed and bf16
-// the private layouts' scratch copy, and with mixed the bf16 weights beside the float32.
+// the private layouts' scratch copy, with bf16 the bf16 Grams' partials and scratchpads, and
+// with mixed the bf16 weights beside the float32.
 size_t CpuBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const {
   size_t largest_activation = 0, columns = 0;
   for (const ConvCall& call : convs) {
@@ -361,11 +363,17 @@ size_t CpuBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t we
                          cpu::gemm_conv_column_floats(call.geometry, call.input) * sizeof(float));
   }
   // mixed and bf16: the scratch copy float_values converts a private layout from (one
-  // activation at most); mixed also keeps a bf16 copy of the weights (half their bytes)
-  // beside the float32 one of the forward pass.
+  // activation at most); bf16 also the bf16 Grams' K-partials (at most kGemmPartialFloats)
+  // and their matmuls' scratchpads (under 1 MiB per thread, cpu_bf16_gemm.h); mixed keeps a
+  // bf16 copy of the weights (half their bytes) beside the float32 one of the forward pass.
   const size_t layout_scratch = precision_ == Precision::Fp32 ? 0 : largest_activation;
+  const size_t bf16_gram_scratch =
+      precision_ == Precision::Bf16
+          ? size_t(cpu::kGemmPartialFloats) * sizeof(float) + size_t(threads_) * (size_t(1) << 20)
+          : 0;
   const size_t bf16_weights = precision_ == Precision::Mixed ? weight_bytes / 2 : 0;
-  return 2 * largest_activation + columns + weight_bytes + layout_scratch + bf16_weights;
+  return 2 * largest_activation + columns + weight_bytes + layout_scratch + bf16_gram_scratch +
+         bf16_weights;
 }
 
 }  // namespace nsrg

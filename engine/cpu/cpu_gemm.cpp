@@ -38,42 +38,60 @@ long gemm_depth_chunks(long m, long n, long k, long tile_depth) {
   return std::max(1L, std::min(wanted, affordable));
 }
 
+std::vector<GemmTile> gemm_tiles(long m, long n, long k, long tile_rows, long chunks) {
+  const long depth = ceil_div(k, chunks);
+  const long row_tiles = ceil_div(m, tile_rows);
+  const long column_tiles = ceil_div(n, kGemmTileColumns);
+  const long tiles = row_tiles * column_tiles * chunks;
+  std::vector<GemmTile> result;
+  for (long tile = 0; tile < tiles; ++tile) {
+    GemmTile t;
+    t.chunk = tile % chunks;
+    const long column_tile = (tile / chunks) % column_tiles;
+    const long row_tile = tile / (chunks * column_tiles);
+    t.row = row_tile * tile_rows;
+    t.column = column_tile * kGemmTileColumns;
+    t.first = t.chunk * depth;
+    if (t.first >= k) continue;
+    t.rows = std::min(tile_rows, m - t.row);
+    t.columns = std::min(kGemmTileColumns, n - t.column);
+    t.span = std::min(depth, k - t.first);
+    result.push_back(t);
+  }
+  return result;
+}
+
 void fixed_order_sgemm(int threads, bool trans_a, bool trans_b, long m, long n, long k, float alpha,
                        const float* a, long lda, const float* b, long ldb, float* c, long ldc,
                        long tile_depth) {
   NSRG_CHECK(m > 0 && n > 0 && k > 0, "sgemm of ", m, "x", n, "x", k);
   const long chunks = gemm_depth_chunks(m, n, k, tile_depth);
-  const long depth = ceil_div(k, chunks);
-  const long row_tiles = ceil_div(m, kGemmTileRows);
-  const long column_tiles = ceil_div(n, kGemmTileColumns);
-  const long tiles = row_tiles * column_tiles * chunks;
+  const std::vector<GemmTile> tiles = gemm_tiles(m, n, k, kGemmTileRows, chunks);
   // Chunk 0 writes C; chunk q > 0 writes partials[q - 1], an m x n matrix.
   std::vector<float> partials(size_t(chunks - 1) * size_t(m) * size_t(n));
 #pragma omp parallel for schedule(static) num_threads(threads)
-  for (long tile = 0; tile < tiles; ++tile) {
-    const long chunk = tile % chunks;
-    const long column_tile = (tile / chunks) % column_tiles;
-    const long row_tile = tile / (chunks * column_tiles);
-    const long row = row_tile * kGemmTileRows, column = column_tile * kGemmTileColumns;
-    const long first = chunk * depth;
-    if (first >= k) continue;
-    const long rows = std::min(kGemmTileRows, m - row);
-    const long columns = std::min(kGemmTileColumns, n - column);
-    const long span = std::min(depth, k - first);
-    const float* a_tile = trans_a ? a + first * lda + row : a + row * lda + first;
-    const float* b_tile = trans_b ? b + column * ldb + first : b + first * ldb + column;
-    float* out = chunk == 0 ? c + row * ldc + column
-                            : partials.data() + size_t(chunk - 1) * m * n + row * n + column;
-    const long out_stride = chunk == 0 ? ldc : n;
-    single_threaded_sgemm(trans_a, trans_b, rows, columns, span, alpha, a_tile, lda, b_tile, ldb,
-                          out, out_stride);
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    const GemmTile& t = tiles[i];
+    const float* a_tile = trans_a ? a + t.first * lda + t.row : a + t.row * lda + t.first;
+    const float* b_tile = trans_b ? b + t.column * ldb + t.first : b + t.first * ldb + t.column;
+    float* out = t.chunk == 0
+                     ? c + t.row * ldc + t.column
+                     : partials.data() + size_t(t.chunk - 1) * m * n + t.row * n + t.column;
+    const long out_stride = t.chunk == 0 ? ldc : n;
+    single_threaded_sgemm(trans_a, trans_b, t.rows, t.columns, t.span, alpha, a_tile, lda, b_tile,
+                          ldb, out, out_stride);
   }
-  if (chunks == 1) return;
+  add_partials_in_order(threads, m, n, chunks, partials.data(), c, ldc);
+}
+
+void add_partials_in_order(int threads, long m, long n, long chunks, const float* partials,
+                           float* c, long ldc) {
+  if (chunks <= 1) return;
     // C += partial 1, partial 2, ... in that order for every element.
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (long i = 0; i < m; ++i)
     for (long q = 1; q < chunks; ++q) {
-      const float* partial = partials.data() + size_t(q - 1) * m * n + i * n;
+      const float* partial = partials + size_t(q - 1) * m * n + i * n;
       float* row = c + i * ldc;
       for (long j = 0; j < n; ++j) row[j] += partial[j];
     }

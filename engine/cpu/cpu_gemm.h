@@ -13,6 +13,8 @@
 // K-partials in K order.
 #pragma once
 
+#include <vector>
+
 namespace nsrg::cpu {
 
 // Tile sizes: rows and columns of C, and the depth (K) of one partial product.
@@ -33,5 +35,20 @@ long gemm_depth_chunks(long m, long n, long k, long tile_depth = kGemmTileDepth)
 void fixed_order_sgemm(int threads, bool trans_a, bool trans_b, long m, long n, long k, float alpha,
                        const float* a, long lda, const float* b, long ldb, float* c, long ldc,
                        long tile_depth = kGemmTileDepth);
+
+// One tile of a fixed-order product: rows [row, row + rows) and columns
+// [column, column + columns) of C, depth [first, first + span) of K, in K-chunk `chunk` (0
+// writes C, q > 0 the partial q - 1).
+struct GemmTile {
+  long row = 0, column = 0, first = 0, rows = 0, columns = 0, span = 0, chunk = 0;
+};
+// The tiles of an m x n product of depth k: rows of C in tiles of tile_rows, columns in
+// tiles of kGemmTileColumns, K in `chunks` chunks (gemm_depth_chunks); a fixed list.
+std::vector<GemmTile> gemm_tiles(long m, long n, long k, long tile_rows, long chunks);
+
+// C [m x n] (leading dimension ldc) += partials 1 .. chunks-1 (each m x n, packed, one after
+// the other), in that order for every element: the K-partials' sum of a fixed-order product.
+void add_partials_in_order(int threads, long m, long n, long chunks, const float* partials,
+                           float* c, long ldc);
 
 }  // namespace nsrg::cpu

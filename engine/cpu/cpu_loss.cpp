@@ -26,13 +26,20 @@ void CpuBackend::mse_loss(const Tensor& x, const Tensor& target, float weight, S
   store_scalar(loss, mse_loss_value(weight, squares, n));
 }
 
+// With precision "bf16" a gradient may be float32 NHWC (cpu_bf16_layout.h): a Gram's
+// backward writes one, and the backward pass of the network carries one. Adding such a
+// gradient keeps the accumulator in that layout (a float32 NCHW accumulator, at the deepest
+// loss layer, is turned into NHWC first); a float32 NCHW gradient turns the accumulator into
+// NCHW as before. The L1 norm sums the gradient in its storage order.
 void CpuBackend::add_weighted_gradient(const Tensor& grad, float weight, bool normalize,
                                        Tensor& accumulate) {
   NSRG_CHECK(grad.numel() == accumulate.numel(), "add_weighted_gradient grad ", grad.shape().str(),
              " accumulate ", accumulate.shape().str());
   const ptrdiff_t n = ptrdiff_t(grad.numel());
-  const float* g = float_values(grad);
-  float* acc = float_inout(accumulate);
+  const bool nhwc = holds_nhwc(grad);
+  if (nhwc) to_f32_nhwc(accumulate);
+  const float* g = nhwc ? grad.data() : float_values(grad);
+  float* acc = nhwc ? accumulate.data() : float_inout(accumulate);
   double l1 = 0.0;
   if (normalize)
     l1 = cpu::parallel_sum(threads_, n, [=](ptrdiff_t i) { return abs_term(g, size_t(i)); });

@@ -6,7 +6,9 @@
 // backward pass scatters each output's gradient (the kernels gather it per input, in the
 // same output order). The common 2x2 stride-2 layer whose windows all lie inside the input
 // has a fast path with the same results. A bf16 NHWC input (precision "bf16") is pooled in
-// that layout (cpu_bf16_layout.h); the backward pass reads float32 (converted on first read).
+// that layout (cpu_bf16_layout.h); so is the backward pass of disjoint windows when its
+// gradient is float32 NHWC (from a bf16 backward-data convolution), else it reads float32
+// (converted on first read).
 #include <algorithm>
 
 #include "engine/core/error.h"
@@ -148,6 +150,15 @@ void CpuBackend::pool_backward(const PoolGeometry& g, const Tensor& x, const Ten
   check_pool_shapes(g, x.shape(), y.shape());
   NSRG_CHECK(dy.shape() == y.shape() && dx.shape() == x.shape(), "pool_backward dy ",
              dy.shape().str(), " dx ", dx.shape().str());
+  if (holds_bf16(x) && holds_nhwc(dy) && cpu::pool_windows_are_disjoint(g)) {
+    // The layouts of precision "bf16" between a bf16 backward-data convolution and the
+    // ReLU below: gathered per window, the gradient stays float32 NHWC.
+    cpu::bf16_nhwc_pool_backward(g, x.shape(), y.shape(),
+                                 reinterpret_cast<const uint16_t*>(x.data()), dy.data(), dx.data(),
+                                 threads_);
+    layouts_.mark(dx.data(), dx.shape(), cpu::PrivateLayout::F32Nhwc);
+    return;
+  }
   const PoolWindowShape p = pool_window_shape(g, x.shape(), y.shape());
   const bool plain = is_plain_2x2(g, p);
   const int planes = x.shape().n * x.shape().c;
