@@ -5,8 +5,8 @@
 // float_to_bf16 (nearest even), the engine's one bf16 rounding rule; the pooling window
 // follows pooling_rules.h (spans, first maximum, divisor) with the average summed in float
 // in row-major window order and rounded once, as the CPU backend's bf16 pooling does.
-// The CUDA kernels (kernels/bf16_layout.cu) run these; tests/core runs them on the host
-// against the CPU backend.
+// The CUDA kernels (kernels/bf16_layout.cu, pooling.cu) run these;
+// tests/cpu/test_bf16_layout_rules.cpp runs them on the host against the CPU backend.
 #pragma once
 
 #include <cstddef>
@@ -72,6 +72,28 @@ NSRG_HOST_DEVICE uint16_t bf16_nhwc_pool_value(const PoolWindowShape& s, bool ma
     }
   }
   return float_to_bf16(max ? value : value / float(average_divisor(rows, columns)));
+}
+
+// pooling_rules.h's first_max_offset on channel c of a bf16 NHWC map: the offset in the
+// channel's plane (row * in_w + column) of the window's first maximum in row-major order,
+// -1 for a window without input. Max pooling's backward gathers by it (the argmax), reading
+// the bf16 forward input where it lies.
+NSRG_HOST_DEVICE int bf16_nhwc_first_max_offset(const PoolWindowShape& s, const uint16_t* src,
+                                                size_t channels, size_t c, int oh, int ow) {
+  const WindowSpan rows = pool_row_span(s, oh), columns = pool_column_span(s, ow);
+  int best = -1;
+  float best_value = 0.0f;
+  for (int r = rows.begin; r < rows.end; ++r) {
+    for (int col = columns.begin; col < columns.end; ++col) {
+      const int offset = r * s.in_w + col;
+      const float value = bf16_to_float(src[size_t(offset) * channels + c]);
+      if (best < 0 || value > best_value) {
+        best = offset;
+        best_value = value;
+      }
+    }
+  }
+  return best;
 }
 
 }  // namespace nsrg

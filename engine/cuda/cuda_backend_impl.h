@@ -25,6 +25,7 @@
 #include "engine/cuda/cuda_memory.h"
 #include "engine/cuda/cuda_resources.h"
 #include "kernels/elementwise.cuh"
+#include "kernels/pooling.cuh"
 #include "kernels/reduction.cuh"
 
 namespace nsrg {
@@ -143,6 +144,8 @@ class CudaBackend final : public Backend {
   void relu_forward_bf16(const Tensor& x, Tensor& y);
   void relu_backward_bf16(const Tensor& y, const Tensor& dy, Tensor& dx);
   void pool_forward_bf16(const PoolGeometry& geometry, const Tensor& x, Tensor& y);
+  void max_pool_backward_bf16(const kernels::PoolShape& shape, const Tensor& x, const Tensor& y,
+                              const Tensor& dy, Tensor& dx);
   // A written Tensor's storage: drops its bf16 weights and its layout entry.
   void forget_storage(const float* data) noexcept;
 

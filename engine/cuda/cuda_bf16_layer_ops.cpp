@@ -1,6 +1,8 @@
 // CudaBackend network layers in bf16 (precisions "mixed" and "bf16"): cuDNN bf16
 // convolutions on tensor cores with the weights' bf16 copies, and with "bf16" the
-// activations kept as bf16 NHWC between layers (ReLU and pooling run on the layout). Where
+// activations kept as bf16 NHWC between layers (ReLU, pooling, ReLU backward and max
+// pooling's backward read the layout where it lies; average pooling's backward does not
+// read the activation). Where
 // a float32 NCHW tensor meets the layout, one conversion kernel runs: a float32 input of a
 // bf16 forward convolution is rounded into scratch; a backward-data convolution's gradient
 // is rounded into scratch and its bf16 result widened into dx (the legacy cuDNN API takes
@@ -106,6 +108,20 @@ void CudaBackend::pool_forward_bf16(const PoolGeometry& geometry, const Tensor& 
   kernels::launch_bf16_nhwc_pool(window, geometry.kind == PoolKind::Max, bf16_view(x), bf16_view(y),
                                  size_t(written.c), stream());
   bf16_layouts_.mark(y.data(), y.shape());
+}
+
+// The argmax on the bf16 forward input where it lies (no conversion), then the float32
+// gather of the float32 path.
+void CudaBackend::max_pool_backward_bf16(const kernels::PoolShape& shape, const Tensor& x,
+                                         const Tensor& y, const Tensor& dy, Tensor& dx) {
+  const Shape written = *bf16_layouts_.find(x.data());
+  check_batch_one(written, "pool_backward");
+  NSRG_CHECK(written == x.shape(), "pool_backward: bf16 input written as ", written.str(),
+             ", read as ", x.shape().str());
+  const float* gradient = float_values(dy);
+  DeviceBuffer argmax(*pool_, y.numel() * sizeof(int));
+  kernels::launch_bf16_nhwc_max_pool_backward(shape, bf16_view(x), gradient, argmax.as<int>(),
+                                              float_output(dx), stream());
 }
 
 }  // namespace nsrg

@@ -105,12 +105,14 @@ void CudaBackend::pool_backward(const PoolGeometry& geometry, const Tensor& x, c
   NSRG_CHECK(dx.data() != dy.data() && dx.data() != x.data(), "pool_backward: dx aliases ",
              "an input");
   const kernels::PoolShape shape = pool_shape(geometry, x.shape(), y.shape());
-  // A bf16 forward input is converted back to float32 NCHW here (in place, exactly): the
-  // argmax reads the float32 plane layout the gather kernels share with the float32 path.
-  const float* in = float_values(x);
+  if (geometry.kind == PoolKind::Max && bf16_layouts_.find(x.data()) != nullptr) {
+    max_pool_backward_bf16(shape, x, y, dy, dx);
+    return;
+  }
   const float* gradient = float_values(dy);
   float* out = float_output(dx);
   if (geometry.kind == PoolKind::Max) {
+    const float* in = float_values(x);
     DeviceBuffer argmax(*pool_, y.numel() * sizeof(int));
     kernels::launch_max_pool_backward(shape, in, gradient, argmax.as<int>(), out, stream());
   } else {

@@ -1,9 +1,9 @@
 // The element rules the CUDA backend's bf16 layout kernels run (engine/core/bf16_layout_rules.h),
 // run here on the host against the CPU backend's own bf16 layout code (cpu_bf16_layout.h)
 // and naive loops, bit for bit: the NCHW <-> NHWC index maps and conversions, the weights'
-// KCRS -> KRSC map, the bias add, ReLU and its backward, and max and average pooling
-// (padding, ceil-mode overhang, ties). A CUDA kernel applies one rule per output element
-// (kernels/bf16_layout.cu), so what a GPU adds is only the launch and the indexing these
+// KCRS -> KRSC map, the bias add, ReLU and its backward, max and average pooling (padding,
+// ceil-mode overhang, ties) and max pooling's argmax. A CUDA kernel applies one rule per output
+// element (kernels/bf16_layout.cu), so what a GPU adds is only the launch and the indexing these
 // loops mirror.
 #include <cstdint>
 #include <vector>
@@ -83,6 +83,23 @@ TEST(Bf16LayoutRules, ReluAndItsBackwardMatchTheCpuBackend) {
   EXPECT_EQ(dx, cpu_dx);
 }
 
+// The argmax of max pooling's backward on the layout against pooling_rules.h's
+// first_max_offset on the same values widened to float32 NCHW (what the float32 path reads).
+void expect_same_argmax(const PoolWindowShape& window, const std::vector<uint16_t>& x,
+                        const Shape& input) {
+  const size_t channels = size_t(input.c), plane = size_t(input.h) * size_t(input.w);
+  std::vector<float> nchw(x.size());
+  for (size_t i = 0; i < nchw.size(); ++i)
+    nchw[i] = bf16_to_float(x[nhwc_index_of_nchw(i, channels, plane)]);
+  for (size_t c = 0; c < channels; ++c)
+    for (int oh = 0; oh < window.out_h; ++oh)
+      for (int ow = 0; ow < window.out_w; ++ow)
+        ASSERT_EQ(bf16_nhwc_first_max_offset(window, x.data(), channels, c, oh, ow),
+                  first_max_offset(nchw.data() + c * plane, window.in_w, pool_row_span(window, oh),
+                                   pool_column_span(window, ow)))
+            << "channel " << c << " output " << oh << "," << ow;
+}
+
 // Max and average pooling on the layout, one output element at a time as the kernel does,
 // against the CPU backend's bf16 pooling: 2x2/2 (VGG's), 3x3/2 with padding and a ceil-mode
 // overhang, on tied values for the first-maximum rule.
@@ -118,6 +135,7 @@ TEST(Bf16LayoutRules, PoolingMatchesTheCpuBackend) {
       }
       cpu::bf16_nhwc_pool(g, c.input, out, x.data(), cpu_pool.data(), 2);
       EXPECT_EQ(rule, cpu_pool) << c.input.str() << (kind == PoolKind::Max ? " max" : " avg");
+      if (kind == PoolKind::Max) expect_same_argmax(window, x, c.input);
     }
   }
 }
