@@ -2,12 +2,11 @@
 // convolutions on tensor cores with the weights' bf16 copies, and with "bf16" the
 // activations kept as bf16 NHWC between layers (ReLU, pooling, ReLU backward and max
 // pooling's backward read the layout where it lies; average pooling's backward does not
-// read the activation). Where
-// a float32 NCHW tensor meets the layout, one conversion kernel runs: a float32 input of a
-// bf16 forward convolution is rounded into scratch; a backward-data convolution's gradient
-// is rounded into scratch and its bf16 result widened into dx (the legacy cuDNN API takes
-// one data type for all of a convolution's tensors, and the gradients the losses add to
-// are float32).
+// read the activation). Where a float32 NCHW tensor meets the layout, one conversion kernel
+// runs: a float32 input of a bf16 forward convolution is rounded into scratch; a
+// backward-data convolution's gradient is rounded into scratch and its bf16 result widened
+// into dx (the legacy cuDNN API takes one data type for all of a convolution's tensors, and
+// the gradients the losses add to are float32).
 #include "engine/core/error.h"
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
