@@ -13,8 +13,8 @@
 # compute-sanitizer memcheck to name the first bad kernel; the default example at 64 px on the
 # CPU and the GPU, compared (image_diff.py thresholds); the example at full size on the GPU,
 # compared with the CPU reference render the bundle carries (BUILD/reference/default_cpu.png,
-# made by gpu_build.sh; or --cpu-render PNG); nsrg-bench fp32 and tf32 at 256/512/1024
-# (OUTDIR/bench_cuda_*.json); the peer's own tests and the PyTorch peer comparison
+# made by gpu_build.sh; or --cpu-render PNG); nsrg-bench fp32, tf32, mixed and bf16 at
+# 256/512/1024 (OUTDIR/bench_cuda_*.json); the peer's own tests and the PyTorch peer comparison
 # (OUTDIR/peer_comparison.*); the explore page's latency; the largest square image whole and
 # in tiles (bench/largest_square.py); with time left, the CPU test suites. A comparison that
 # cannot run is recorded as "not run". Logs go to OUTDIR/logs; gpu_summary.py judges each step into
@@ -322,9 +322,13 @@ fi
 compare_renders render_diff_full "$render/default_cuda.png" \
   "${cpu_render:-$build/reference/default_cpu.png}" render_cuda
 
-# 4. nsrg-bench (it writes its JSON after each size, so a timeout keeps the finished sizes).
-for precision in fp32 tf32; do
-  step "bench_cuda_$precision" 90 "$bench" --backend cuda --precision "$precision" \
+# 4. nsrg-bench (it writes its JSON after each size, so a timeout keeps the finished sizes):
+# fp32 and tf32, then mixed (bf16 backward-data) and bf16 (bf16 convolutions and activations),
+# whose bf16 convolutions run on tensor cores and take less than tf32's time.
+for precision in fp32 tf32 mixed bf16; do
+  wanted=90
+  case "$precision" in mixed | bf16) wanted=60 ;; esac
+  step "bench_cuda_$precision" "$wanted" "$bench" --backend cuda --precision "$precision" \
     --sizes 256 512 1024 --json "$outdir/bench_cuda_$precision.json"
 done
 

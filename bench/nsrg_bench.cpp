@@ -84,7 +84,7 @@ int run(int argc, char** argv) {
   BenchOptions o;
   app.add_option("--backend", o.backend, "cpu, cuda or auto")
       ->check(CLI::IsMember(names_in(kBackendChoiceNames)));
-  app.add_option("--precision", o.precision, "fp32, tf32 (CUDA), mixed or bf16 (CPU)")
+  app.add_option("--precision", o.precision, "fp32, tf32 (CUDA), mixed or bf16")
       ->check(CLI::IsMember(names_in(kPrecisionNames)));
   app.add_option("--threads", o.threads, "CPU threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);

@@ -8,6 +8,8 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdint>
+
 #include "engine/core/pooling_rules.h"
 
 namespace nsrg::kernels {
@@ -23,6 +25,10 @@ void launch_avg_pool_forward(const PoolShape& shape, const float* x, float* y, c
 // dx (overwritten) from dy. argmax_scratch: planes*out_h*out_w ints of device scratch.
 void launch_max_pool_backward(const PoolShape& shape, const float* x, const float* dy,
                               int* argmax_scratch, float* dx, cudaStream_t stream);
+// The same with the forward input x in the bf16 NHWC layout (engine/core/bf16_layout_rules.h)
+// of batch 1: the argmax read there, dy and dx float32 NCHW as above.
+void launch_bf16_nhwc_max_pool_backward(const PoolShape& shape, const uint16_t* x, const float* dy,
+                                        int* argmax_scratch, float* dx, cudaStream_t stream);
 void launch_avg_pool_backward(const PoolShape& shape, const float* dy, float* dx,
                               cudaStream_t stream);
 

@@ -93,7 +93,7 @@ def bench_lines(outdir):
     lines = []
     for size in (256, 512, 1024):
         cells = []
-        for precision in ("fp32", "tf32"):
+        for precision in ("fp32", "tf32", "mixed", "bf16"):
             entry = bench_size(outdir, precision, size)
             ms = (entry.get("evaluation") or {}).get("ms")
             peak = entry.get("peak_memory_bytes")

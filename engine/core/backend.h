@@ -3,7 +3,7 @@
 // The network, the losses, the style randomization and the optimizers are written once
 // against this interface; engine/cpu and engine/cuda implement it. Tensors are float32,
 // NCHW, batch 1, as every operation reads and writes them (a backend may keep a Tensor in a
-// private layout between its own operations, as the CPU backend's bf16 precision does, as
+// private layout between its own operations, as both backends' bf16 precision does, as
 // long as every operation sees float32 NCHW values; docs/design.md, "The Backend contract").
 // Operations are asynchronous with respect to the host on device backends: reductions write
 // device-resident scalars (ScalarSlot), and the host reads one only with read_scalar(), which
@@ -32,7 +32,7 @@ enum class BackendChoice { Auto, Cpu, Cuda };
 inline constexpr NamedValue<BackendChoice> kBackendChoiceNames[] = {
     {BackendChoice::Auto, "auto"}, {BackendChoice::Cpu, "cpu"}, {BackendChoice::Cuda, "cuda"}};
 // The arithmetic of the convolutions. tf32: CUDA only, convolutions and GEMMs on TF32 tensor
-// cores. mixed and bf16: CPU only (docs/design.md, "Numerical contract"): mixed runs the
+// cores. mixed and bf16, both backends (docs/design.md, "Numerical contract"): mixed runs the
 // backward-data convolutions in bfloat16 (fp32 forward); bf16 also runs the forward pass in
 // bfloat16, the activations kept in the backend's own bf16 layout between layers.
 enum class Precision { Fp32, Tf32, Mixed, Bf16 };

@@ -8,6 +8,7 @@
 #include "engine/core/error.h"
 #include "engine/cuda/cuda_backend_impl.h"
 #include "engine/cuda/cuda_check.h"
+#include "kernels/bf16_layout.cuh"
 
 namespace nsrg {
 
@@ -81,10 +82,6 @@ std::unique_ptr<Backend> make_cuda_backend(const BackendOptions& options,
 CudaBackend::CudaBackend(int device, const BackendOptions& options,
                          const CudaTestOverrides& overrides)
     : device_(device), precision_(options.precision) {
-  NSRG_REQUIRE(precision_ == Precision::Fp32 || precision_ == Precision::Tf32, "precision \"",
-               name_in(kPrecisionNames, precision_),
-               "\": bf16 is CPU-only for now (use backend = \"cpu\", or precision = \"fp32\" or "
-               "\"tf32\" on CUDA)");
   NSRG_CUDA_CHECK(cudaSetDevice(device_));
   stream_ = create_stream();
   pool_ = std::make_unique<DevicePool>(device_, stream_.get());
@@ -97,11 +94,13 @@ CudaBackend::CudaBackend(int device, const BackendOptions& options,
   cusolver_ = create_cusolver(stream_.get());
   // Fp32: no TF32 anywhere: cuBLAS's default math (which keeps float32 GEMMs off TF32, as
   // PyTorch's fp32 peer runs) and FMA-only cuDNN. Tf32: tensor cores for GEMMs and
-  // convolutions with float32 data. No parity test needs CUBLAS_PEDANTIC_MATH (a mode meant
-  // for testing, possibly slower); their tolerances hold for any fp32 summation order.
-  NSRG_CUBLAS_CHECK(cublasSetMathMode(cublas_.get(), precision_ == Precision::Fp32
-                                                         ? CUBLAS_DEFAULT_MATH
-                                                         : CUBLAS_TF32_TENSOR_OP_MATH));
+  // convolutions with float32 data. Mixed and Bf16: bf16 convolutions (cuda_convolution.h);
+  // the Grams' GEMMs stay float32 as with Fp32. No parity test needs CUBLAS_PEDANTIC_MATH (a
+  // mode meant for testing, possibly slower); their tolerances hold for any fp32 summation
+  // order.
+  NSRG_CUBLAS_CHECK(cublasSetMathMode(cublas_.get(), precision_ == Precision::Tf32
+                                                         ? CUBLAS_TF32_TENSOR_OP_MATH
+                                                         : CUBLAS_DEFAULT_MATH));
   convolutions_ = std::make_unique<ConvolutionPlans>(cudnn_.get(), precision_, *pool_,
                                                      !overrides.fallback_convolutions);
   reduce_partials_ = DeviceBuffer(*pool_, (size_t(kernels::kReducePartials) + 2) * sizeof(double));
@@ -151,11 +150,38 @@ Tensor CudaBackend::empty(const Shape& shape) {
 }
 
 void CudaBackend::release(float* data) noexcept {
+  forget_storage(data);
   pool_->free(data);
+}
+
+void CudaBackend::forget_storage(const float* data) noexcept {
+  if (convolutions_) convolutions_->forget_weights(data);
+  bf16_layouts_.forget(data);
+}
+
+const float* CudaBackend::float_values(const Tensor& tensor) {
+  const Shape* entry = bf16_layouts_.find(tensor.data());
+  if (entry == nullptr) return tensor.data();
+  const Shape written = *entry;
+  float* storage = const_cast<float*>(tensor.data());
+  // The bf16 values move to scratch first: the float32 result overwrites them.
+  DeviceBuffer values(*pool_, written.numel() * sizeof(uint16_t));
+  NSRG_CUDA_CHECK(cudaMemcpyAsync(values.data(), storage, values.bytes(), cudaMemcpyDeviceToDevice,
+                                  stream_.get()));
+  kernels::launch_bf16_nhwc_to_nchw(values.as<uint16_t>(), storage, size_t(written.c),
+                                    size_t(written.h) * size_t(written.w), stream_.get());
+  bf16_layouts_.forget(storage);
+  return storage;
+}
+
+float* CudaBackend::float_output(Tensor& tensor) {
+  bf16_layouts_.forget(tensor.data());
+  return tensor.data();
 }
 
 void CudaBackend::upload(const float* host, Tensor& dst) {
   NSRG_CHECK(!dst.empty(), "upload into an empty tensor");
+  forget_storage(dst.data());
   NSRG_CUDA_CHECK(
       cudaMemcpyAsync(dst.data(), host, dst.bytes(), cudaMemcpyHostToDevice, stream_.get()));
   // The host buffer may be reused as soon as upload returns.
@@ -165,23 +191,27 @@ void CudaBackend::upload(const float* host, Tensor& dst) {
 void CudaBackend::download(const Tensor& src, float* host) {
   NSRG_CHECK(!src.empty(), "download from an empty tensor");
   NSRG_CUDA_CHECK(
-      cudaMemcpyAsync(host, src.data(), src.bytes(), cudaMemcpyDeviceToHost, stream_.get()));
+      cudaMemcpyAsync(host, float_values(src), src.bytes(), cudaMemcpyDeviceToHost, stream_.get()));
   NSRG_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
 }
 
 void CudaBackend::copy(const Tensor& src, Tensor& dst) {
   NSRG_CHECK(src.numel() == dst.numel(), "copy ", src.shape().str(), " to ", dst.shape().str());
+  const float* in = float_values(src);
   if (src.data() == dst.data() || src.numel() == 0) return;
-  NSRG_CUDA_CHECK(cudaMemcpyAsync(dst.data(), src.data(), src.bytes(), cudaMemcpyDeviceToDevice,
-                                  stream_.get()));
+  forget_storage(dst.data());
+  NSRG_CUDA_CHECK(
+      cudaMemcpyAsync(dst.data(), in, src.bytes(), cudaMemcpyDeviceToDevice, stream_.get()));
 }
 
 void CudaBackend::fill(Tensor& dst, float value) {
   NSRG_CHECK(!dst.empty(), "fill of an empty tensor");
+  forget_storage(dst.data());
   kernels::launch_fill(dst.data(), dst.numel(), value, stream_.get());
 }
 
 float CudaBackend::read_scalar(const Tensor& scalars, int index) {
+  (void)float_values(scalars);
   const float* pointer = slot_pointer(ScalarSlot{const_cast<Tensor*>(&scalars), index});
   float value = 0.0f;
   NSRG_CUDA_CHECK(
@@ -209,12 +239,21 @@ double CudaBackend::time_ms(const std::function<void()>& work) {
 // The cuBLAS workspace set on the handle, and a cuDNN algorithm's workspace: the search
 // never picks one above kMaxConvolutionWorkspace (cuda_convolution.h), and the workspace
 // grows with the activations, so the largest activation stands in for it below that cap.
-size_t CudaBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t) const {
-  size_t largest_activation = 0;
-  for (const ConvCall& call : convs)
-    largest_activation = std::max({largest_activation, call.input.numel() * sizeof(float),
-                                   call.geometry.output_shape(call.input).numel() * sizeof(float)});
-  return kCublasWorkspaceBytes + std::min(kMaxConvolutionWorkspace, largest_activation);
+// With "mixed" and "bf16" also the bf16 copies of the weights (half their float32 bytes)
+// and a bf16 backward-data convolution's scratch: its gradient and its result in bf16
+// (2 bytes an element each, at most the two float32 activations' bytes together).
+size_t CudaBackend::workspace_bytes(const std::vector<ConvCall>& convs, size_t weight_bytes) const {
+  size_t largest_activation = 0, largest_pair = 0;
+  for (const ConvCall& call : convs) {
+    const size_t input = call.input.numel() * sizeof(float);
+    const size_t output = call.geometry.output_shape(call.input).numel() * sizeof(float);
+    largest_activation = std::max({largest_activation, input, output});
+    largest_pair = std::max(largest_pair, (input + output) / 2);
+  }
+  const bool bf16 = precision_ == Precision::Mixed || precision_ == Precision::Bf16;
+  const size_t bf16_bytes = bf16 ? weight_bytes / 2 + largest_pair : 0;
+  return kCublasWorkspaceBytes + std::min(kMaxConvolutionWorkspace, largest_activation) +
+         bf16_bytes;
 }
 
 }  // namespace nsrg

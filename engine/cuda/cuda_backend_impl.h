@@ -4,8 +4,15 @@
 // (cuda_memory.h); reductions write device scalars, and only upload, download, read_scalar,
 // synchronize and symmetric_eigen (which checks the solver's status) wait for the device.
 // Files: cuda_backend.cpp (factory, identity, memory), cuda_layer_ops.cpp (convolution, ReLU,
-// pooling), cuda_gram_ops.cpp, cuda_loss_ops.cpp, cuda_vector_ops.cpp, cuda_optim_ops.cpp,
-// cuda_randomize_ops.cpp, cuda_matrix_function_ops.cpp.
+// pooling), cuda_bf16_layer_ops.cpp (their bf16 forms), cuda_gram_ops.cpp, cuda_loss_ops.cpp,
+// cuda_vector_ops.cpp, cuda_optim_ops.cpp, cuda_randomize_ops.cpp,
+// cuda_matrix_function_ops.cpp.
+// With precision "bf16" the outputs of conv_forward, relu_forward and pool_forward hold bf16
+// NHWC activations (cuda_bf16_layout.h) until an operation reads them as float32: every
+// operation reads its inputs through float_values(), which converts such a Tensor back in
+// place the first time, and writes its float32 outputs through float_output(). With "mixed"
+// and "bf16" the backward-data convolutions run in bf16. Convolutions with fewer than
+// kBf16MinChannels input channels stay float32 in every precision, as on the CPU.
 #pragma once
 
 #include <memory>
@@ -13,10 +20,12 @@
 
 #include "engine/core/backend.h"
 #include "engine/cuda/cuda_backend.h"
+#include "engine/cuda/cuda_bf16_layout.h"
 #include "engine/cuda/cuda_convolution.h"
 #include "engine/cuda/cuda_memory.h"
 #include "engine/cuda/cuda_resources.h"
 #include "kernels/elementwise.cuh"
+#include "kernels/pooling.cuh"
 #include "kernels/reduction.cuh"
 
 namespace nsrg {
@@ -112,6 +121,11 @@ class CudaBackend final : public Backend {
   int read_flag(const int* device_flag);
   // Two doubles of device scratch for results that feed a later kernel (norms, totals).
   double* scalar_scratch() const;
+  // The Tensor's float32 NCHW values: a bf16 activation is converted back in place first
+  // (exactly: bf16 widens to float32 without rounding).
+  const float* float_values(const Tensor& tensor);
+  // The storage of an output written as float32 NCHW (drops any bf16 entry).
+  float* float_output(Tensor& tensor);
   // syevd of the widened column-major double copy of the [1,1,C,C] `matrix`: `vectors` (C*C
   // doubles, column-major, column j = eigenvector j) and `values` (C doubles, ascending).
   // Waits to check the input (InternalError naming `op` for a non-finite entry) and the
@@ -120,6 +134,21 @@ class CudaBackend final : public Backend {
                            DeviceBuffer& values, const char* op);
 
  private:
+  // The bf16 forms of the layer ops (cuda_bf16_layer_ops.cpp).
+  bool bf16_forward(const ConvGeometry& geometry) const;
+  bool bf16_backward(const ConvGeometry& geometry) const;
+  void conv_forward_bf16(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                         const Tensor& bias, Tensor& y);
+  void conv_backward_data_bf16(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
+                               Tensor& dx);
+  void relu_forward_bf16(const Tensor& x, Tensor& y);
+  void relu_backward_bf16(const Tensor& y, const Tensor& dy, Tensor& dx);
+  void pool_forward_bf16(const PoolGeometry& geometry, const Tensor& x, Tensor& y);
+  void max_pool_backward_bf16(const kernels::PoolShape& shape, const Tensor& x, const Tensor& y,
+                              const Tensor& dy, Tensor& dx);
+  // A written Tensor's storage: drops its bf16 weights and its layout entry.
+  void forget_storage(const float* data) noexcept;
+
   int device_ = 0;
   Precision precision_ = Precision::Fp32;
   std::string description_;
@@ -133,6 +162,12 @@ class CudaBackend final : public Backend {
   CusolverHandle cusolver_;
   std::unique_ptr<ConvolutionPlans> convolutions_;
   DeviceBuffer reduce_partials_;  // kernels::kReducePartials doubles + 2 scalar doubles
+  Bf16LayoutTable bf16_layouts_;
 };
+
+// Convolutions with fewer input channels (the first layer's 3) stay float32 in every
+// precision: bf16 tensor-core kernels want a channel count divisible by 8, and the CPU
+// backend keeps them float32 too.
+constexpr int kBf16MinChannels = 8;
 
 }  // namespace nsrg

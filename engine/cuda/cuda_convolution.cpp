@@ -1,5 +1,6 @@
 // cuDNN convolution plans: descriptors, the algorithm search (one, for either direction),
-// forward and backward-data (see cuda_convolution.h).
+// forward and backward-data in float32 NCHW or bf16 NHWC, and the bf16 weight copies (see
+// cuda_convolution.h).
 #include "engine/cuda/cuda_convolution.h"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 
 #include "engine/core/error.h"
 #include "engine/cuda/cuda_check.h"
+#include "kernels/bf16_layout.cuh"
 
 namespace nsrg {
 
@@ -43,16 +45,20 @@ size_t largest_candidate_workspace(const std::vector<Perf>& results, int count, 
 
 ConvolutionPlans::ConvolutionPlans(cudnnHandle_t cudnn, Precision precision, DevicePool& pool,
                                    bool search)
-    : cudnn_(cudnn),
-      precision_(precision),
-      // Fp32: FMA kernels only (no TF32). Tf32: cuDNN's default, which permits TF32 tensor
-      // cores for float32 data on Ampere and later, without converting data to fp16.
-      requested_math_(precision == Precision::Fp32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH),
-      search_(search),
-      pool_(pool) {}
+    : cudnn_(cudnn), precision_(precision), search_(search), pool_(pool) {}
 
-bool ConvolutionPlans::math_allowed(cudnnMathType_t math) const {
-  if (precision_ == Precision::Fp32) return math == CUDNN_FMA_MATH;
+// Float32 plans of Fp32, Mixed and Bf16: FMA kernels only (no TF32). Tf32: cuDNN's default,
+// which permits TF32 tensor cores for float32 data on Ampere and later, without converting
+// data to fp16. bf16 plans: tensor cores on the bf16 data.
+cudnnMathType_t ConvolutionPlans::requested_math(bool bf16) const {
+  if (bf16) return CUDNN_TENSOR_OP_MATH;
+  return precision_ == Precision::Tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
+}
+
+// Never CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION (float32 data rounded to fp16); float32 plans
+// of every precision but Tf32 take FMA kernels only.
+bool ConvolutionPlans::math_allowed(cudnnMathType_t math, bool bf16) const {
+  if (!bf16 && precision_ != Precision::Tf32) return math == CUDNN_FMA_MATH;
   return math == CUDNN_FMA_MATH || math == CUDNN_DEFAULT_MATH || math == CUDNN_TENSOR_OP_MATH;
 }
 
@@ -63,16 +69,19 @@ size_t ConvolutionPlans::search_limit() const {
 }
 
 ConvolutionPlans::Plan& ConvolutionPlans::plan_for(const ConvGeometry& g, const Shape& input,
-                                                   const Shape& output) {
+                                                   const Shape& output, bool bf16) {
   const Key key{g.in_channels, g.out_channels, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w,
-                g.pad_h,       g.pad_w,        input.n,    input.h,    input.w};
+                g.pad_h,       g.pad_w,        input.n,    input.h,    input.w,    int(bf16)};
   auto found = plans_.find(key);
   if (found != plans_.end()) return *found->second;
 
+  const DataLayout layout = bf16 ? DataLayout::Bf16Nhwc : DataLayout::FloatNchw;
   auto plan = std::make_unique<Plan>();
-  plan->input = create_tensor_descriptor(input.n, input.c, input.h, input.w);
-  plan->output = create_tensor_descriptor(output.n, output.c, output.h, output.w);
-  plan->filter = create_filter_descriptor(g.out_channels, g.in_channels, g.kernel_h, g.kernel_w);
+  plan->bf16 = bf16;
+  plan->input = create_tensor_descriptor(input.n, input.c, input.h, input.w, layout);
+  plan->output = create_tensor_descriptor(output.n, output.c, output.h, output.w, layout);
+  plan->filter =
+      create_filter_descriptor(g.out_channels, g.in_channels, g.kernel_h, g.kernel_w, layout);
   plan->convolution = create_convolution_descriptor(g.pad_h, g.pad_w, g.stride_h, g.stride_w);
   int n = 0, c = 0, h = 0, w = 0;
   NSRG_CUDNN_CHECK(cudnnGetConvolution2dForwardOutputDim(plan->convolution.get(), plan->input.get(),
@@ -86,14 +95,18 @@ ConvolutionPlans::Plan& ConvolutionPlans::plan_for(const ConvGeometry& g, const 
 // operands the candidates are timed on: x and weight in, y out.
 struct ConvolutionPlans::ForwardSearch {
   using Perf = cudnnConvolutionFwdAlgoPerf_t;
-  // Implicit GEMM runs everywhere, deterministic, with FMA math.
-  static constexpr cudnnConvolutionFwdAlgo_t kFallback = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
   cudnnHandle_t cudnn_;
   const Plan& plan;
-  const Tensor& x;
-  const Tensor& weight;
-  Tensor& y;
+  const void* x;
+  const void* weight;
+  void* y;
 
+  // Float32: implicit GEMM runs everywhere, deterministic, with FMA math. bf16 NHWC: the
+  // precomputed implicit GEMM, the algorithm cuDNN documents for NHWC half-width data.
+  cudnnConvolutionFwdAlgo_t fallback() const {
+    return plan.bf16 ? CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM
+                     : CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+  }
   void max_count(int& capacity) const {
     NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithmMaxCount(cudnn_, &capacity));
   }
@@ -105,16 +118,14 @@ struct ConvolutionPlans::ForwardSearch {
   void find(int capacity, int& returned, std::vector<Perf>& results, DeviceBuffer& search,
             size_t search_bytes) const {
     NSRG_CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithmEx(
-        cudnn_, plan.input.get(), x.data(), plan.filter.get(), weight.data(),
-        plan.convolution.get(), plan.output.get(), y.data(), capacity, &returned, results.data(),
-        search.data(), search_bytes));
+        cudnn_, plan.input.get(), x, plan.filter.get(), weight, plan.convolution.get(),
+        plan.output.get(), y, capacity, &returned, results.data(), search.data(), search_bytes));
   }
   size_t fallback_workspace() const {
-    const auto fallback = kFallback;
     size_t bytes = 0;
     NSRG_CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(
         cudnn_, plan.input.get(), plan.filter.get(), plan.convolution.get(), plan.output.get(),
-        fallback, &bytes));
+        fallback(), &bytes));
     return bytes;
   }
 };
@@ -122,14 +133,15 @@ struct ConvolutionPlans::ForwardSearch {
 // The cuDNN calls of the backward-data direction's search: weight and dy in, dx out.
 struct ConvolutionPlans::BackwardDataSearch {
   using Perf = cudnnConvolutionBwdDataAlgoPerf_t;
-  // Algorithm 1 is deterministic (algorithm 0 is not) and runs with FMA math.
-  static constexpr cudnnConvolutionBwdDataAlgo_t kFallback = CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
   cudnnHandle_t cudnn_;
   const Plan& plan;
-  const Tensor& dy;
-  const Tensor& weight;
-  Tensor& dx;
+  const void* dy;
+  const void* weight;
+  void* dx;
 
+  // Algorithm 1 is deterministic (algorithm 0 is not), runs with FMA math and takes NHWC
+  // half-width data too.
+  cudnnConvolutionBwdDataAlgo_t fallback() const { return CUDNN_CONVOLUTION_BWD_DATA_ALGO_1; }
   void max_count(int& capacity) const {
     NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(cudnn_, &capacity));
   }
@@ -141,25 +153,24 @@ struct ConvolutionPlans::BackwardDataSearch {
   void find(int capacity, int& returned, std::vector<Perf>& results, DeviceBuffer& search,
             size_t search_bytes) const {
     NSRG_CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithmEx(
-        cudnn_, plan.filter.get(), weight.data(), plan.output.get(), dy.data(),
-        plan.convolution.get(), plan.input.get(), dx.data(), capacity, &returned, results.data(),
-        search.data(), search_bytes));
+        cudnn_, plan.filter.get(), weight, plan.output.get(), dy, plan.convolution.get(),
+        plan.input.get(), dx, capacity, &returned, results.data(), search.data(), search_bytes));
   }
   size_t fallback_workspace() const {
-    const auto fallback = kFallback;
     size_t bytes = 0;
     NSRG_CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(
         cudnn_, plan.filter.get(), plan.output.get(), plan.convolution.get(), plan.input.get(),
-        fallback, &bytes));
+        fallback(), &bytes));
     return bytes;
   }
 };
 
 template <typename Search>
 ConvolutionPlans::Choice ConvolutionPlans::choose(const Plan& plan, const Search& direction) {
-  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested_math_));
+  const cudnnMathType_t requested = requested_math(plan.bf16);
+  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), requested));
   if (!search_)
-    return Choice{true, int(Search::kFallback), direction.fallback_workspace(), requested_math_};
+    return Choice{true, int(direction.fallback()), direction.fallback_workspace(), requested};
   int capacity = 0, returned = 0;
   direction.max_count(capacity);
   std::vector<typename Search::Perf> results(size_t(std::max(capacity, 1)));
@@ -172,10 +183,36 @@ ConvolutionPlans::Choice ConvolutionPlans::choose(const Plan& plan, const Search
     // non-sticky runtime error behind; clear it so the next launch check does not report it.
     (void)cudaGetLastError();
   }
-  const auto allowed = [this](cudnnMathType_t m) { return math_allowed(m); };
+  const auto allowed = [this, &plan](cudnnMathType_t m) { return math_allowed(m, plan.bf16); };
   if (const auto* best = fastest_acceptable(results, returned, search_bytes, allowed))
     return Choice{true, int(best->algo), best->memory, best->mathType};
-  return Choice{true, int(Search::kFallback), direction.fallback_workspace(), requested_math_};
+  return Choice{true, int(direction.fallback()), direction.fallback_workspace(), requested};
+}
+
+void ConvolutionPlans::prepare(const Plan& plan, const Choice& choice) {
+  workspace_.reserve(pool_, choice.workspace);
+  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), choice.math));
+}
+
+void ConvolutionPlans::run_forward(Plan& plan, const void* x, const void* weight, void* y) {
+  if (!plan.forward.chosen) plan.forward = choose(plan, ForwardSearch{cudnn_, plan, x, weight, y});
+  prepare(plan, plan.forward);
+  const float one = 1.0f, zero = 0.0f;
+  NSRG_CUDNN_CHECK(cudnnConvolutionForward(
+      cudnn_, &one, plan.input.get(), x, plan.filter.get(), weight, plan.convolution.get(),
+      cudnnConvolutionFwdAlgo_t(plan.forward.algorithm), workspace_.data(), workspace_.bytes(),
+      &zero, plan.output.get(), y));
+}
+
+void ConvolutionPlans::run_backward_data(Plan& plan, const void* dy, const void* weight, void* dx) {
+  if (!plan.backward_data.chosen)
+    plan.backward_data = choose(plan, BackwardDataSearch{cudnn_, plan, dy, weight, dx});
+  prepare(plan, plan.backward_data);
+  const float one = 1.0f, zero = 0.0f;
+  NSRG_CUDNN_CHECK(cudnnConvolutionBackwardData(
+      cudnn_, &one, plan.filter.get(), weight, plan.output.get(), dy, plan.convolution.get(),
+      cudnnConvolutionBwdDataAlgo_t(plan.backward_data.algorithm), workspace_.data(),
+      workspace_.bytes(), &zero, plan.input.get(), dx));
 }
 
 void ConvolutionPlans::forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
@@ -184,15 +221,7 @@ void ConvolutionPlans::forward(const ConvGeometry& geometry, const Tensor& x, co
   NSRG_CHECK(weight.shape() == geometry.weight_shape(), "conv weight ", weight.shape().str(),
              " expected ", geometry.weight_shape().str());
   NSRG_CHECK(y.shape() == out, "conv output ", y.shape().str(), " expected ", out.str());
-  Plan& plan = plan_for(geometry, x.shape(), out);
-  if (!plan.forward.chosen) plan.forward = choose(plan, ForwardSearch{cudnn_, plan, x, weight, y});
-  workspace_.reserve(pool_, plan.forward.workspace);
-  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), plan.forward.math));
-  const float one = 1.0f, zero = 0.0f;
-  NSRG_CUDNN_CHECK(cudnnConvolutionForward(
-      cudnn_, &one, plan.input.get(), x.data(), plan.filter.get(), weight.data(),
-      plan.convolution.get(), cudnnConvolutionFwdAlgo_t(plan.forward.algorithm), workspace_.data(),
-      workspace_.bytes(), &zero, plan.output.get(), y.data()));
+  run_forward(plan_for(geometry, x.shape(), out, false), x.data(), weight.data(), y.data());
 }
 
 void ConvolutionPlans::backward_data(const ConvGeometry& geometry, const Tensor& dy,
@@ -201,16 +230,37 @@ void ConvolutionPlans::backward_data(const ConvGeometry& geometry, const Tensor&
   NSRG_CHECK(weight.shape() == geometry.weight_shape(), "conv weight ", weight.shape().str(),
              " expected ", geometry.weight_shape().str());
   NSRG_CHECK(dy.shape() == out, "conv output gradient ", dy.shape().str(), " expected ", out.str());
-  Plan& plan = plan_for(geometry, dx.shape(), out);
-  if (!plan.backward_data.chosen)
-    plan.backward_data = choose(plan, BackwardDataSearch{cudnn_, plan, dy, weight, dx});
-  workspace_.reserve(pool_, plan.backward_data.workspace);
-  NSRG_CUDNN_CHECK(cudnnSetConvolutionMathType(plan.convolution.get(), plan.backward_data.math));
-  const float one = 1.0f, zero = 0.0f;
-  NSRG_CUDNN_CHECK(cudnnConvolutionBackwardData(
-      cudnn_, &one, plan.filter.get(), weight.data(), plan.output.get(), dy.data(),
-      plan.convolution.get(), cudnnConvolutionBwdDataAlgo_t(plan.backward_data.algorithm),
-      workspace_.data(), workspace_.bytes(), &zero, plan.input.get(), dx.data()));
+  run_backward_data(plan_for(geometry, dx.shape(), out, false), dy.data(), weight.data(),
+                    dx.data());
+}
+
+void ConvolutionPlans::forward_bf16(const ConvGeometry& geometry, const Shape& input,
+                                    const uint16_t* x, const uint16_t* weight, uint16_t* y) {
+  NSRG_CHECK(input.n == 1 && input.c == geometry.in_channels, "bf16 conv input ", input.str(),
+             " for ", geometry.in_channels, " channels (batch 1)");
+  run_forward(plan_for(geometry, input, geometry.output_shape(input), true), x, weight, y);
+}
+
+void ConvolutionPlans::backward_data_bf16(const ConvGeometry& geometry, const Shape& input,
+                                          const uint16_t* dy, const uint16_t* weight,
+                                          uint16_t* dx) {
+  NSRG_CHECK(input.n == 1 && input.c == geometry.in_channels, "bf16 conv input ", input.str(),
+             " for ", geometry.in_channels, " channels (batch 1)");
+  run_backward_data(plan_for(geometry, input, geometry.output_shape(input), true), dy, weight, dx);
+}
+
+const uint16_t* ConvolutionPlans::bf16_weights(const Tensor& weight) {
+  auto found = bf16_weights_.find(weight.data());
+  if (found != bf16_weights_.end()) return found->second.as<uint16_t>();
+  const Shape& s = weight.shape();
+  DeviceBuffer converted(pool_, weight.numel() * sizeof(uint16_t));
+  kernels::launch_weights_to_bf16_krsc(weight.data(), converted.as<uint16_t>(), size_t(s.n),
+                                       size_t(s.c), size_t(s.h) * size_t(s.w), pool_.stream());
+  return bf16_weights_.emplace(weight.data(), std::move(converted)).first->second.as<uint16_t>();
+}
+
+void ConvolutionPlans::forget_weights(const float* data) noexcept {
+  bf16_weights_.erase(data);
 }
 
 }  // namespace nsrg

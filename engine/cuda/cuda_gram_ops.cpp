@@ -18,6 +18,8 @@
 namespace nsrg {
 
 void CudaBackend::gram(const Tensor& features, float scale, Tensor& gram) {
+  (void)float_values(features);
+  (void)float_output(gram);
   check_gram_shapes(features, gram);
   NSRG_CHECK(features.data() != gram.data(), "gram: output aliases the features");
   const int channels = features.shape().c;
@@ -31,6 +33,9 @@ void CudaBackend::gram(const Tensor& features, float scale, Tensor& gram) {
 
 void CudaBackend::gram_backward(const Tensor& features, const Tensor& dgram, float scale,
                                 Tensor& dfeatures) {
+  (void)float_values(features);
+  (void)float_values(dgram);
+  (void)float_output(dfeatures);
   check_gram_shapes(features, dgram);
   NSRG_CHECK(dfeatures.numel() == features.numel(), "gram_backward dfeatures ",
              dfeatures.shape().str(), " for features ", features.shape().str());
@@ -46,6 +51,9 @@ void CudaBackend::gram_backward(const Tensor& features, const Tensor& dgram, flo
 }
 
 void CudaBackend::mask_features(const Tensor& features, const Tensor& mask, Tensor& out) {
+  (void)float_values(features);
+  (void)float_values(mask);
+  (void)float_output(out);
   check_mask_shapes(features, mask, out);
   const size_t plane = size_t(features.shape().h) * size_t(features.shape().w);
   kernels::launch_mask_features(features.data(), mask.data(), out.data(), plane, features.numel(),

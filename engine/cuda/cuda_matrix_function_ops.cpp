@@ -16,6 +16,8 @@
 namespace nsrg {
 
 void CudaBackend::symmetric_function(const Tensor& matrix, MatrixFunction function, Tensor& out) {
+  (void)float_values(matrix);
+  (void)float_output(out);
   const int channels = check_square_operands(matrix, matrix, out, "symmetric_function");
   const size_t c = size_t(channels);
   DeviceBuffer vectors(*pool_, c * c * sizeof(double));
@@ -41,6 +43,9 @@ void CudaBackend::symmetric_function(const Tensor& matrix, MatrixFunction functi
 }
 
 void CudaBackend::symmetric_sandwich(const Tensor& outer, const Tensor& inner, Tensor& out) {
+  (void)float_values(outer);
+  (void)float_values(inner);
+  (void)float_output(out);
   const int channels = check_square_operands(outer, inner, out, "symmetric_sandwich");
   const size_t count = size_t(channels) * size_t(channels);
   DeviceBuffer a(*pool_, count * sizeof(double)), b(*pool_, count * sizeof(double));

@@ -40,6 +40,9 @@ void CudaBackend::scalar_select(Coef condition, Coef if_nonzero, Coef if_zero, S
 }
 
 void CudaBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
+  (void)float_values(a);
+  (void)float_values(b);
+  (void)float_values(y);
   check_same_numel(a, y, "add_product");
   check_same_numel(b, y, "add_product");
   NSRG_CHECK(alpha.array == nullptr || alpha.array->data() != y.data(),
@@ -49,6 +52,9 @@ void CudaBackend::add_product(Coef alpha, const Tensor& a, const Tensor& b, Tens
 }
 
 void CudaBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Tensor& y) {
+  (void)float_values(a);
+  (void)float_values(b);
+  (void)float_values(y);
   check_same_numel(a, y, "add_quotient");
   check_same_numel(b, y, "add_quotient");
   NSRG_CHECK(alpha.array == nullptr || alpha.array->data() != y.data(),
@@ -58,11 +64,15 @@ void CudaBackend::add_quotient(Coef alpha, const Tensor& a, const Tensor& b, Ten
 }
 
 void CudaBackend::sqrt_plus(const Tensor& x, float addend, Tensor& y) {
+  (void)float_values(x);
+  (void)float_output(y);
   check_same_numel(x, y, "sqrt_plus");
   kernels::launch_sqrt_plus(x.data(), addend, y.data(), y.numel(), stream());
 }
 
 void CudaBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
+  (void)float_values(x);
+  (void)float_values(ring);
   NSRG_CHECK(!x.empty() && !ring.empty(), "ring_store: empty tensor");
   NSRG_CHECK(row.counter == nullptr || row.counter->data() != ring.data(),
              "ring_store: the counter lives in the ring");
@@ -72,6 +82,8 @@ void CudaBackend::ring_store(const Tensor& x, Tensor& ring, RingRow row) {
 
 void CudaBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
                            const Tensor* row_scales, ScalarSlot out) {
+  (void)float_values(ring);
+  (void)float_values(x);
   NSRG_CHECK(!x.empty() && !ring.empty(), "ring_dot: empty tensor");
   if (row_scales != nullptr) {
     NSRG_CHECK(row_scales->numel() == size_t(ring.shape().n), "ring_dot: row scales ",
@@ -83,6 +95,8 @@ void CudaBackend::ring_dot(const Tensor& ring, RingRow row, const Tensor& x,
 }
 
 void CudaBackend::ring_axpy(Coef alpha, const Tensor& ring, RingRow row, Tensor& y) {
+  (void)float_values(ring);
+  (void)float_values(y);
   NSRG_CHECK(!y.empty() && !ring.empty(), "ring_axpy: empty tensor");
   NSRG_CHECK(alpha.array == nullptr || alpha.array->data() != y.data(),
              "ring_axpy: the coefficient lives in the tensor being updated");

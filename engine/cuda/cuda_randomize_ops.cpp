@@ -56,6 +56,9 @@ void CudaBackend::decompose_symmetric(const Tensor& matrix, int channels, Device
 }
 
 void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Tensor& eigenvectors) {
+  (void)float_values(matrix);
+  (void)float_output(eigenvalues);
+  (void)float_output(eigenvectors);
   const int channels = check_eigen_arguments(matrix, eigenvalues, eigenvectors);
   const size_t c = size_t(channels);
 
@@ -69,6 +72,8 @@ void CudaBackend::symmetric_eigen(const Tensor& matrix, Tensor& eigenvalues, Ten
 void CudaBackend::randomize_gram(const Tensor& gram, const Tensor& eigenvalues,
                                  const Tensor& eigenvectors, const GramRandomization& params,
                                  Tensor& target) {
+  (void)float_values(gram);
+  (void)float_output(target);
   const int channels = check_randomize_arguments(gram, params, target);
   const size_t c = size_t(channels);
   if (params.mode == RandomizeMode::None) {

@@ -42,21 +42,33 @@ CusolverHandle create_cusolver(cudaStream_t stream) {
   return owner;
 }
 
-TensorDescriptor create_tensor_descriptor(int n, int c, int h, int w) {
+namespace {
+
+cudnnTensorFormat_t format_of(DataLayout layout) {
+  return layout == DataLayout::Bf16Nhwc ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
+}
+
+cudnnDataType_t type_of(DataLayout layout) {
+  return layout == DataLayout::Bf16Nhwc ? CUDNN_DATA_BFLOAT16 : CUDNN_DATA_FLOAT;
+}
+
+}  // namespace
+
+TensorDescriptor create_tensor_descriptor(int n, int c, int h, int w, DataLayout layout) {
   cudnnTensorDescriptor_t descriptor = nullptr;
   NSRG_CUDNN_CHECK(cudnnCreateTensorDescriptor(&descriptor));
   TensorDescriptor owner(descriptor);
   NSRG_CUDNN_CHECK(
-      cudnnSetTensor4dDescriptor(descriptor, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, c, h, w));
+      cudnnSetTensor4dDescriptor(descriptor, format_of(layout), type_of(layout), n, c, h, w));
   return owner;
 }
 
-FilterDescriptor create_filter_descriptor(int k, int c, int h, int w) {
+FilterDescriptor create_filter_descriptor(int k, int c, int h, int w, DataLayout layout) {
   cudnnFilterDescriptor_t descriptor = nullptr;
   NSRG_CUDNN_CHECK(cudnnCreateFilterDescriptor(&descriptor));
   FilterDescriptor owner(descriptor);
   NSRG_CUDNN_CHECK(
-      cudnnSetFilter4dDescriptor(descriptor, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, k, c, h, w));
+      cudnnSetFilter4dDescriptor(descriptor, type_of(layout), format_of(layout), k, c, h, w));
   return owner;
 }
 

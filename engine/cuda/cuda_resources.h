@@ -57,11 +57,16 @@ Event create_event();
 CudnnHandle create_cudnn(cudaStream_t stream);
 CublasHandle create_cublas(cudaStream_t stream);
 CusolverHandle create_cusolver(cudaStream_t stream);
-// NCHW float32 tensor descriptor.
-TensorDescriptor create_tensor_descriptor(int n, int c, int h, int w);
-// [k, c, h, w] float32 filter descriptor.
-FilterDescriptor create_filter_descriptor(int k, int c, int h, int w);
-// 2-D cross-correlation (as Caffe), float32 compute, no dilation.
+// How a convolution's tensors and filter lie in memory: float32 NCHW (filter KCRS), or
+// bfloat16 NHWC (filter KRSC), the bf16 activation layout of engine/core/bf16_layout_rules.h.
+enum class DataLayout { FloatNchw, Bf16Nhwc };
+// Tensor descriptor of an [n, c, h, w] tensor in `layout`.
+TensorDescriptor create_tensor_descriptor(int n, int c, int h, int w,
+                                          DataLayout layout = DataLayout::FloatNchw);
+// Filter descriptor of [k, c, h, w] weights in `layout`.
+FilterDescriptor create_filter_descriptor(int k, int c, int h, int w,
+                                          DataLayout layout = DataLayout::FloatNchw);
+// 2-D cross-correlation (as Caffe), float32 compute (for bf16 tensors too), no dilation.
 ConvolutionDescriptor create_convolution_descriptor(int pad_h, int pad_w, int stride_h,
                                                     int stride_w);
 

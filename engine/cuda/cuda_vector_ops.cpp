@@ -9,15 +9,20 @@
 namespace nsrg {
 
 void CudaBackend::dot(const Tensor& a, const Tensor& b, ScalarSlot out) {
+  (void)float_values(a);
+  (void)float_values(b);
   NSRG_CHECK(a.numel() == b.numel(), "dot ", a.shape().str(), " . ", b.shape().str());
   kernels::launch_dot(a.data(), b.data(), a.numel(), reduce_scratch(), slot_pointer(out), stream());
 }
 
 void CudaBackend::asum(const Tensor& a, ScalarSlot out) {
+  (void)float_values(a);
   kernels::launch_asum(a.data(), a.numel(), reduce_scratch(), slot_pointer(out), stream());
 }
 
 void CudaBackend::axpy(Coef alpha, const Tensor& x, Tensor& y) {
+  (void)float_values(x);
+  (void)float_values(y);
   NSRG_CHECK(x.numel() == y.numel(), "axpy ", x.shape().str(), " into ", y.shape().str());
   NSRG_CHECK(alpha.array == nullptr || alpha.array->data() != y.data(),
              "axpy: the coefficient lives in the tensor being updated");
@@ -25,6 +30,7 @@ void CudaBackend::axpy(Coef alpha, const Tensor& x, Tensor& y) {
 }
 
 void CudaBackend::scale(Coef alpha, Tensor& x) {
+  (void)float_values(x);
   NSRG_CHECK(alpha.array == nullptr || alpha.array->data() != x.data(),
              "scale: the coefficient lives in the tensor being scaled");
   kernels::launch_scale(device_coef(alpha), x.data(), x.numel(), stream());

@@ -12,17 +12,13 @@
 #include <filesystem>
 
 #include "engine/cpu/cpu_backend.h"
+#include "tests/engine/gradient_agreement.h"
 #include "tests/engine/optimizer_run_support.h"
 
 namespace nsrg {
 namespace {
 
 using namespace nsrg::testing;
-
-struct Evaluation {
-  double total = 0;
-  std::vector<float> gradient;
-};
 
 Evaluation evaluate_at(Precision precision, const Model& model, const std::vector<float>& point,
                        int size) {
@@ -34,23 +30,6 @@ Evaluation evaluate_at(Precision precision, const Model& model, const std::vecto
   Tensor grad = backend->empty(example.shape());
   example.objective().evaluate(x, grad);
   return {example.objective().read_losses().total, backend->to_host(grad)};
-}
-
-struct Agreement {
-  double loss = 0, gradient = 0, cosine = 0;  // relative loss and L2 gradient errors, cosine
-};
-
-Agreement compare(const Evaluation& a, const Evaluation& reference) {
-  double difference = 0, norm = 0, norm_a = 0, dot = 0;
-  for (size_t i = 0; i < a.gradient.size(); ++i) {
-    const double x = a.gradient[i], y = reference.gradient[i];
-    difference += (x - y) * (x - y);
-    norm += y * y;
-    norm_a += x * x;
-    dot += x * y;
-  }
-  return {std::fabs(a.total - reference.total) / reference.total, std::sqrt(difference / norm),
-          dot / std::sqrt(norm * norm_a)};
 }
 
 // Bounds of one precision against float32 at one evaluation.
