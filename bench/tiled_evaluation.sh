@@ -9,11 +9,13 @@
 #
 #   bench/tiled_evaluation.sh OUTDIR [BUILD] [--iterations N] SIZE:TILE...
 #
+# PRECISION (default fp32) sets the config's `precision` (mixed and bf16: the CPU with AMX).
+#
 # Writes OUTDIR/<size>_<tile>.{toml,log,time,json} and appends one line per run to
 # OUTDIR/tiled.txt, with `uptime` before each run (the machine may be shared).
 set -uo pipefail
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 [ $# -ge 2 ] || usage
@@ -39,6 +41,7 @@ for run in "$@"; do
   config="$outdir/$name.toml"
   cat >"$config" <<TOML
 backend = "cpu"
+precision = "${PRECISION:-fp32}"
 seed = 1
 image_size = $size
 [content]
