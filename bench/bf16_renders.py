@@ -10,6 +10,7 @@ OUTDIR/<case>_<model>_side.png, and the table OUTDIR/bf16_renders.txt (and .json
     bench/bf16_renders.py OUTDIR [--build BUILD] [--vgg16 WEIGHTS] [--size 128]
                           [--lbfgs-iterations 200] [--threads 0]
                           [--cases default,variants,lbfgs] [--models builtin,vgg16]
+                          [--precisions fp32,mixed,bf16]
 
 Cases: the default example (examples/default.toml, Adam 150 steps from the content image);
 the variants example (examples/variants.toml) with one style layer (relu3_1) and two
@@ -90,7 +91,12 @@ def main():
                         help="comma-separated cases to run (default: all three)")
     parser.add_argument("--models", default="builtin,vgg16",
                         help="comma-separated models to run (vgg16 only where its file exists)")
+    parser.add_argument("--precisions", default=",".join(PRECISIONS),
+                        help="comma-separated precisions; fp32 first, the others are compared with it")
     args = parser.parse_args()
+    precisions = args.precisions.split(",")
+    if precisions[0] != "fp32" or any(p not in PRECISIONS for p in precisions):
+        parser.error(f"--precisions: fp32 first, then any of {PRECISIONS[1:]}")
     wanted_cases = args.cases.split(",")
     wanted_models = args.models.split(",")
     outdir = os.path.abspath(args.outdir)
@@ -107,7 +113,7 @@ def main():
         settings = settings + [f"threads={args.threads}"]
         for model_name, model in models.items():
             outputs = {}
-            for precision in PRECISIONS:
+            for precision in precisions:
                 stem = f"{case}_{model_name}_{precision}"
                 path = os.path.join(outdir, stem + ("_{layer}{variant}.png" if case == "variants"
                                                     else ".png"))
@@ -134,15 +140,15 @@ def main():
                     row["fp32_loss"] = summary_of(eval_png)["images"][0]["final_losses"]["total"]
                 outputs[precision] = image["file"]
                 rows.append(row)
-            reference = rows[-3]
-            for row in rows[-3:]:
+            reference = rows[-len(precisions)]
+            for row in rows[-len(precisions):]:
                 row["own_loss_vs_fp32_render"] = round(row["own_loss"] / reference["own_loss"] - 1, 4)
                 row["mean_abs_pixel_difference"] = round(
                     mean_difference(row["file"], outputs["fp32"]), 2)
                 if "fp32_loss" in row:
                     row["fp32_loss_vs_fp32_render"] = round(
                         row["fp32_loss"] / reference["fp32_loss"] - 1, 4)
-            pictures = [read_image(outputs[p]) for p in PRECISIONS]
+            pictures = [read_image(outputs[p]) for p in precisions]
             write_png(os.path.join(outdir, f"{case}_{model_name}_side.png"),
                       np.concatenate(pictures, axis=1))
             write_table(outdir, rows)
