@@ -65,6 +65,11 @@ void OpTimingBackend::conv_forward(const ConvGeometry& geometry, const Tensor& x
   timed(conv_name("conv_forward", geometry, x.shape()),
         [&] { inner_.conv_forward(geometry, x, weight, bias, y); });
 }
+void OpTimingBackend::conv_relu_forward(const ConvGeometry& geometry, const Tensor& x,
+                                        const Tensor& weight, const Tensor& bias, Tensor& y) {
+  timed(conv_name("conv_relu_forward", geometry, x.shape()),
+        [&] { inner_.conv_relu_forward(geometry, x, weight, bias, y); });
+}
 void OpTimingBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& dy,
                                          const Tensor& weight, Tensor& dx) {
   timed(conv_name("conv_backward_data", geometry, dx.shape()),

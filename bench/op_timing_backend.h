@@ -48,6 +48,8 @@ class OpTimingBackend final : public Backend {
 
   void conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
                     const Tensor& bias, Tensor& y) override;
+  void conv_relu_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                         const Tensor& bias, Tensor& y) override;
   void conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
                           Tensor& dx) override;
   void relu_forward(const Tensor& x, Tensor& y) override;

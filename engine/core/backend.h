@@ -124,6 +124,15 @@ class Backend {
   // y = conv(x, weight [K,C,kh,kw]) + bias [1,K,1,1]; cross-correlation as in Caffe.
   virtual void conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
                             const Tensor& bias, Tensor& y) = 0;
+  // y = max(conv(x) + bias, 0): the convolution with its ReLU, for a network whose
+  // pre-ReLU values nobody reads. A backend may fuse the two (the CPU backend does with
+  // precision "bf16", as oneDNN's ReLU post-op); the result is that of conv_forward
+  // followed by relu_forward(y, y), which is what this default runs.
+  virtual void conv_relu_forward(const ConvGeometry& geometry, const Tensor& x,
+                                 const Tensor& weight, const Tensor& bias, Tensor& y) {
+    conv_forward(geometry, x, weight, bias, y);
+    relu_forward(y, y);
+  }
   // dx = gradient of the convolution with respect to its input (overwrites dx).
   virtual void conv_backward_data(const ConvGeometry& geometry, const Tensor& dy,
                                   const Tensor& weight, Tensor& dx) = 0;

@@ -63,6 +63,8 @@ class CpuBackend final : public Backend, public LbfgsTwoLoop {
   // ---- network layers ------------------------------------------------------------------
   void conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
                     const Tensor& bias, Tensor& y) override;
+  void conv_relu_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                         const Tensor& bias, Tensor& y) override;
   void conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,
                           Tensor& dx) override;
   void relu_forward(const Tensor& x, Tensor& y) override;
@@ -118,9 +120,14 @@ class CpuBackend final : public Backend, public LbfgsTwoLoop {
   bool holds_nhwc(const Tensor& tensor) const { return holds(tensor, cpu::PrivateLayout::F32Nhwc); }
 
  private:
-  // conv_forward with precision "bf16" (cpu_conv.cpp): bf16 NHWC in and out.
+  // conv_forward with precision "bf16" (cpu_conv.cpp): bf16 NHWC in and out; with `relu`
+  // the ReLU runs as oneDNN's post-op on the float32 sums (conv_relu_forward).
   void bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
-                         const Tensor& bias, Tensor& y);
+                         const Tensor& bias, Tensor& y, bool relu);
+  // conv_forward of the im2col path with precision "bf16": float32 input and arithmetic,
+  // the sums rounded once into a bf16 NHWC output.
+  void bf16_gemm_conv_forward(const ConvGeometry& geometry, const Tensor& x, const Tensor& weight,
+                              const Tensor& bias, Tensor& y);
   // conv_backward_data with precision "mixed" and "bf16": bf16 gradient in (converted from
   // float32 NCHW or NHWC), float32 NHWC out.
   void bf16_conv_backward_data(const ConvGeometry& geometry, const Tensor& dy, const Tensor& weight,

@@ -115,6 +115,24 @@ void bf16_nhwc_relu_backward(const Shape& shape, const uint16_t* y, const float*
   });
 }
 
+namespace {
+// One full 2x2 max-pooling window, per channel: the first maximum of a b / c d in row-major
+// order (as the general loop below: a later value replaces it only when greater), written
+// with selects so that the compiler vectorizes it over the channels.
+void max_2x2_window(ptrdiff_t channels, const uint16_t* __restrict a, const uint16_t* __restrict b,
+                    const uint16_t* __restrict c, const uint16_t* __restrict d,
+                    uint16_t* __restrict out) {
+  for (ptrdiff_t k = 0; k < channels; ++k) {
+    const float vb = bf16_to_float(b[k]), vc = bf16_to_float(c[k]), vd = bf16_to_float(d[k]);
+    float value = bf16_to_float(a[k]);
+    value = vb > value ? vb : value;
+    value = vc > value ? vc : value;
+    value = vd > value ? vd : value;
+    out[k] = float_to_bf16(value);
+  }
+}
+}  // namespace
+
 void bf16_nhwc_pool(const PoolGeometry& geometry, const Shape& input, const Shape& output,
                     const uint16_t* src, uint16_t* dst, int threads) {
   const PoolWindowShape s = pool_window_shape(geometry, input, output);
@@ -127,6 +145,12 @@ void bf16_nhwc_pool(const PoolGeometry& geometry, const Shape& input, const Shap
     for (int ow = 0; ow < s.out_w; ++ow) {
       const WindowSpan columns = pool_column_span(s, ow);
       uint16_t* out = dst + (ptrdiff_t(oh) * s.out_w + ow) * channels;
+      if (max && rows.end - rows.begin == 2 && columns.end - columns.begin == 2) {
+        const uint16_t* top = src + (ptrdiff_t(rows.begin) * s.in_w + columns.begin) * channels;
+        const uint16_t* bottom = top + ptrdiff_t(s.in_w) * channels;
+        max_2x2_window(channels, top, top + channels, bottom, bottom + channels, out);
+        continue;
+      }
       const float divisor = float(average_divisor(rows, columns));
       for (ptrdiff_t c = 0; c < channels; ++c) {
         bool any = false;

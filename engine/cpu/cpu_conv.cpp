@@ -4,7 +4,9 @@
 // for activations and weights (format_tag::any); activations are reordered at the edges of
 // each call through staging buffers, weights once per weight tensor (cached, CpuConvState).
 // Layers with fewer than 8 input channels take the im2col + SGEMM path (cpu_conv_gemm.h),
-// in float32 at every precision.
+// in float32 at every precision; with "bf16" its sums (conv + bias) are rounded once into a
+// bf16 NHWC output like every other forward convolution's, and its backward-data reads a
+// float32 NHWC gradient as it is (mixed and bf16).
 // Precision "mixed" and "bf16": backward-data takes bf16 gradients and weights (the edge
 // reorders convert; weights once, cached) and writes float32. "bf16": forward reads bf16 NHWC
 // activations (a float32 input is converted into the staging buffer) and writes its output
@@ -77,27 +79,37 @@ memory::desc weights_any(const ConvGeometry& g, dt type) {
 }
 
 // The forward convolution with activations `src` and `dst` (float32 or bf16, any layout or a
-// fixed one) and weights of `weight_type`.
+// fixed one) and weights of `weight_type`; with `relu`, ReLU as a post-op on the float32 sums
+// before the output's rounding.
 dnnl::convolution_forward::primitive_desc forward_descriptor(
     const dnnl::engine& engine, dnnl::prop_kind propagation, const ConvGeometry& g,
-    const memory::desc& src, const memory::desc& dst, dt weight_type) {
+    const memory::desc& src, const memory::desc& dst, dt weight_type, bool relu = false) {
   const dnnl::convolution_forward::desc desc(propagation, dnnl::algorithm::convolution_direct, src,
                                              weights_any(g, weight_type),
                                              memory::desc({g.out_channels}, dt::f32, tag::x), dst,
                                              strides_of(g), padding_of(g), padding_of(g));
-  return dnnl::convolution_forward::primitive_desc(desc, engine);
+  dnnl::primitive_attr attributes;
+  if (relu) {
+    dnnl::post_ops post_ops;
+    post_ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+    attributes.set_post_ops(post_ops);
+  }
+  return dnnl::convolution_forward::primitive_desc(desc, attributes, engine);
 }
 
 // Float32 plans: oneDNN chooses the activation layouts, reordered at the edges. bf16 plans:
-// bf16 NHWC activations on both sides, no edge reorders (the caller converts a float32 input).
+// bf16 NHWC activations on both sides, no edge reorders (the caller converts a float32 input),
+// with the ReLU post-op when `relu` is set.
 std::unique_ptr<CpuConvPlan> make_forward_plan(const dnnl::engine& engine, Precision precision,
-                                               const ConvGeometry& g, const Shape& input) {
+                                               const ConvGeometry& g, const Shape& input,
+                                               bool relu) {
   const Shape output = g.output_shape(input);
   const bool bf16 = precision == Precision::Bf16;
-  const auto pd = bf16 ? forward_descriptor(engine, dnnl::prop_kind::forward_inference, g,
-                                            bf16_nhwc_desc(input), bf16_nhwc_desc(output), dt::bf16)
-                       : forward_descriptor(engine, dnnl::prop_kind::forward_inference, g,
-                                            any_desc(input), any_desc(output), dt::f32);
+  const auto pd =
+      bf16 ? forward_descriptor(engine, dnnl::prop_kind::forward_inference, g,
+                                bf16_nhwc_desc(input), bf16_nhwc_desc(output), dt::bf16, relu)
+           : forward_descriptor(engine, dnnl::prop_kind::forward_inference, g, any_desc(input),
+                                any_desc(output), dt::f32);
   auto plan = std::make_unique<CpuConvPlan>();
   plan->primitive = dnnl::convolution_forward(pd);
   const memory::desc input_side = bf16 ? pd.src_desc() : plain_desc(input);
@@ -193,14 +205,15 @@ void check_conv_shapes(const ConvGeometry& g, const Shape& input, const Shape& o
 CpuConvState::CpuConvState(Precision precision_)
     : precision(precision_), engine(dnnl::engine::kind::cpu, 0), stream(engine) {}
 
-CpuConvPlan& CpuConvState::plan(int direction, const ConvGeometry& g, const Shape& input) {
-  const std::array<int, 14> key{direction,  g.in_channels, g.out_channels, g.kernel_h, g.kernel_w,
-                                g.stride_h, g.stride_w,    g.pad_h,        g.pad_w,    input.n,
-                                input.c,    input.h,       input.w,        0};
+CpuConvPlan& CpuConvState::plan(int direction, const ConvGeometry& g, const Shape& input,
+                                bool relu) {
+  const std::array<int, 14> key{direction,  g.in_channels, g.out_channels, g.kernel_h,  g.kernel_w,
+                                g.stride_h, g.stride_w,    g.pad_h,        g.pad_w,     input.n,
+                                input.c,    input.h,       input.w,        relu ? 1 : 0};
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = plans_.find(key);
   if (found != plans_.end()) return *found->second;
-  auto plan = direction == kForward ? make_forward_plan(engine, precision, g, input)
+  auto plan = direction == kForward ? make_forward_plan(engine, precision, g, input, relu)
                                     : make_backward_data_plan(engine, precision, g, input);
   return *plans_.emplace(key, std::move(plan)).first->second;
 }
@@ -250,13 +263,17 @@ void CpuBackend::conv_forward(const ConvGeometry& geometry, const Tensor& x, con
   check_conv_shapes(geometry, x.shape(), y.shape(), weight);
   NSRG_CHECK(bias.numel() == size_t(geometry.out_channels), "conv bias ", bias.shape().str());
   use_threads();
+  if (cpu::use_gemm_conv(geometry) && precision_ == Precision::Bf16) {
+    bf16_gemm_conv_forward(geometry, x, weight, bias, y);
+    return;
+  }
   if (cpu::use_gemm_conv(geometry)) {
     cpu::gemm_conv_forward(geometry, x.shape(), float_values(x), weight.data(), bias.data(),
                            float_output(y), conv_->gemm_columns, threads_);
     return;
   }
   if (precision_ == Precision::Bf16) {
-    bf16_conv_forward(geometry, x, weight, bias, y);
+    bf16_conv_forward(geometry, x, weight, bias, y, false);
     return;
   }
   with_dnnl_errors("convolution forward", geometry, x.shape(), [&] {
@@ -277,7 +294,10 @@ void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& 
   check_conv_shapes(geometry, dx.shape(), dy.shape(), weight);
   use_threads();
   if (cpu::use_gemm_conv(geometry)) {
-    cpu::gemm_conv_backward_data(geometry, dx.shape(), float_values(dy), weight.data(),
+    // A float32 NHWC gradient (mixed and bf16) is read as it is, without a conversion.
+    const bool channels_last = holds_nhwc(dy);
+    const float* gradient = channels_last ? dy.data() : float_values(dy);
+    cpu::gemm_conv_backward_data(geometry, dx.shape(), gradient, channels_last, weight.data(),
                                  float_output(dx), conv_->gemm_columns, threads_);
     return;
   }
@@ -297,11 +317,23 @@ void CpuBackend::conv_backward_data(const ConvGeometry& geometry, const Tensor& 
   });
 }
 
-void CpuBackend::bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x,
+void CpuBackend::conv_relu_forward(const ConvGeometry& geometry, const Tensor& x,
                                    const Tensor& weight, const Tensor& bias, Tensor& y) {
+  if (precision_ != Precision::Bf16 || cpu::use_gemm_conv(geometry)) {
+    Backend::conv_relu_forward(geometry, x, weight, bias, y);
+    return;
+  }
+  check_conv_shapes(geometry, x.shape(), y.shape(), weight);
+  NSRG_CHECK(bias.numel() == size_t(geometry.out_channels), "conv bias ", bias.shape().str());
+  use_threads();
+  bf16_conv_forward(geometry, x, weight, bias, y, true);
+}
+
+void CpuBackend::bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x,
+                                   const Tensor& weight, const Tensor& bias, Tensor& y, bool relu) {
   const Shape output = geometry.output_shape(x.shape());
   with_dnnl_errors("bf16 convolution forward", geometry, x.shape(), [&] {
-    CpuConvPlan& plan = conv_->plan(kForward, geometry, x.shape());
+    CpuConvPlan& plan = conv_->plan(kForward, geometry, x.shape(), relu);
     const void* source = x.data();
     if (!holds_bf16(x)) {
       uint16_t* staged =
@@ -320,6 +352,16 @@ void CpuBackend::bf16_conv_forward(const ConvGeometry& geometry, const Tensor& x
                             {DNNL_ARG_DST, dst}});
     conv_->stream.wait();
   });
+  layouts_.mark(y.data(), output, cpu::PrivateLayout::Bf16Nhwc);
+}
+
+void CpuBackend::bf16_gemm_conv_forward(const ConvGeometry& geometry, const Tensor& x,
+                                        const Tensor& weight, const Tensor& bias, Tensor& y) {
+  const Shape output = geometry.output_shape(x.shape());
+  float* sums = conv_->staging(1, output.numel() * sizeof(float));
+  cpu::gemm_conv_forward(geometry, x.shape(), float_values(x), weight.data(), bias.data(), sums,
+                         conv_->gemm_columns, threads_);
+  cpu::nchw_to_bf16_nhwc(output, sums, reinterpret_cast<uint16_t*>(y.data()), threads_);
   layouts_.mark(y.data(), output, cpu::PrivateLayout::Bf16Nhwc);
 }
 

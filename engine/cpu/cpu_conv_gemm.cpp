@@ -3,7 +3,8 @@
 // The column matrix has one row per (channel, kernel row, kernel column) and one column per
 // output pixel: forward is Y [K x OHW] = [W | bias] [K x CKK+1] [cols ; ones] (the bias
 // rides along as one more column of W and a row of ones); backward-data is
-// cols = W^T dY, then each input pixel gathers the column entries that read it.
+// cols = W^T dY (dY [K x OHW] in NCHW, or the NHWC [OHW x K] transposed), then each input
+// pixel gathers the column entries that read it.
 #include "engine/cpu/cpu_conv_gemm.h"
 
 #include <cstddef>
@@ -109,14 +110,15 @@ void gemm_conv_forward(const ConvGeometry& g, const Shape& input, const float* x
 }
 
 void gemm_conv_backward_data(const ConvGeometry& g, const Shape& input, const float* dy,
-                             const float* weight, float* dx, std::vector<float>& columns,
-                             int threads) {
+                             bool dy_channels_last, const float* weight, float* dx,
+                             std::vector<float>& columns, int threads) {
   const ConvDims d = dims_of(g, input);
   const size_t needed = gemm_conv_column_floats(g, input);  // the forward pass's, so one size
   if (columns.size() < needed) columns.resize(needed);
   const long pixels = long(d.pixels());
-  fixed_order_sgemm(threads, true, false, long(d.rows()), pixels, g.out_channels, 1.0f, weight,
-                    long(d.rows()), dy, pixels, columns.data(), pixels);
+  fixed_order_sgemm(threads, true, dy_channels_last, long(d.rows()), pixels, g.out_channels, 1.0f,
+                    weight, long(d.rows()), dy, dy_channels_last ? long(g.out_channels) : pixels,
+                    columns.data(), pixels);
   col2im(g, d, columns.data(), dx, threads);
 }
 

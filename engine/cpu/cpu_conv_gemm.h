@@ -21,9 +21,11 @@ void gemm_conv_forward(const ConvGeometry& geometry, const Shape& input, const f
                        const float* weight, const float* bias, float* y,
                        std::vector<float>& columns, int threads);
 
-// dx (overwritten) = gradient of the convolution with respect to its input.
+// dx (overwritten, NCHW) = gradient of the convolution with respect to its input, for dy
+// in NCHW or, with `dy_channels_last`, in float32 NHWC (the column matrix then multiplies
+// dy transposed; no conversion of dy).
 void gemm_conv_backward_data(const ConvGeometry& geometry, const Shape& input, const float* dy,
-                             const float* weight, float* dx, std::vector<float>& columns,
-                             int threads);
+                             bool dy_channels_last, const float* weight, float* dx,
+                             std::vector<float>& columns, int threads);
 
 }  // namespace nsrg::cpu

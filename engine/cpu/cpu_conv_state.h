@@ -47,8 +47,10 @@ struct CpuConvPlan {
 struct CpuConvState {
   explicit CpuConvState(Precision precision);
 
-  // The plan for one direction (0 forward, 1 backward-data), geometry and input shape.
-  CpuConvPlan& plan(int direction, const ConvGeometry& geometry, const Shape& input);
+  // The plan for one direction (0 forward, 1 backward-data), geometry and input shape (and,
+  // forward in bf16, with or without the ReLU post-op).
+  CpuConvPlan& plan(int direction, const ConvGeometry& geometry, const Shape& input,
+                    bool relu = false);
   // The weights at `weights` ([K,C,kh,kw], plain layout) in `plan`'s chosen format.
   dnnl::memory weights_for(const CpuConvPlan& plan, const float* weights);
   // Drops every cached reordering of the weight tensor at `data`.

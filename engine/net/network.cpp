@@ -160,6 +160,11 @@ const Tensor& Network::activation(int index) const {
   return outputs_[storage_of_[index]];
 }
 
+bool Network::relu_follows_in_place(int index, int last) const {
+  return index + 1 <= last && layers_[size_t(index) + 1].type == LayerType::Relu &&
+         storage_of_[size_t(index) + 1] == storage_of_[size_t(index)];
+}
+
 void Network::forward(const Tensor& input, int last) {
   NSRG_CHECK(last >= 0 && last < layer_count(), "forward to layer ", last);
   allocate(input.shape(), last);
@@ -170,7 +175,13 @@ void Network::forward(const Tensor& input, int last) {
     const LayerSpec& layer = layers_[i];
     switch (layer.type) {
       case LayerType::Conv:
-        backend_.conv_forward(layer.conv, x, weights_[i].weight, weights_[i].bias, y);
+        if (relu_follows_in_place(i, last)) {
+          // Nobody reads the pre-ReLU values: the ReLU runs with the convolution.
+          backend_.conv_relu_forward(layer.conv, x, weights_[i].weight, weights_[i].bias, y);
+          ++i;
+        } else {
+          backend_.conv_forward(layer.conv, x, weights_[i].weight, weights_[i].bias, y);
+        }
         break;
       case LayerType::Relu:
         backend_.relu_forward(x, y);

@@ -55,7 +55,8 @@ class Network {
 
   // Runs layers 0..last on `input` ([1,C,H,W]); activations are kept for backward().
   // Buffers are (re)allocated when the input shape changes, the old ones released first,
-  // unless reserved buffers hold the new shape's.
+  // unless reserved buffers hold the new shape's. A convolution whose ReLU overwrites it in
+  // place runs with that ReLU as one Backend::conv_relu_forward.
   void forward(const Tensor& input, int last);
 
   // Output of layer `index` from the last forward().
@@ -92,6 +93,8 @@ class Network {
     Tensor weight, bias;
   };
   void allocate(const Shape& input_shape, int last);
+  // True when layer index + 1 (within last) is a ReLU overwriting layer index's output.
+  bool relu_follows_in_place(int index, int last) const;
   // Releases the buffers, allocates `buffers`' and views them at their shapes.
   void allocate_storage(const NetworkBuffers& buffers, int last);
   // Views of the buffers at `buffers`' shapes (which they hold).

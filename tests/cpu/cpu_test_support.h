@@ -26,6 +26,22 @@ class CpuBackendTest : public ::testing::Test {
   std::vector<float> host(const Tensor& t) { return backend->to_host(t); }
 };
 
+// A CPU backend in `precision` on `threads` threads (0: all cores).
+inline std::unique_ptr<Backend> cpu_backend_with(Precision precision, int threads = 0) {
+  BackendOptions options;
+  options.precision = precision;
+  options.threads = threads;
+  return make_cpu_backend(options);
+}
+
+// A 3x3 convolution, stride 1, padding 1 (VGG's), from `in_channels` to `out_channels`.
+inline ConvGeometry conv3x3(int in_channels, int out_channels) {
+  ConvGeometry g;
+  g.in_channels = in_channels;
+  g.out_channels = out_channels;
+  return g;
+}
+
 inline std::vector<float> random_values(size_t count, unsigned seed, float lo = -1.0f,
                                         float hi = 1.0f) {
   std::mt19937 generator(seed);

@@ -22,13 +22,6 @@ CpuBackend& cpu(Backend& backend) {
   return dynamic_cast<CpuBackend&>(backend);
 }
 
-ConvGeometry conv(int in_channels, int out_channels) {
-  ConvGeometry g;
-  g.in_channels = in_channels;
-  g.out_channels = out_channels;
-  return g;
-}
-
 // A bf16 NHWC activation of `shape` (a bf16 convolution of random 16-channel input, ReLU in
 // place) and a float32 NHWC gradient of `shape` (a bf16 backward-data convolution of random
 // 16-channel gradients), made on `backend`.
@@ -37,7 +30,7 @@ struct LaidOutPair {
 };
 LaidOutPair laid_out_pair(Backend& backend, const Shape& shape, unsigned seed) {
   const Shape input{1, 16, shape.h, shape.w};
-  const ConvGeometry forward = conv(16, shape.c), backward = conv(shape.c, 16);
+  const ConvGeometry forward = conv3x3(16, shape.c), backward = conv3x3(shape.c, 16);
   const std::vector<float> x = random_values(input.numel(), seed);
   const std::vector<float> w = random_values(forward.weight_shape().numel(), seed + 1, -0.2f, 0.2f);
   const std::vector<float> b = random_values(size_t(shape.c), seed + 2, -0.1f, 0.1f);

@@ -158,6 +158,37 @@ TEST(CpuBf16Layers, ReluAndPoolingOnTheLayoutMatchFloat32OnTheSameValues) {
   }
 }
 
+// Max pooling of full 2x2 windows (the vectorized kernel) on bf16 values of both signs (a conv
+// output before its ReLU), against the float32 op on the same values, exactly.
+TEST(CpuBf16Layers, MaxPoolingOfFull2x2WindowsMatchesFloat32) {
+  const ConvGeometry g = test_geometry();
+  const Shape input{1, 16, 10, 14};
+  const Shape conv_out = g.output_shape(input);
+  auto fp32 = backend_with(Precision::Fp32);
+  auto bf16 = backend_with(Precision::Bf16);
+  const std::vector<float> x = random_values(input.numel(), 11);
+  const std::vector<float> w = random_values(g.weight_shape().numel(), 12, -0.2f, 0.2f);
+  const std::vector<float> b(size_t(g.out_channels), 0.0f);
+  Tensor xt = bf16->from_host(input, x.data());
+  Tensor wt = bf16->from_host(g.weight_shape(), w.data());
+  Tensor bt = bf16->from_host(g.bias_shape(), b.data());
+  Tensor y = bf16->empty(conv_out);
+  bf16->conv_forward(g, xt, wt, bt, y);
+  PoolGeometry pool;
+  pool.kind = PoolKind::Max;
+  const Shape pooled = pool.output_shape(conv_out);
+  Tensor p = bf16->empty(pooled);
+  bf16->pool_forward(pool, y, p);
+  Tensor ref_in = fp32->from_host(conv_out, bf16->to_host(y).data());
+  Tensor ref_pool = fp32->empty(pooled);
+  fp32->pool_forward(pool, ref_in, ref_pool);
+  const std::vector<float> got = bf16->to_host(p);
+  EXPECT_EQ(got, fp32->to_host(ref_pool));
+  size_t negative = 0;
+  for (float v : got) negative += v < 0.0f ? 1 : 0;
+  EXPECT_GT(negative, 0u) << "no window had only negative values";
+}
+
 // conv (16->32), ReLU, conv (32->16) forward, then backward to the input as the network runs
 // it: with mixed and bf16 the gradients stay float32 NHWC between the backward-data
 // convolutions and through ReLU backward (mixed: float32 NCHW ReLU output; bf16: bf16 NHWC),

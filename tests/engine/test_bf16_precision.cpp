@@ -71,6 +71,10 @@ std::vector<float> point_after_steps(const Model& model, int steps) {
 // as bf16 matmuls, dG + dG^T rounded to bf16 (2026-12-06, later; mixed unchanged):
 //   bf16:  loss 6.1e-4 / 5.0e-4; 3.7e-4, gradient 9.8e-2 / 1.3e-2; 2.2e-2,
 //          cosine 0.9952 / 0.99991; 0.99977; the render below ended 8.8% below fp32's.
+// With relu1_1 in bf16 as well (the first layer's float32 output rounded to bf16 NHWC, its
+// Gram a bf16 matmul) and the forward ReLUs fused into the convolutions (2026-12-06, later):
+//   bf16:  loss 6.2e-4 / 5.1e-4; 3.7e-4, gradient 9.8e-2 / 1.3e-2; 2.2e-2,
+//          cosine 0.9952 / 0.99991; 0.99977; the render below ended 0.5% below fp32's.
 // The bf16 gradient is furthest off at the start, a noise image of amplitude 0.001 whose
 // activations sit near zero, where bf16 rounding flips most ReLU masks and max-pool choices.
 // The bounds are 2-3x the largest measured.
