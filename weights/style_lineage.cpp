@@ -2,6 +2,7 @@
 #include "weights/style_lineage.h"
 
 #include "engine/core/error.h"
+#include "weights/lineage_json.h"
 #include "weights/metadata_fields.h"
 
 namespace nsrg {
@@ -374,6 +375,14 @@ std::vector<const LineageRoot*> image_roots(const Lineage& lineage) {
 
 std::string lineage_json_text(const Lineage& lineage) {
   return metadata_json_text(lineage_json(lineage));
+}
+
+nlohmann::json lineage_to_json(const Lineage& lineage) {
+  return lineage_json(lineage);
+}
+
+Lineage lineage_from_json(const MetadataSpot& spot, const nlohmann::json& value) {
+  return LineageReader().read(spot, value, 2);
 }
 
 Lineage parse_lineage(const std::string& file, const std::string& text) {

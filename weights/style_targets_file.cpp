@@ -1,6 +1,7 @@
 // Style targets files: metadata <-> StyleTargetsInfo, Gram tensors checked on reading.
 #include "weights/style_targets_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -42,10 +43,29 @@ std::string gram_tensor_name(const std::string& layer) {
   return layer + ".gram";
 }
 
+namespace {
+
+// `grams` (one per layer of `layers`) checked square and named by `name_of(layer)`.
+template <class NameOf>
+void add_named_grams(const std::vector<std::string>& layers, const std::vector<TensorView>& grams,
+                     NameOf name_of, std::vector<TensorView>& named) {
+  NSRG_CHECK(grams.size() == layers.size(), grams.size(), " Grams for ", layers.size(), " layers");
+  for (size_t i = 0; i < grams.size(); ++i) {
+    NSRG_CHECK(grams[i].shape.size() == 2 && grams[i].shape[0] == grams[i].shape[1], "Gram of ",
+               layers[i], " is not square");
+    TensorView view = grams[i];
+    view.name = name_of(layers[i]);
+    named.push_back(view);
+  }
+}
+
+}  // namespace
+
 void write_style_targets(const std::string& path, const StyleTargetsInfo& info,
-                         const std::vector<TensorView>& grams) {
-  NSRG_CHECK(grams.size() == info.layers.size(), grams.size(), " Grams for ", info.layers.size(),
-             " layers");
+                         const std::vector<TensorView>& grams,
+                         const std::vector<std::vector<TensorView>>& region_grams) {
+  NSRG_CHECK(region_grams.size() == info.regions.size(), region_grams.size(),
+             " regions' Grams for ", info.regions.size(), " regions");
   std::map<std::string, std::string> metadata{
       {kFormatKey, kStyleTargetsFormat},
       {"nsrg.model", valid_utf8_or_question_marks(info.model)},
@@ -61,12 +81,15 @@ void write_style_targets(const std::string& path, const StyleTargetsInfo& info,
       {"nsrg.lineage", lineage_json_text(info.lineage)},
   };
   std::vector<TensorView> named;
-  for (size_t i = 0; i < grams.size(); ++i) {
-    NSRG_CHECK(grams[i].shape.size() == 2 && grams[i].shape[0] == grams[i].shape[1], "Gram of ",
-               info.layers[i], " is not square");
-    TensorView view = grams[i];
-    view.name = gram_tensor_name(info.layers[i]);
-    named.push_back(view);
+  if (info.regions.empty()) {
+    add_named_grams(info.layers, grams, gram_tensor_name, named);
+  } else {
+    NSRG_CHECK(grams.empty(), "a regions file holds no whole-image Grams");
+    metadata.emplace("nsrg.regions", kept_regions_json_text(info.regions));
+    for (size_t r = 0; r < region_grams.size(); ++r)
+      add_named_grams(
+          info.layers, region_grams[r],
+          [r](const std::string& layer) { return region_gram_tensor_name(r, layer); }, named);
   }
   write_safetensors(path, metadata, named);
 }
@@ -128,6 +151,8 @@ StyleTargetsInfo parse_info(const std::string& path,
   info.lineage = format->second == kFormat1
                      ? unknown_lineage()
                      : parse_lineage(path, metadata_string(path, metadata, "nsrg.lineage"));
+  if (metadata.count("nsrg.regions"))
+    info.regions = parse_kept_regions(path, metadata_string(path, metadata, "nsrg.regions"));
   return info;
 }
 
@@ -138,23 +163,50 @@ StyleTargetsInfo read_style_targets_info(const std::string& path) {
                     read_safetensors(path, [](const std::string&) { return false; }).metadata);
 }
 
-StyleTargets read_style_targets(const std::string& path) {
-  SafetensorsFile file = read_safetensors(path);
-  StyleTargets targets;
-  targets.info = parse_info(path, file.metadata);
-  for (const std::string& layer : targets.info.layers) {
-    const std::string name = gram_tensor_name(layer);
+namespace {
+
+// The Gram of every layer of `info`, each named by `name_of(layer)`, taken from `file`.
+template <class NameOf>
+std::vector<HostTensor> take_grams(const std::string& path, SafetensorsFile& file,
+                                   const StyleTargetsInfo& info, NameOf name_of) {
+  std::vector<HostTensor> grams;
+  for (const std::string& layer : info.layers) {
+    const std::string name = name_of(layer);
     auto it = file.tensors.find(name);
     if (it == file.tensors.end())
       throw UserError(msg(path, ": tensor ", name, " is missing (nsrg.layers names ", layer, ")"));
     const std::vector<int64_t>& shape = it->second.shape;
     if (shape.size() != 2 || shape[0] < 1 || shape[0] != shape[1])
       throw UserError(msg(path, ": tensor ", name, " is not a square [C, C] Gram matrix"));
-    targets.grams.push_back(std::move(it->second));
+    grams.push_back(std::move(it->second));
   }
-  if (file.tensors.size() != targets.info.layers.size())
-    throw UserError(msg(path, ": holds ", file.tensors.size(), " tensors but nsrg.layers names ",
-                        targets.info.layers.size(), " layers"));
+  return grams;
+}
+
+}  // namespace
+
+StyleTargets read_style_targets(const std::string& path) {
+  SafetensorsFile file = read_safetensors(path);
+  StyleTargets targets;
+  targets.info = parse_info(path, file.metadata);
+  const size_t tensor_count = file.tensors.size();
+  if (targets.info.regions.empty()) {
+    targets.grams = take_grams(path, file, targets.info, gram_tensor_name);
+  } else {
+    for (size_t r = 0; r < targets.info.regions.size(); ++r)
+      targets.region_grams.push_back(
+          take_grams(path, file, targets.info,
+                     [r](const std::string& l) { return region_gram_tensor_name(r, l); }));
+  }
+  const size_t expected =
+      targets.info.layers.size() * std::max<size_t>(1, targets.info.regions.size());
+  if (tensor_count != expected)
+    throw UserError(
+        msg(path, ": holds ", tensor_count, " tensors but nsrg.layers names ",
+            targets.info.layers.size(), " layers",
+            targets.info.regions.empty()
+                ? std::string()
+                : msg(" for each of ", targets.info.regions.size(), " regions (nsrg.regions)")));
   return targets;
 }
 

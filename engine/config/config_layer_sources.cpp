@@ -21,6 +21,10 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 void check_kept_source(const ConfigErrors& errors, const std::string& key, const std::string& layer,
                        const std::string& file, const RenderConfig& config) {
   const StyleTargetsInfo info = read_style_targets_info(file);
+  if (!info.regions.empty())
+    errors.fail(key, msg(file,
+                         " is a kept style of [[regions]] (nsrg.regions), not one Gram per "
+                         "layer: apply it alone as style.targets"));
   if (!contains(info.layers, layer))
     errors.fail(key, msg("layer \"", layer, "\" has no target in ", file, " (it holds [",
                          joined(info.layers), "])"));

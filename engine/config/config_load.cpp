@@ -377,6 +377,7 @@ RenderConfig load_config(const std::string& path, const std::vector<std::string>
     top.section("style").fail("blend_space",
                               "blends kept styles (style.targets); style images are blended "
                               "linearly, as neural-style does");
+  config_detail::apply_kept_regions(top, config);
   config_detail::check_regions(top, levels_given, config);
   config_detail::check_layer_sources(top.section("style"), config);
   config.overrides = overrides;

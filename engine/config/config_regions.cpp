@@ -1,16 +1,21 @@
 // Checking [[regions]] against the rest of the config, and each mask as an image with mass.
 #include "engine/config/config_regions.h"
 
+#include <filesystem>
+
 #include "engine/config/config_style_targets.h"
 #include "engine/core/error.h"
 #include "engine/image/image.h"
 #include "engine/image/region_mask.h"
+#include "weights/sha256.h"
+#include "weights/style_targets_file.h"
 
 namespace nsrg::config_detail {
 
 namespace {
 
-// What this build does not combine with regions, as the key that asks for it.
+// What this build does not combine with regions, as the key that asks for it (a kept style of
+// regions given as style.targets has become the config's regions already).
 void refuse_combinations(const SectionReader& top, const RenderConfig& config) {
   const SectionReader style = top.section("style");
   if (!config.style_images.empty())
@@ -30,11 +35,6 @@ void refuse_combinations(const SectionReader& top, const RenderConfig& config) {
         .fail("tile_size",
               "cannot be used with [[regions]] in this build (a region's masked Gram is not yet "
               "summed tile by tile): set tile_size = 0");
-  if (config.save_targets)
-    top.section("output").fail(
-        "save_targets",
-        "cannot be used with [[regions]] in this build (a kept style holds one Gram per layer, "
-        "not a region's masks and Grams)");
   if (config.min_distance > 0.0f)
     top.section("randomize")
         .fail("min_distance",
@@ -74,6 +74,37 @@ void check_style_masks(const SectionReader& top, size_t index, const StyleRegion
 
 }  // namespace
 
+void apply_kept_regions(const SectionReader& top, RenderConfig& config) {
+  if (config.style_targets.size() != 1 || config.path.given) return;
+  const std::string file = config.style_targets.front();
+  const StyleTargetsInfo info = read_style_targets_info(file);
+  if (info.regions.empty()) return;
+  if (!config.regions.empty())
+    top.fail("regions", msg("cannot be used with style.targets = ", file,
+                            ", a kept style of [[regions]] that brings its own ",
+                            info.regions.size(), " regions (leave [[regions]] out)"));
+  for (size_t r = 0; r < info.regions.size(); ++r) {
+    const KeptRegion& kept = info.regions[r];
+    const std::string where = msg(file, ": region ", r, "'s mask ", kept.mask.file);
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(kept.mask.file, error))
+      top.section("style").fail("targets", msg(where, " is missing"));
+    if (sha256_file_hex(kept.mask.file) != kept.mask.sha256)
+      top.section("style").fail("targets", msg(where,
+                                               " has changed (its SHA-256 is not the "
+                                               "recorded ",
+                                               kept.mask.sha256, ")"));
+    StyleRegion region;
+    region.mask = kept.mask.file;
+    region.targets = file;
+    region.targets_region = int(r);
+    region.weight = kept.weight;
+    config.regions.push_back(std::move(region));
+  }
+  config.style_targets.clear();
+  config.style_blend_weights.clear();
+}
+
 void check_regions(const SectionReader& top, bool levels_given, RenderConfig& config) {
   if (config.regions.empty()) return;
   refuse_combinations(top, config);
@@ -84,7 +115,8 @@ void check_regions(const SectionReader& top, bool levels_given, RenderConfig& co
       top.errors().fail(msg("regions[", i, "].images"),
                         msg("cannot be used with regions[", i,
                             "].targets (a region's style is its images or a kept style)"));
-    if (!region.targets.empty()) kept_styles.push_back(region.targets);
+    // A region of a regions file applied as style.targets was checked as style.targets.
+    if (!region.targets.empty() && region.targets_region < 0) kept_styles.push_back(region.targets);
     check_mask_file(top, msg("regions[", i, "].mask"), region.mask, "the region");
     check_style_masks(top, i, region);
   }

@@ -37,13 +37,22 @@ void visit_region(V& v, StyleRegion& region) {
   });
 }
 
+// style.targets naming a kept style of [[regions]] (nsrg.regions; checked as style.targets
+// by check_style_targets_match first): its regions become the config's, each with its
+// recorded mask (the path the lineage recorded, read as it stands, as a lineage's style
+// images are) and weight, its Grams the file's tensors of that region; style.targets is
+// then empty. Fails with one line naming style.targets, the file and the region when a mask
+// is missing or has changed (its SHA-256 is not the recorded one), and on "regions" when the
+// config has [[regions]] too. Does nothing for any other config.
+void apply_kept_regions(const SectionReader& top, RenderConfig& config);
+
 // Fails with one line naming the key when [[regions]] comes with style.images, style.targets,
-// [path], output.save_targets or randomize.min_distance (not combined with regions in this
-// build), when a region names both images and targets, when its style_masks do not name one
-// mask per image (or come with targets), or when a mask or a style mask is not an image or
-// has no mass (all black). The regions' kept styles (targets) are checked as style.targets' are
-// (check_kept_styles_match: model, layers, colour control; style.layers and output.levels
-// default to theirs). A region's own [regions.randomize] counts as randomization
+// [path], style.layer_sources, evaluation.tile_size or randomize.min_distance (not combined
+// with regions in this build), when a region names both images and targets, when its style_masks do
+// not name one mask per image (or come with targets), or when a mask or a style mask is not an
+// image or has no mass (all black). The regions' kept styles (targets) are checked as
+// style.targets' are (check_kept_styles_match: model, layers, colour control; style.layers and
+// output.levels default to theirs). A region's own [regions.randomize] counts as randomization
 // (RenderConfig::any_randomization: output.levels defaults to auto, the sheet has its
 // un-randomized column).
 void check_regions(const SectionReader& top, bool levels_given, RenderConfig& config);

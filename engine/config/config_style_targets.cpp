@@ -107,13 +107,13 @@ void check_kept_style_colors(const SectionReader& style, RenderConfig& config,
     style.fail("color_match", msg("recolours style images; ", files_key,
                                   " has none (a kept style keeps the colour match it was "
                                   "captured with)"));
-  const StyleColor kept = lineage_color(infos.front().lineage);
+  const StyleColor kept = kept_style_color(infos.front());
   for (size_t i = 1; i < infos.size(); ++i)
-    if (lineage_color(infos[i].lineage) != kept)
-      style.errors().fail(files_key,
-                          msg(files[i], " was captured with style.color = \"",
-                              name_in(kStyleColorNames, lineage_color(infos[i].lineage)), "\" but ",
-                              files[0], " with \"", name_in(kStyleColorNames, kept), "\""));
+    if (kept_style_color(infos[i]) != kept)
+      style.errors().fail(
+          files_key, msg(files[i], " was captured with style.color = \"",
+                         name_in(kStyleColorNames, kept_style_color(infos[i])), "\" but ", files[0],
+                         " with \"", name_in(kStyleColorNames, kept), "\""));
   if (!style.has("color")) {
     config.style_color = kept;
   } else if (config.style_color != kept) {
@@ -121,6 +121,17 @@ void check_kept_style_colors(const SectionReader& style, RenderConfig& config,
                msg("is \"", name_in(kStyleColorNames, config.style_color), "\" but ", files[0],
                    " was captured with \"", name_in(kStyleColorNames, kept), "\""));
   }
+}
+
+// A kept style of [[regions]] is applied alone, as style.targets (its regions come with it).
+void check_regions_file_alone(const ConfigErrors& errors, const std::string& files_key,
+                              const std::vector<std::string>& files,
+                              const std::vector<StyleTargetsInfo>& infos) {
+  for (size_t i = 0; i < infos.size(); ++i)
+    if (!infos[i].regions.empty() && (files_key != "style.targets" || files.size() != 1))
+      errors.fail(files_key, msg(files[i],
+                                 " is a kept style of [[regions]] (nsrg.regions): it is "
+                                 "applied alone, as the one file of style.targets"));
 }
 
 // One file's layers and model against the config; `files_key` names the list it came from.
@@ -145,6 +156,10 @@ void check_one_file(const ConfigErrors& errors, const RenderConfig& config,
 
 }  // namespace
 
+StyleColor kept_style_color(const StyleTargetsInfo& info) {
+  return lineage_color(info.regions.empty() ? info.lineage : info.regions.front().lineage);
+}
+
 std::string model_sha256_of(const std::string& model) {
   return is_builtin(model) ? "" : sha256_file_hex(model);
 }
@@ -161,6 +176,7 @@ std::vector<StyleTargetsInfo> check_kept_styles_match(const SectionReader& style
                                                       bool levels_given, RenderConfig& config) {
   std::vector<StyleTargetsInfo> infos;
   for (const std::string& file : files) infos.push_back(read_style_targets_info(file));
+  check_regions_file_alone(style.errors(), files_key, files, infos);
   const StyleTargetsInfo& first = infos.front();
   check_kept_style_colors(style, config, infos, files, files_key);
   if (!style.has("layers")) {
@@ -203,6 +219,10 @@ void check_style_targets_match(const SectionReader& style, bool levels_given,
     if (config.style_targets.size() != 1)
       fail_replay(style, msg("replays one kept style, but style.targets lists ",
                              config.style_targets.size(), " files"));
+    if (!infos.front().regions.empty())
+      fail_replay(style, msg(config.style_targets.front(),
+                             " is a kept style of [[regions]]: its regions' lineages are not "
+                             "replayed in this build (render it without style.replay)"));
     check_replayable(style, config, infos.front());
   }
 }

@@ -19,8 +19,13 @@ namespace nsrg::config_detail {
 // style.replay (one file only), fails with one line when the lineage cannot be replayed: an
 // unknown root (a format-1 file), a root style image missing or changed (by SHA-256), a step
 // without one of the layers; for a blend, the same of any parent's lineage (the line names
-// the parent by its place and SHA-256).
+// the parent by its place and SHA-256). A kept style of [[regions]] (nsrg.regions) is refused
+// in a list of several, and with style.replay (its regions' lineages are not replayed).
 void check_style_targets_match(const SectionReader& style, bool levels_given, RenderConfig& config);
+
+// The colour mode a kept style's Grams were captured in: its lineage's, or for a kept style
+// of [[regions]] its first region's (the regions of one render share the config's).
+StyleColor kept_style_color(const StyleTargetsInfo& info);
 
 // The SHA-256 of a weights file `model`; "" for a built-in model.
 std::string model_sha256_of(const std::string& model);

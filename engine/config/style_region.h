@@ -16,8 +16,11 @@ namespace nsrg {
 // style.weight, its Grams randomized by its own [regions.randomize] when
 // `randomize_given`, else by the config's [randomize].
 struct StyleRegion {
-  std::string mask;                      // resolved path
-  std::string targets;                   // resolved path of a kept style; empty: `images`
+  std::string mask;     // resolved path
+  std::string targets;  // resolved path of a kept style; empty: `images`
+  // With `targets`: the region of that regions file (a kept style of a render with
+  // [[regions]], applied as style.targets) whose Grams these are; -1: a plain kept style.
+  int targets_region = -1;
   std::vector<std::string> images;       // resolved paths
   std::vector<std::string> style_masks;  // resolved paths, one per image, or none
   std::vector<float> blend_weights;

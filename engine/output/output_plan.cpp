@@ -123,8 +123,13 @@ InputFiles run_inputs(const RenderConfig& config) {
   if (!config.init_image.empty()) inputs.add(config.init_image);
   for (const std::string& targets : config.style_targets) inputs.add(targets);
   for (const std::string& style : config.path.styles) inputs.add(style);
+  for (const auto& [layer, source] : config.style_layer_sources) {
+    if (!source.targets.empty()) inputs.add(source.targets);
+    for (const std::string& style : source.images) inputs.add(style);
+  }
   for (const StyleRegion& region : config.regions) {
     inputs.add(region.mask);
+    if (!region.targets.empty()) inputs.add(region.targets);
     for (const std::string& style : region.images) inputs.add(style);
     for (const std::string& mask : region.style_masks) inputs.add(mask);
   }

@@ -228,7 +228,7 @@ void RenderSession::render_stage(size_t index, RenderedImage& result, Tensor& x,
   if (s.targets_writer && index + 1 == stage_count)
     s.targets_writer->write(backend, style, settings, result.style_layers, result.seed,
                             reference ? kReferenceVariant : variant_letters(result.variant),
-                            !reference, style_targets_path(result.path));
+                            !reference, style_targets_path(result.path), regions.per_region);
   backend.synchronize();
   stage.seconds = seconds_since(start);
   stage.peak_rss_bytes = process_peak_rss_bytes();

@@ -67,8 +67,15 @@ ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
 
 std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network& network,
                                                  const std::string& path,
-                                                 const std::vector<std::string>& layers) {
+                                                 const std::vector<std::string>& layers,
+                                                 int region) {
   const StyleTargets file = read_style_targets(path);
+  if (region >= int(file.region_grams.size()) || (region < 0 && !file.info.regions.empty()))
+    throw UserError(msg(path, region < 0 ? ": holds the Grams of [[regions]] (nsrg.regions), not "
+                                           "one Gram per layer; apply it alone as style.targets"
+                                         : msg(": has no region ", region, " (it holds ",
+                                               file.region_grams.size(), ")")));
+  const std::vector<HostTensor>& file_grams = region < 0 ? file.grams : file.region_grams[region];
   std::map<std::string, Tensor> grams;
   for (const std::string& layer : layers) {
     size_t i = 0;
@@ -78,11 +85,13 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
     const int index = network.index_of(layer);
     NSRG_CHECK(index >= 0, "layer ", layer, " not in the network");
     const int channels = network.output_channels(index);
-    const HostTensor& gram = file.grams[i];
+    const HostTensor& gram = file_grams[i];
     if (gram.shape[0] != channels)
-      throw UserError(msg(path, ": tensor ", gram_tensor_name(layer), " is ", gram.shape[0], "x",
-                          gram.shape[1], " but layer ", layer, " has ", channels,
-                          " channels in this model"));
+      throw UserError(
+          msg(path, ": tensor ",
+              region < 0 ? gram_tensor_name(layer) : region_gram_tensor_name(size_t(region), layer),
+              " is ", gram.shape[0], "x", gram.shape[1], " but layer ", layer, " has ", channels,
+              " channels in this model"));
     Tensor tensor = backend.empty({1, 1, channels, channels});
     backend.upload(gram.data.data(), tensor);
     grams.emplace(layer, std::move(tensor));
@@ -95,7 +104,9 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config, const FileHas
   common_.model = config.model;
   if (config.model.rfind("builtin:", 0) != 0) common_.model_sha256 = file_sha256(config.model);
   common_.levels = name_in(kLevelsModeNames, config.levels);
-  if (!config.style_targets.empty()) {
+  if (!config.regions.empty()) {
+    start_regions(file_sha256);
+  } else if (!config.style_targets.empty()) {
     // Targets of targets: the sources are those of the files rendered from, each weighed by
     // its file's blend weight; so is the size the Grams were measured at (the first file's).
     std::vector<StyleTargetsInfo> parents;
@@ -141,10 +152,91 @@ StyleTargetsWriter::StyleTargetsWriter(const RenderConfig& config, const FileHas
 
 StyleTargetsWriter::~StyleTargetsWriter() = default;
 
+void StyleTargetsWriter::start_regions(const FileHasher& file_sha256) {
+  common_.lineage = unknown_lineage();
+  for (const StyleRegion& region : config_.regions) {
+    KeptRegion kept;
+    kept.mask = {region.mask, file_sha256(region.mask), 1.0f};
+    kept.weight = region.weight;
+    for (const std::string& mask : region.style_masks)
+      kept.style_masks.push_back({mask, file_sha256(mask), 1.0f});
+    std::string parent_sha256;
+    if (region.targets.empty()) {
+      kept.lineage =
+          captured_lineage(captured_images_root(config_, common_.model, common_.model_sha256,
+                                                region.images, region.blend_weights, file_sha256));
+    } else {
+      // A kept style's lineage goes on (a region of a regions file: that region's), and a
+      // randomization here names the file.
+      const StyleTargetsInfo parent = read_style_targets_info(region.targets);
+      kept.lineage = region.targets_region < 0
+                         ? parent.lineage
+                         : parent.regions.at(size_t(region.targets_region)).lineage;
+      parent_sha256 = file_sha256(region.targets);
+    }
+    for (const LineageRoot* root : image_roots(kept.lineage))
+      for (const LineageImage& image : root->style_images) common_.sources.push_back(image);
+    regions_.push_back(std::move(kept));
+    region_parent_sha256_.push_back(parent_sha256);
+  }
+}
+
+namespace {
+
+// `layers`' Grams of `targets` downloaded into `host`, viewed by `views` (both in layer order).
+void download_grams(Backend& backend, const ImageStyleTargets& targets,
+                    const std::vector<std::string>& layers, std::vector<std::vector<float>>& host,
+                    std::vector<TensorView>& views) {
+  for (const std::string& layer : layers) {
+    const Tensor& gram = *targets.by_layer.at(layer);
+    host.emplace_back(gram.numel());
+    backend.download(gram, host.back().data());
+    const int64_t channels = gram.shape().w;
+    views.push_back({"", {channels, channels}, host.back().data()});
+  }
+}
+
+bool any_randomized(const std::vector<TargetRandomization>& layers) {
+  return std::any_of(layers.begin(), layers.end(), [](const TargetRandomization& r) {
+    return r.settings.mode != RandomizeMode::None;
+  });
+}
+
+}  // namespace
+
+std::vector<KeptRegion> StyleTargetsWriter::regions_for(
+    Backend& backend, const std::vector<ImageStyleTargets>& region_targets, const Stage& stage,
+    const std::vector<std::string>& layers, uint64_t seed, const std::string& variant,
+    bool randomized, std::vector<std::vector<float>>& host,
+    std::vector<std::vector<TensorView>>& views) const {
+  NSRG_CHECK(region_targets.size() == regions_.size(), region_targets.size(),
+             " regions' targets for ", regions_.size(), " regions");
+  std::vector<KeptRegion> regions = regions_;
+  host.reserve(regions.size() * layers.size());  // views point into it
+  for (size_t r = 0; r < regions.size(); ++r) {
+    const StyleRegion& region = config_.regions[r];
+    KeptRegion& kept = regions[r];
+    if (region.targets.empty()) kept.lineage.root.style_scale = stage.style_scale;
+    std::vector<TargetRandomization> randomization;
+    for (const std::string& layer : layers) {
+      RandomizeSettings settings =
+          region.randomize_given ? region.randomize : config_.randomization_for(layer);
+      if (!randomized) settings.mode = RandomizeMode::None;
+      randomization.push_back({layer, settings});
+    }
+    if (any_randomized(randomization))
+      append_randomize_step(kept.lineage, {region_parent_sha256_[r], seed, variant, randomization});
+    views.emplace_back();
+    download_grams(backend, region_targets[r], layers, host, views.back());
+  }
+  return regions;
+}
+
 void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& targets,
                                const Stage& stage, const std::vector<std::string>& layers,
                                uint64_t seed, const std::string& variant, bool randomized,
-                               const std::string& path) const {
+                               const std::string& path,
+                               const std::vector<ImageStyleTargets>& region_targets) const {
   StyleTargetsInfo info = common_;
   // The size the Grams were measured at: the stage's, not the top-level keys' (a replay
   // measures at the stage's size with the root's style scale).
@@ -163,24 +255,24 @@ void StyleTargetsWriter::write(Backend& backend, const ImageStyleTargets& target
   info.layers = layers;
   info.seed = seed;
   info.variant = variant;
-  std::vector<std::vector<float>> host(layers.size());
-  std::vector<TensorView> views;
-  for (size_t i = 0; i < layers.size(); ++i) {
-    const Tensor& gram = *targets.by_layer.at(layers[i]);
-    host[i].resize(gram.numel());
-    backend.download(gram, host[i].data());
-    const int64_t channels = gram.shape().w;
-    views.push_back({"", {channels, channels}, host[i].data()});
-    RandomizeSettings settings = config_.randomization_for(layers[i]);
+  for (const std::string& layer : layers) {
+    RandomizeSettings settings = config_.randomization_for(layer);
     if (!randomized) settings.mode = RandomizeMode::None;
-    info.randomization.push_back({layers[i], settings});
+    info.randomization.push_back({layer, settings});
   }
-  const bool any_randomized = std::any_of(
-      info.randomization.begin(), info.randomization.end(),
-      [](const TargetRandomization& r) { return r.settings.mode != RandomizeMode::None; });
-  if (any_randomized)
-    append_randomize_step(info.lineage, {parent_sha256_, seed, variant, info.randomization});
-  write_style_targets(path, info, views);
+  std::vector<std::vector<float>> host;
+  host.reserve(layers.size());  // views point into it
+  std::vector<TensorView> views;
+  std::vector<std::vector<TensorView>> region_views;
+  if (!config_.regions.empty()) {
+    info.regions = regions_for(backend, region_targets, stage, layers, seed, variant, randomized,
+                               host, region_views);
+  } else {
+    download_grams(backend, targets, layers, host, views);
+    if (any_randomized(info.randomization))
+      append_randomize_step(info.lineage, {parent_sha256_, seed, variant, info.randomization});
+  }
+  write_style_targets(path, info, views, region_views);
 }
 
 }  // namespace nsrg

@@ -60,11 +60,14 @@ ImageStyleTargets make_style_targets(Backend& backend, const Network& network,
                                      const std::vector<std::string>& layers, uint64_t seed,
                                      bool randomize, const RandomizeSettings* settings = nullptr);
 
-// style.targets' Gram matrices of `layers` on the backend. UserError naming the file and the
-// layer when a Gram's size is not the network's channel count at that layer.
+// style.targets' Gram matrices of `layers` on the backend (with `region` >= 0, those of that
+// region of a regions file). UserError naming the file and the layer when a Gram's size is not
+// the network's channel count at that layer, or the file is a regions file and no region is
+// asked for (or the other way round).
 std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network& network,
                                                  const std::string& path,
-                                                 const std::vector<std::string>& layers);
+                                                 const std::vector<std::string>& layers,
+                                                 int region = -1);
 
 // Writes each image's targets (output.save_targets). The source facts (style image and
 // model hashes, a kept style's lineage and SHA-256) are gathered once, when it is made. The
@@ -74,6 +77,10 @@ std::map<std::string, Tensor> load_style_targets(Backend& backend, const Network
 // appended when this image randomized any layer (naming the kept style by its SHA-256). With
 // style.layer_sources a layer sources step comes before it (each of the file's layers with a
 // source of its own: that source's lineage), and the randomize step names no parent file.
+// With [[regions]] the file holds each region's Grams instead (`region_targets`, one per
+// region) and nsrg.regions: each region's mask, weight, style masks and lineage (its images'
+// capture or its kept style's lineage, then its randomize step, by its own settings), while
+// nsrg.lineage's root is unknown (no one lineage makes the file's Grams).
 class StyleTargetsWriter {
  public:
   // A file's SHA-256 in hex (sha256_file_hex, or a caller's memo of it).
@@ -83,14 +90,27 @@ class StyleTargetsWriter {
   ~StyleTargetsWriter();
   void write(Backend& backend, const ImageStyleTargets& targets, const Stage& stage,
              const std::vector<std::string>& layers, uint64_t seed, const std::string& variant,
-             bool randomized, const std::string& path) const;
+             bool randomized, const std::string& path,
+             const std::vector<ImageStyleTargets>& region_targets = {}) const;
 
  private:
+  // The regions' record before a render's step: each region's lineage so far.
+  void start_regions(const FileHasher& file_sha256);
+  // nsrg.regions for one image, and its Grams into `host` / `views` (one list per region).
+  std::vector<KeptRegion> regions_for(Backend& backend,
+                                      const std::vector<ImageStyleTargets>& region_targets,
+                                      const Stage& stage, const std::vector<std::string>& layers,
+                                      uint64_t seed, const std::string& variant, bool randomized,
+                                      std::vector<std::vector<float>>& host,
+                                      std::vector<std::vector<TensorView>>& views) const;
+
   const RenderConfig& config_;
   StyleTargetsInfo common_;
   std::string parent_sha256_;  // of style.targets; empty without one
   bool measured_here_ = true;  // the Grams are measured at each stage's size
   std::unique_ptr<LayerSourcesLineage> layer_sources_;  // null without style.layer_sources
+  std::vector<KeptRegion> regions_;                     // [[regions]]: without their step
+  std::vector<std::string> region_parent_sha256_;       // a region's kept style; "" for images
 };
 
 }  // namespace nsrg

@@ -274,6 +274,20 @@ size_t replay_capture(const MemoryPlanInput& input, const MemoryPlanInput::Stage
     ledger.add(kTargets, size_t(input.regions - 1) * grams);
     kept += size_t(input.regions - 1) * grams;
   }
+  if (input.regions > 0) {
+    // Each region's mask at every style layer's resolution ([1,1,h,w]), kept with the stage.
+    const std::vector<Shape> shapes =
+        Network::plan_buffers(input.layers, std::vector<bool>(input.layers.size(), false),
+                              stage.content, net.deepest(style_layers))
+            .shapes;
+    size_t masks = 0;
+    for (const std::string& name : style_layers) {
+      const Shape& layer = shapes[size_t(net.index_of(name)) + 1];
+      masks += size_t(layer.h) * size_t(layer.w) * kFloat;
+    }
+    ledger.add(kTargets, size_t(input.regions) * masks);
+    kept += size_t(input.regions) * masks;
+  }
   return kept;
 }
 

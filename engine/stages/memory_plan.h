@@ -35,7 +35,8 @@ struct MemoryPlanInput {
   std::vector<float> kept_style_weights;
   BlendSpace blend_space = BlendSpace::Linear;
   // [[regions]]: how many (each keeps its own Grams and randomized targets, has one loss term
-  // per style layer, and the objective a masked-features buffer; the masks are not counted).
+  // per style layer, its mask at every style layer's resolution, and the objective a
+  // masked-features buffer; the style masks, freed after the capture, are not counted).
   int regions = 0;
   struct Stage {
     Shape content;              // [1,3,h,w]

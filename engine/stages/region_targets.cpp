@@ -56,7 +56,8 @@ void capture_region_targets(Backend& backend, Network& network, const Preprocess
         settings.targets.empty()
             ? capture_style_grams(backend, network, preprocess, region.style_images,
                                   settings.blend_weights, style_layers, 0, style_masks)
-            : load_style_targets(backend, network, settings.targets, style_layers);
+            : load_style_targets(backend, network, settings.targets, style_layers,
+                                 settings.targets_region);
   }
 }
 

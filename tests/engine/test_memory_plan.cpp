@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "engine/core/error.h"
+#include "engine/cpu/cpu_backend.h"
+#include "engine/stages/stages.h"
 #include "tests/engine/memory_plan_test_support.h"
 #include "tests/engine/render_test_support.h"
 
@@ -44,17 +46,59 @@ TEST(MemoryPlan, MatchesWithStagesAdamRandomizationAndASweep) {
   std::filesystem::remove_all(dir);
 }
 
-// [[regions]]: each region's Grams and randomized targets, its loss terms and the masked
-// features buffer (the masks themselves are left out, a small share here).
+// The override of two regions: the cat's face in coffee.png's style, the background in
+// `background_style`'s (example images).
+std::string two_regions(const std::string& background_style) {
+  return "regions=[{mask = \"" + example_image("chelsea_face_mask.png") + "\", images = [\"" +
+         example_image("coffee.png") + "\"]}, {mask = \"" +
+         example_image("chelsea_background_mask.png") + "\", images = [\"" +
+         example_image(background_style) + "\"]}]";
+}
+
+// [[regions]]: each region's Grams and randomized targets, its masks, its loss terms and the
+// masked features buffer.
 TEST(MemoryPlan, MatchesWithTwoRandomizedRegions) {
   const auto dir = make_scratch_dir("plan_regions");
-  const std::string regions = "regions=[{mask = \"" + example_image("chelsea_face_mask.png") +
-                              "\", images = [\"" + example_image("coffee.png") +
-                              "\"]}, {mask = \"" + example_image("chelsea_background_mask.png") +
-                              "\", images = [\"" + example_image("hubble_deep_field.jpg") + "\"]}]";
   render(write_config(dir, 64, 2, "[randomize]\nmode = \"scale_eigenvectors\"\n"),
-         {"style.images=[]", regions});
+         {"style.images=[]", two_regions("hubble_deep_field.jpg")});
   expect_plan_within_15_percent(dir);
+  std::filesystem::remove_all(dir);
+}
+
+// One region more adds, at the peak of the renders, its Grams, its mask at every style
+// layer's resolution and one loss slot per style layer, no more and no less (the plan of the
+// same inputs with regions = 2 and 3, nothing randomized).
+TEST(MemoryPlan, EachRegionAddsItsGramsAndItsMasks) {
+  const auto dir = make_scratch_dir("plan_region_masks");
+  const RenderConfig config = load_config(
+      write_config(dir, 96, 1).string(),
+      {"style.images=[]", two_regions("coffee.png"), "style.layers=[\"relu1_1\", \"relu2_1\"]"});
+  const Model model = load_model(config.model, "relu4_2");
+  std::vector<StageInputs> inputs;
+  inputs.push_back(load_stage_images(config, config.stages.front()));
+  auto backend = make_cpu_backend();
+  MemoryPlanInput input = memory_plan_input(config, model.layers, {config.style_layers},
+                                            config.stages, inputs, *backend);
+  ASSERT_EQ(input.regions, 2);
+  const MemoryPlan two = plan_memory(input);
+  input.regions = 3;
+  const MemoryPlan three = plan_memory(input);
+  ASSERT_FALSE(two.peak_in_capture);
+  ASSERT_FALSE(three.peak_in_capture);
+  const std::vector<Shape> shapes =
+      Network::plan_buffers(model.layers, std::vector<bool>(model.layers.size(), false),
+                            input.stages.front().content, int(model.layers.size()) - 1)
+          .shapes;
+  size_t expected = 0;
+  for (const std::string& name : config.style_layers) {
+    size_t index = 0;
+    while (model.layers[index].name != name) ++index;
+    const Shape& layer = shapes[index + 1];
+    expected += size_t(layer.c) * size_t(layer.c) * sizeof(float);  // the Gram
+    expected += size_t(layer.h) * size_t(layer.w) * sizeof(float);  // the mask
+    expected += sizeof(float);                                      // the loss slot
+  }
+  EXPECT_EQ(three.tensor_peak - two.tensor_peak, expected);
   std::filesystem::remove_all(dir);
 }
 

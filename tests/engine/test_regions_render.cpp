@@ -157,7 +157,6 @@ TEST_F(Regions, MistakesAreOneLineNamingTheKey) {
   // What this build does not combine with regions.
   const std::vector<std::pair<std::string, std::string>> overrides = {
       {"style.images=[\"red.png\"]", "style.images: cannot be used with [[regions]]"},
-      {"output.save_targets=true", "output.save_targets: cannot be used with [[regions]]"},
       {"randomize.min_distance=0.1", "randomize.min_distance: cannot be used with [[regions]]"},
       {"evaluation.tile_size=64", "evaluation.tile_size: cannot be used with [[regions]]"},
       {"evaluation.tile_size=\"auto\"", "evaluation.tile_size: cannot be used with [[regions]]"},
