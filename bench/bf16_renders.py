@@ -8,6 +8,7 @@ OUTDIR/<case>_<model>_<precision>.{png,json}, the three pictures side by side as
 OUTDIR/<case>_<model>_side.png, and the table OUTDIR/bf16_renders.txt (and .json).
 
     bench/bf16_renders.py OUTDIR [--build BUILD] [--vgg16 WEIGHTS] [--size 128]
+                          [--case-sizes default=256,variants=128]
                           [--lbfgs-iterations 200] [--threads 0]
                           [--cases default,variants,lbfgs] [--models builtin,vgg16]
                           [--precisions fp32,mixed,bf16]
@@ -16,7 +17,8 @@ Cases: the default example (examples/default.toml, Adam 150 steps from the conte
 the variants example (examples/variants.toml) with one style layer (relu3_1) and two
 variants, whose fp32 evaluation is left out (each variant has its own randomized targets;
 its losses are the render's own); and an L-BFGS render (the default example's objective
-from the content image, L-BFGS). All at --size px.
+from the content image, L-BFGS). All at --size px, unless --case-sizes gives a case its own
+(default=256,variants=128 are the examples' own sizes).
 
 Two final losses per render: its own (the last evaluation's, in the render's precision:
 exact fp32 for mixed, whose forward pass is fp32, and within the 0.06% that bf16 moves a
@@ -40,14 +42,14 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PRECISIONS = ["fp32", "mixed", "bf16"]
 
 
-def cases(size, lbfgs_iterations):
+def cases(sizes, lbfgs_iterations):
     return {
-        "default": ("examples/default.toml", [f"image_size={size}"], True),
+        "default": ("examples/default.toml", [f"image_size={sizes['default']}"], True),
         "variants": ("examples/variants.toml",
-                     [f"image_size={size}", "randomize.variants=2",
+                     [f"image_size={sizes['variants']}", "randomize.variants=2",
                       'sweep.style_layers=["relu3_1"]', "output.contact_sheet=false"], False),
         "lbfgs": ("examples/default.toml",
-                  [f"image_size={size}", 'optimizer.kind="lbfgs"',
+                  [f"image_size={sizes['lbfgs']}", 'optimizer.kind="lbfgs"',
                    f"optimizer.iterations={lbfgs_iterations}", "optimizer.learning_rate=1.0"],
                   True),
     }
@@ -85,6 +87,9 @@ def main():
     parser.add_argument("--vgg16", default=os.path.join(
         REPO, "..", "shared", "weights", "vgg16_imagenet_conv.safetensors"))
     parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--case-sizes", default="",
+                        help="per-case sizes that override --size, e.g. default=256,variants=128 "
+                             "(the examples' own sizes)")
     parser.add_argument("--lbfgs-iterations", type=int, default=200)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
     parser.add_argument("--cases", default="default,variants,lbfgs",
@@ -97,6 +102,12 @@ def main():
     precisions = args.precisions.split(",")
     if precisions[0] != "fp32" or any(p not in PRECISIONS for p in precisions):
         parser.error(f"--precisions: fp32 first, then any of {PRECISIONS[1:]}")
+    sizes = {case: args.size for case in ("default", "variants", "lbfgs")}
+    for item in filter(None, args.case_sizes.split(",")):
+        case, _, size = item.partition("=")
+        if case not in sizes or not size.isdigit():
+            parser.error(f"--case-sizes: '{item}' is not CASE=SIZE with CASE one of {list(sizes)}")
+        sizes[case] = int(size)
     wanted_cases = args.cases.split(",")
     wanted_models = args.models.split(",")
     outdir = os.path.abspath(args.outdir)
@@ -107,7 +118,7 @@ def main():
         models["vgg16"] = os.path.abspath(args.vgg16)
     models = {name: model for name, model in models.items() if name in wanted_models}
     rows = []
-    for case, (config, settings, evaluate) in cases(args.size, args.lbfgs_iterations).items():
+    for case, (config, settings, evaluate) in cases(sizes, args.lbfgs_iterations).items():
         if case not in wanted_cases:
             continue
         settings = settings + [f"threads={args.threads}"]
